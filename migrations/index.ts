@@ -1,0 +1,17 @@
+// Every migration, in order. TypeORM gets classes, not a glob: loading files by glob under jest's
+// ESM runtime raced when several apps booted at once. A unit test checks that no file is left out.
+import { InitialSchema1795269055077 } from './1795269055077-InitialSchema.js';
+import { CampaignCounterTrigger1795269055078 } from './1795269055078-CampaignCounterTrigger.js';
+import { ReportIndexes1795269499431 } from './1795269499431-ReportIndexes.js';
+import { CampaignCounterWaiting1795269499432 } from './1795269499432-CampaignCounterWaiting.js';
+import { ChannelConversations1795269687548 } from './1795269687548-ChannelConversations.js';
+import { ContactsImport1795270249599 } from './1795270249599-ContactsImport.js';
+
+export const migrations = [
+  InitialSchema1795269055077,
+  CampaignCounterTrigger1795269055078,
+  ReportIndexes1795269499431,
+  CampaignCounterWaiting1795269499432,
+  ChannelConversations1795269687548,
+  ContactsImport1795270249599,
+];

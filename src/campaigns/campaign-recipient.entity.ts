@@ -1,0 +1,86 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { RecipientStatus } from '../common/recipient-status.js';
+import { Campaign, type TemplateComponent } from './campaign.entity.js';
+
+@Entity('campaign_recipients')
+@Index('uq_campaign_recipients_contact', ['campaignId', 'contactId'], { unique: true })
+@Index('ix_campaign_recipients_due', ['campaignId', 'nextAttemptAt', 'id'], { where: "status = 'pending'" })
+@Index('ix_campaign_recipients_lease', ['leaseUntil'], { where: "status = 'sending'" })
+@Index('ix_campaign_recipients_status', ['campaignId', 'status', 'id'])
+@Index('ix_campaign_recipients_sent_at', ['campaignId', 'sentAt'], { where: 'sent_at IS NOT NULL' })
+// Reports (src/reports): keyset listing/export by id, waiting groups, error filter, deliveries chart.
+@Index('ix_campaign_recipients_campaign_id', ['campaignId', 'id'])
+@Index('ix_campaign_recipients_waiting', ['campaignId', 'waitingReason', 'nextAttemptAt'], {
+  where: "status = 'pending' AND waiting_reason IS NOT NULL",
+})
+@Index('ix_campaign_recipients_error', ['campaignId', 'errorCode', 'id'], { where: 'error_code IS NOT NULL' })
+@Index('ix_campaign_recipients_delivered_at', ['campaignId', 'deliveredAt'], { where: 'delivered_at IS NOT NULL' })
+export class CampaignRecipient {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column('uuid', { name: 'campaign_id' })
+  campaignId: string;
+
+  @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id' })
+  campaign?: Campaign;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId: string;
+
+  @Column('bigint', { name: 'contact_id' })
+  contactId: string;
+
+  /** Frozen at launch: later edits of the contact do not change what this campaign sends. */
+  @Column('text')
+  phone: string;
+
+  @Column('text', { name: 'wa_id' })
+  waId: string;
+
+  /** Template components with placeholders rendered at launch. */
+  @Column('jsonb', { nullable: true })
+  components: TemplateComponent[] | null;
+
+  @Column('text')
+  status: RecipientStatus;
+
+  @Column('text', { name: 'skip_reason', nullable: true })
+  skipReason: string | null;
+
+  @Column('int', { default: 0 })
+  attempts: number;
+
+  @Column('timestamptz', { name: 'next_attempt_at' })
+  nextAttemptAt: Date;
+
+  /** Why a pending recipient waits (send window, messaging limit, retry), shown in the report. */
+  @Column('text', { name: 'waiting_reason', nullable: true })
+  waitingReason: string | null;
+
+  @Column('timestamptz', { name: 'lease_until', nullable: true })
+  leaseUntil: Date | null;
+
+  @Index('uq_campaign_recipients_message_id', { unique: true, where: 'message_id IS NOT NULL' })
+  @Column('text', { name: 'message_id', nullable: true })
+  messageId: string | null;
+
+  @Column('int', { name: 'error_code', nullable: true })
+  errorCode: number | null;
+
+  @Column('text', { name: 'error_title', nullable: true })
+  errorTitle: string | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt: Date | null;
+
+  @Column('timestamptz', { name: 'delivered_at', nullable: true })
+  deliveredAt: Date | null;
+
+  @Column('timestamptz', { name: 'read_at', nullable: true })
+  readAt: Date | null;
+
+  @Column('timestamptz', { name: 'failed_at', nullable: true })
+  failedAt: Date | null;
+}

@@ -1,0 +1,81 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Channel } from '../channels/channel.entity.js';
+import { ContactList } from '../contacts/list.entity.js';
+import type { CampaignStatus } from './campaign-transitions.js';
+import type { SendWindow } from './send-window.js';
+
+export interface TemplateComponent {
+  type: string;
+  sub_type?: string;
+  index?: string | number;
+  parameters?: Array<Record<string, unknown>>;
+}
+
+export interface CampaignTemplate {
+  name: string;
+  language: string;
+  namespace?: string | null;
+  components: TemplateComponent[];
+}
+
+
+@Entity('campaigns')
+@Index('ix_campaigns_due', ['scheduledAt'], { where: "status = 'scheduled'" })
+export class Campaign {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId: string;
+
+  @ManyToOne(() => Channel, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'channel_id' })
+  channel?: Channel;
+
+  @Column('uuid', { name: 'list_id' })
+  listId: string;
+
+  @ManyToOne(() => ContactList, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'list_id' })
+  list?: ContactList;
+
+  @Column('jsonb')
+  template: CampaignTemplate;
+
+  @Column('timestamptz', { name: 'scheduled_at', nullable: true })
+  scheduledAt: Date | null;
+
+  @Column('jsonb', { name: 'send_window', nullable: true })
+  sendWindow: SendWindow | null;
+
+  @Column('text')
+  status: CampaignStatus;
+
+  @Column('text', { name: 'paused_reason', nullable: true })
+  pausedReason: string | null;
+
+  @Column('text', { name: 'failure_reason', nullable: true })
+  failureReason: string | null;
+
+  /** Set once the audience has been frozen into campaign_recipients. */
+  @Column('timestamptz', { name: 'launched_at', nullable: true })
+  launchedAt: Date | null;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt: Date | null;
+
+  @Column('timestamptz', { name: 'completed_at', nullable: true })
+  completedAt: Date | null;
+
+  @Column('timestamptz', { name: 'cancelled_at', nullable: true })
+  cancelledAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

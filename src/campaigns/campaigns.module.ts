@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Channel } from '../channels/channel.entity.js';
+import { ContactList } from '../contacts/list.entity.js';
+import { Campaign } from './campaign.entity.js';
+import { CampaignRecipient } from './campaign-recipient.entity.js';
+import { CampaignScheduler } from './campaign-scheduler.service.js';
+import { CampaignsController } from './campaigns.controller.js';
+import { CampaignsService } from './campaigns.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList])],
+  controllers: [CampaignsController],
+  providers: [CampaignsService, CampaignScheduler],
+  exports: [CampaignsService, TypeOrmModule],
+})
+export class CampaignsModule {}

@@ -1,0 +1,197 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
+const OFFSET_MESSAGE = '$property must be an ISO 8601 timestamp with an offset, e.g. 2026-12-01T09:00:00+01:00';
+
+export class TemplateComponentDto {
+  @ApiProperty({ example: 'body', description: 'header, body or button' })
+  @IsIn(['header', 'body', 'button', 'footer'])
+  type: string;
+
+  @ApiPropertyOptional({ example: 'url', description: 'buttons only: url, quick_reply, …' })
+  @IsOptional()
+  @IsString()
+  sub_type?: string;
+
+  @ApiPropertyOptional({ example: '0', description: 'buttons only: position of the button' })
+  @IsOptional()
+  index?: string | number;
+
+  @ApiPropertyOptional({
+    example: [{ type: 'text', text: '{{first_name|there}}' }],
+    description: 'Parameters as 360dialog expects them; any string may hold {{field}} or {{field|fallback}}',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsObject({ each: true })
+  parameters?: Array<Record<string, unknown>>;
+}
+
+export class TemplateDto {
+  @ApiProperty({ example: 'spring_sale' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  name: string;
+
+  @ApiProperty({ example: 'en' })
+  @IsString()
+  @Matches(/^[a-z]{2,3}([_-][A-Za-z]{2,4})?$/, { message: 'template.language must be a language code such as en or pt_BR' })
+  language: string;
+
+  @ApiPropertyOptional({ description: 'On-Premise channels: the template namespace (defaults to the channel’s)' })
+  @IsOptional()
+  @IsString()
+  namespace?: string;
+
+  @ApiProperty({ type: [TemplateComponentDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => TemplateComponentDto)
+  components: TemplateComponentDto[];
+}
+
+export class SendWindowDto {
+  @ApiProperty({ example: '09:00' })
+  @IsString()
+  start: string;
+
+  @ApiProperty({ example: '20:00' })
+  @IsString()
+  end: string;
+
+  @ApiProperty({ example: 'Europe/Berlin' })
+  @IsString()
+  timezone: string;
+}
+
+export class CreateCampaignDto {
+  @ApiProperty({ example: 'Spring sale' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty()
+  @IsUUID('all', { message: 'channelId must be a channel id (a UUID)' })
+  channelId: string;
+
+  @ApiProperty()
+  @IsUUID('all', { message: 'listId must be a list id (a UUID)' })
+  listId: string;
+
+  @ApiProperty({ type: TemplateDto })
+  @ValidateNested()
+  @Type(() => TemplateDto)
+  template: TemplateDto;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:00:00+01:00', description: 'Without it the campaign is a draft' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: OFFSET_MESSAGE })
+  @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  scheduledAt?: string;
+
+  @ApiPropertyOptional({ type: SendWindowDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SendWindowDto)
+  sendWindow?: SendWindowDto;
+}
+
+export class UpdateCampaignDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'channelId must be a channel id (a UUID)' })
+  channelId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'listId must be a list id (a UUID)' })
+  listId?: string;
+
+  @ApiPropertyOptional({ type: TemplateDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TemplateDto)
+  template?: TemplateDto;
+
+  @ApiPropertyOptional({ type: SendWindowDto, nullable: true, description: 'null removes the window' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SendWindowDto)
+  sendWindow?: SendWindowDto | null;
+}
+
+export class ScheduleCampaignDto {
+  @ApiPropertyOptional({ example: '2026-12-01T09:00:00+01:00', description: 'Defaults to the time already set, else now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: OFFSET_MESSAGE })
+  @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  scheduledAt?: string;
+}
+
+export class ListCampaignsQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class CampaignResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() channelId: string;
+  @ApiProperty() listId: string;
+  @ApiProperty({ type: TemplateDto }) template: TemplateDto;
+  @ApiProperty({ nullable: true, type: String }) scheduledAt: string | null;
+  @ApiProperty({ nullable: true, type: SendWindowDto }) sendWindow: SendWindowDto | null;
+  @ApiProperty({ enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] }) status: string;
+  @ApiProperty({ nullable: true, type: String }) pausedReason: string | null;
+  @ApiProperty({ nullable: true, type: String }) failureReason: string | null;
+  @ApiProperty({ nullable: true, type: String }) launchedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) completedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) cancelledAt: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class CampaignListResponse {
+  @ApiProperty({ type: [CampaignResponse] }) items: CampaignResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type ApiGeneration = 'cloud' | 'onpremise';
+
+@Entity('channels')
+export class Channel {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text', { name: 'phone_number' })
+  phoneNumber: string;
+
+  @Column('text', { name: 'api_generation' })
+  apiGeneration: ApiGeneration;
+
+  @Column('text', { name: 'base_url' })
+  baseUrl: string;
+
+  /** AES-256-GCM: base64 of iv | tag | ciphertext. Never leaves the service layer decrypted. */
+  @Column('text', { name: 'api_key_encrypted' })
+  apiKeyEncrypted: string;
+
+  @Column('text', { name: 'api_key_last4' })
+  apiKeyLast4: string;
+
+  @Column('text', { name: 'template_namespace', nullable: true })
+  templateNamespace: string | null;
+
+  @Column('int', { name: 'messages_per_second' })
+  messagesPerSecond: number;
+
+  @Column('int', { name: 'messaging_limit', nullable: true })
+  messagingLimit: number | null;
+
+  @Column('text', { name: 'webhook_username' })
+  webhookUsername: string;
+
+  /** SHA-256 of a 256-bit random password: a slow hash buys nothing at that entropy and costs the receiver. */
+  @Column('text', { name: 'webhook_password_hash' })
+  webhookPasswordHash: string;
+
+  @Column('timestamptz', { name: 'webhook_registered_at', nullable: true })
+  webhookRegisteredAt: Date | null;
+
+  @Column('text', { name: 'paused_reason', nullable: true })
+  pausedReason: string | null;
+
+  /** Set after a throttling answer: the sender runs at a fraction of the rate until then. */
+  @Column('timestamptz', { name: 'throttled_until', nullable: true })
+  throttledUntil: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiTokenGuard } from '../common/api-token.guard.js';
+import { Channel } from './channel.entity.js';
+import { ChannelsController } from './channels.controller.js';
+import { ChannelsService } from './channels.service.js';
+import { WhatsAppClient } from './whatsapp-client.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Channel])],
+  controllers: [ChannelsController],
+  providers: [ChannelsService, WhatsAppClient, ApiTokenGuard],
+  exports: [ChannelsService, WhatsAppClient],
+})
+export class ChannelsModule {}

@@ -1,0 +1,337 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { IsNull, type Repository } from 'typeorm';
+import { DomainError, notFound } from '../common/domain-error.js';
+import { constantTimeEquals, decryptSecret, encryptSecret, randomSecret, sha256 } from '../common/secrets.js';
+import { AppConfig } from '../config/app-config.js';
+import { Channel } from './channel.entity.js';
+import type {
+  ChannelHealthResponse,
+  ChannelListResponse,
+  ChannelResponse,
+  CreatedChannelResponse,
+  WebhookRegistrationResponse,
+} from './dto/channel-response.dto.js';
+import type { CreateChannelDto } from './dto/create-channel.dto.js';
+import type { ListChannelsQueryDto } from './dto/list-channels.dto.js';
+import type { UpdateChannelDto } from './dto/update-channel.dto.js';
+import { decodeChannelCursor, encodeChannelCursor, isUuid } from './channel-rules.js';
+import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from './webhook-credentials.js';
+import { WhatsAppClient } from './whatsapp-client.js';
+import type { ChannelCredentials } from './whatsapp-client.types.js';
+import { DEFAULT_BASE_URL } from './whatsapp-payloads.js';
+
+export type WebhookCredentialsVerdict = 'ok' | 'unknown_channel' | 'bad_credentials';
+
+const DEFAULT_MESSAGES_PER_SECOND = 80;
+const DEFAULT_PAGE_SIZE = 50;
+/** 360dialog asks for at most one health call per 5 minutes per number. */
+const HEALTH_CACHE_MS = 5 * 60_000;
+/** No answer at all is not an upstream health reading; try again sooner. */
+const HEALTH_UNREACHABLE_CACHE_MS = 30_000;
+const WEBHOOK_CREDENTIALS_REFRESH_MS = 30_000;
+/** A miss reloads from the database at most this often, so a flood of bad requests cannot hammer it. */
+const WEBHOOK_CREDENTIALS_MISS_RELOAD_MS = 1_000;
+
+interface WebhookCredentialsEntry {
+  username: string;
+  passwordHash: Buffer;
+}
+
+interface CachedHealth {
+  expiresAt: number;
+  reading: Omit<ChannelHealthResponse, 'cached'>;
+}
+
+@Injectable()
+export class ChannelsService {
+  private readonly logger = new Logger(ChannelsService.name);
+  private readonly healthCache = new Map<string, CachedHealth>();
+  private readonly healthInFlight = new Map<string, Promise<Omit<ChannelHealthResponse, 'cached'>>>();
+  private webhookCredentials = new Map<string, WebhookCredentialsEntry>();
+  private webhookCredentialsLoadedAt = Number.NEGATIVE_INFINITY;
+  private webhookCredentialsLoading: Promise<void> | null = null;
+
+  constructor(
+    @InjectRepository(Channel) private readonly channels: Repository<Channel>,
+    private readonly config: AppConfig,
+    private readonly client: WhatsAppClient,
+  ) {}
+
+  async create(dto: CreateChannelDto): Promise<CreatedChannelResponse> {
+    const password = randomSecret();
+    const passwordHash = sha256(password).toString('hex');
+    const channel = await this.channels.save(
+      this.channels.create({
+        name: dto.name,
+        phoneNumber: dto.phoneNumber,
+        apiGeneration: dto.apiGeneration,
+        baseUrl: normalizeBaseUrl(dto.baseUrl ?? DEFAULT_BASE_URL[dto.apiGeneration]),
+        apiKeyEncrypted: encryptSecret(dto.apiKey, this.config.encryptionKey),
+        apiKeyLast4: dto.apiKey.slice(-4),
+        templateNamespace: dto.templateNamespace ?? null,
+        messagesPerSecond: dto.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND,
+        messagingLimit: dto.messagingLimit ?? null,
+        webhookUsername: `wa-${randomBytes(4).toString('hex')}`,
+        webhookPasswordHash: passwordHash,
+        webhookRegisteredAt: null,
+        pausedReason: null,
+        throttledUntil: null,
+      }),
+    );
+    this.rememberWebhookCredentials(channel.id, channel.webhookUsername, passwordHash);
+    this.logger.log(`Channel ${channel.id} (${channel.apiGeneration}, ${channel.phoneNumber}) created`);
+    const view = this.toResponse(channel);
+    return { ...view, webhook: { ...view.webhook, password } };
+  }
+
+  async list(query: ListChannelsQueryDto): Promise<ChannelListResponse> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    // Ordered by creation at millisecond precision (what a cursor can carry), then id.
+    const builder = this.channels
+      .createQueryBuilder('channel')
+      .orderBy("date_trunc('milliseconds', channel.created_at)", 'ASC')
+      .addOrderBy('channel.id', 'ASC')
+      .limit(limit + 1);
+    if (query.cursor !== undefined) {
+      const cursor = decodeChannelCursor(query.cursor);
+      if (!cursor) throw new DomainError('invalid', 'cursor is not valid: pass the nextCursor of the previous page unchanged');
+      builder.where("(date_trunc('milliseconds', channel.created_at), channel.id) > (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))", cursor);
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((channel) => this.toResponse(channel)),
+      nextCursor: rows.length > limit && last ? encodeChannelCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  async get(id: string): Promise<ChannelResponse> {
+    return this.toResponse(await this.requireChannel(id));
+  }
+
+  async update(id: string, dto: UpdateChannelDto): Promise<ChannelResponse> {
+    const channel = await this.requireChannel(id);
+    const patch: Partial<Channel> = {};
+    if (dto.name !== undefined) patch.name = dto.name;
+    if (dto.apiKey !== undefined) {
+      patch.apiKeyEncrypted = encryptSecret(dto.apiKey, this.config.encryptionKey);
+      patch.apiKeyLast4 = dto.apiKey.slice(-4);
+    }
+    if (dto.baseUrl !== undefined) patch.baseUrl = normalizeBaseUrl(dto.baseUrl);
+    if (dto.messagesPerSecond !== undefined) patch.messagesPerSecond = dto.messagesPerSecond;
+    if (dto.messagingLimit !== undefined) patch.messagingLimit = dto.messagingLimit;
+    if (dto.templateNamespace !== undefined) {
+      if (dto.templateNamespace === null && channel.apiGeneration === 'onpremise') {
+        throw new DomainError('invalid', 'templateNamespace cannot be removed from an onpremise channel: On-Premise template messages need it');
+      }
+      patch.templateNamespace = dto.templateNamespace;
+    }
+    if (dto.pausedReason !== undefined) patch.pausedReason = dto.pausedReason;
+    // A partial UPDATE, so columns the sender changes meanwhile (throttledUntil, pausedReason) are not overwritten.
+    if (Object.keys(patch).length > 0) await this.channels.update({ id }, patch);
+    if (patch.apiKeyEncrypted !== undefined || patch.baseUrl !== undefined) this.healthCache.delete(id);
+    if (dto.pausedReason !== undefined) {
+      this.logger.log(dto.pausedReason === null ? `Channel ${id} resumed` : `Channel ${id} paused: ${dto.pausedReason}`);
+    }
+    return this.toResponse(await this.requireChannel(id));
+  }
+
+  /**
+   * Registers the channel's webhook URL with 360dialog. The password is stored only as a hash, so
+   * registering means rotating it: the new one is kept only once 360dialog accepted it, and a refusal
+   * leaves the previous registration working.
+   */
+  async registerWebhook(id: string): Promise<WebhookRegistrationResponse> {
+    const channel = await this.requireChannel(id);
+    const url = webhookUrl(this.config.publicUrl, channel.id);
+    const password = randomSecret();
+    const result = await this.client.registerWebhook(this.credentialsFor(channel), url, {
+      Authorization: basicAuthorization(channel.webhookUsername, password),
+    });
+    if (!result.ok) {
+      const answer = result.httpStatus === null ? 'no answer' : `HTTP ${result.httpStatus}`;
+      const code = result.errorCode !== null ? ` (code ${result.errorCode})` : '';
+      throw new DomainError('upstream', `360dialog refused the webhook registration: ${answer}${code}: ${result.errorTitle}`, {
+        upstream: {
+          httpStatus: result.httpStatus,
+          errorCode: result.errorCode,
+          errorTitle: result.errorTitle,
+          ...(result.details !== undefined ? { details: result.details } : {}),
+        },
+      });
+    }
+    const passwordHash = sha256(password).toString('hex');
+    await this.channels.update({ id }, { webhookPasswordHash: passwordHash, webhookRegisteredAt: new Date() });
+    this.rememberWebhookCredentials(channel.id, channel.webhookUsername, passwordHash);
+    this.logger.log(`Channel ${id}: webhook ${url} registered with 360dialog`);
+    return { url, username: channel.webhookUsername, password, upstream: result.body, warnings: webhookUrlWarnings(url, channel.apiGeneration) };
+  }
+
+  async health(id: string): Promise<ChannelHealthResponse> {
+    const cached = this.healthCache.get(id);
+    if (cached && cached.expiresAt > Date.now()) return { ...cached.reading, cached: true };
+    const channel = await this.requireChannel(id);
+    let pending = this.healthInFlight.get(id);
+    if (!pending) {
+      pending = this.readHealth(channel).finally(() => this.healthInFlight.delete(id));
+      this.healthInFlight.set(id, pending);
+    }
+    return { ...(await pending), cached: false };
+  }
+
+  /**
+   * For the webhook receiver: checks `Authorization: Basic …` against the channel's credentials from an
+   * in-memory copy (refreshed every 30 s, updated at once by changes made here, reloaded on a miss),
+   * comparing in constant time.
+   */
+  async verifyWebhookCredentials(channelId: string, authorizationHeader: string | undefined | null): Promise<WebhookCredentialsVerdict> {
+    if (!isUuid(channelId)) return 'unknown_channel';
+    await this.freshWebhookCredentials();
+    const given = parseBasicAuthorization(authorizationHeader);
+    let verdict = this.checkWebhookCredentials(channelId, given);
+    if (verdict !== 'ok' && performance.now() - this.webhookCredentialsLoadedAt > WEBHOOK_CREDENTIALS_MISS_RELOAD_MS) {
+      await this.reloadWebhookCredentials();
+      verdict = this.checkWebhookCredentials(channelId, given);
+    }
+    return verdict;
+  }
+
+  /** The channel with its API key decrypted, for the 360dialog client. Keep it in memory only. */
+  credentialsFor(channel: Channel): ChannelCredentials {
+    let apiKey: string;
+    try {
+      apiKey = decryptSecret(channel.apiKeyEncrypted, this.config.encryptionKey);
+    } catch {
+      throw new Error(`The API key of channel ${channel.id} cannot be decrypted: was ENCRYPTION_KEY changed?`);
+    }
+    return {
+      channelId: channel.id,
+      apiGeneration: channel.apiGeneration,
+      baseUrl: channel.baseUrl,
+      apiKey,
+      templateNamespace: channel.templateNamespace,
+    };
+  }
+
+  /** The channel, or 404. A malformed id is simply not found here (controllers reject it earlier with 400). */
+  async requireChannel(id: string): Promise<Channel> {
+    const channel = isUuid(id) ? await this.channels.findOneBy({ id }) : null;
+    if (!channel) throw notFound('Channel', id);
+    return channel;
+  }
+
+  /** Channels that may send (not paused). */
+  findActive(): Promise<Channel[]> {
+    return this.channels.find({ where: { pausedReason: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
+  /** The channel if it exists and is not paused, else null. */
+  async findActiveById(id: string): Promise<Channel | null> {
+    if (!isUuid(id)) return null;
+    return this.channels.findOneBy({ id, pausedReason: IsNull() });
+  }
+
+  /** Pauses the channel with a reason; keeps the first reason if it is already paused. True when this call paused it. */
+  async pause(id: string, reason: string): Promise<boolean> {
+    const result = await this.channels.update({ id, pausedReason: IsNull() }, { pausedReason: reason });
+    const paused = (result.affected ?? 0) > 0;
+    if (paused) this.logger.warn(`Channel ${id} paused: ${reason}`);
+    return paused;
+  }
+
+  /** Records a throttling answer: the sender runs the channel slower until `until` (only ever extended). */
+  async markThrottled(id: string, until: Date): Promise<void> {
+    await this.channels
+      .createQueryBuilder()
+      .update(Channel)
+      .set({ throttledUntil: until })
+      .where('id = :id AND (throttled_until IS NULL OR throttled_until < :until)', { id, until })
+      .execute();
+  }
+
+  toResponse(channel: Channel): ChannelResponse {
+    return {
+      id: channel.id,
+      name: channel.name,
+      phoneNumber: channel.phoneNumber,
+      apiGeneration: channel.apiGeneration,
+      baseUrl: channel.baseUrl,
+      apiKeyLast4: channel.apiKeyLast4,
+      templateNamespace: channel.templateNamespace,
+      messagesPerSecond: channel.messagesPerSecond,
+      messagingLimit: channel.messagingLimit,
+      webhook: {
+        url: webhookUrl(this.config.publicUrl, channel.id),
+        username: channel.webhookUsername,
+        registeredAt: channel.webhookRegisteredAt?.toISOString() ?? null,
+      },
+      pausedReason: channel.pausedReason,
+      throttledUntil: channel.throttledUntil?.toISOString() ?? null,
+      createdAt: channel.createdAt.toISOString(),
+      updatedAt: channel.updatedAt.toISOString(),
+    };
+  }
+
+  private async readHealth(channel: Channel): Promise<Omit<ChannelHealthResponse, 'cached'>> {
+    const result = await this.client.health(this.credentialsFor(channel));
+    const reading = {
+      channelId: channel.id,
+      ok: result.ok,
+      status: result.status,
+      httpStatus: result.httpStatus,
+      upstream: result.body,
+      checkedAt: new Date().toISOString(),
+    };
+    const ttl = result.httpStatus === null ? HEALTH_UNREACHABLE_CACHE_MS : HEALTH_CACHE_MS;
+    this.healthCache.set(channel.id, { expiresAt: Date.now() + ttl, reading });
+    return reading;
+  }
+
+  private checkWebhookCredentials(channelId: string, given: { username: string; password: string } | null): WebhookCredentialsVerdict {
+    const expected = this.webhookCredentials.get(channelId);
+    if (!expected) return 'unknown_channel';
+    if (!given) return 'bad_credentials';
+    const usernameMatches = constantTimeEquals(given.username, expected.username);
+    const passwordMatches = timingSafeEqual(sha256(given.password), expected.passwordHash);
+    return usernameMatches && passwordMatches ? 'ok' : 'bad_credentials';
+  }
+
+  /** Waits only for the very first load; afterwards a stale copy is used while it refreshes in the background. */
+  private async freshWebhookCredentials(): Promise<void> {
+    const age = performance.now() - this.webhookCredentialsLoadedAt;
+    if (age <= WEBHOOK_CREDENTIALS_REFRESH_MS) return;
+    if (this.webhookCredentialsLoadedAt === Number.NEGATIVE_INFINITY) {
+      await this.reloadWebhookCredentials();
+      return;
+    }
+    void this.reloadWebhookCredentials().catch((error: unknown) => {
+      this.logger.error(`Reloading webhook credentials failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  private reloadWebhookCredentials(): Promise<void> {
+    this.webhookCredentialsLoading ??= (async () => {
+      try {
+        const rows = await this.channels.find({ select: { id: true, webhookUsername: true, webhookPasswordHash: true } });
+        const next = new Map<string, WebhookCredentialsEntry>();
+        for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: Buffer.from(row.webhookPasswordHash, 'hex') });
+        this.webhookCredentials = next;
+        this.webhookCredentialsLoadedAt = performance.now();
+      } finally {
+        this.webhookCredentialsLoading = null;
+      }
+    })();
+    return this.webhookCredentialsLoading;
+  }
+
+  private rememberWebhookCredentials(id: string, username: string, passwordHashHex: string): void {
+    this.webhookCredentials.set(id, { username, passwordHash: Buffer.from(passwordHashHex, 'hex') });
+  }
+}
+
+function normalizeBaseUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '');
+}

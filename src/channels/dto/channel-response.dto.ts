@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import type { ApiGeneration } from '../channel.entity.js';
+import { API_GENERATIONS } from './create-channel.dto.js';
+
+export class ChannelWebhookResponse {
+  @ApiProperty({ example: 'https://engine.example.com/webhooks/360dialog/3f0c…' })
+  url: string;
+
+  @ApiProperty({ example: 'wa-7f3a9c' })
+  username: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the URL was last registered with 360dialog' })
+  registeredAt: string | null;
+}
+
+export class CreatedChannelWebhookResponse extends ChannelWebhookResponse {
+  @ApiProperty({ description: 'Shown only in this answer (stored hashed); POST /v1/channels/:id/webhook rotates it' })
+  password: string;
+}
+
+export class ChannelResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'Main number' })
+  name: string;
+
+  @ApiProperty({ example: '+4930123456' })
+  phoneNumber: string;
+
+  @ApiProperty({ enum: API_GENERATIONS })
+  apiGeneration: ApiGeneration;
+
+  @ApiProperty({ example: 'https://waba-v2.360dialog.io' })
+  baseUrl: string;
+
+  @ApiProperty({ example: 'a1B2', description: 'Last 4 characters of the API key; the key itself is never returned' })
+  apiKeyLast4: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  templateNamespace: string | null;
+
+  @ApiProperty({ example: 80 })
+  messagesPerSecond: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited' })
+  messagingLimit: number | null;
+
+  @ApiProperty({ type: ChannelWebhookResponse })
+  webhook: ChannelWebhookResponse;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Set while the channel is paused (e.g. bad API key, payment problem)' })
+  pausedReason: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The sender runs the channel slower until then, after a throttling answer' })
+  throttledUntil: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class CreatedChannelResponse extends OmitType(ChannelResponse, ['webhook'] as const) {
+  @ApiProperty({ type: CreatedChannelWebhookResponse })
+  webhook: CreatedChannelWebhookResponse;
+}
+
+export class ChannelListResponse {
+  @ApiProperty({ type: [ChannelResponse] })
+  items: ChannelResponse[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' })
+  nextCursor: string | null;
+}
+
+export class WebhookRegistrationResponse {
+  @ApiProperty({ example: 'https://engine.example.com/webhooks/360dialog/3f0c…' })
+  url: string;
+
+  @ApiProperty()
+  username: string;
+
+  @ApiProperty({ description: 'The new webhook password (the previous one stops working); shown only here' })
+  password: string;
+
+  @ApiProperty({ description: 'What 360dialog answered', type: 'object', additionalProperties: true })
+  upstream: unknown;
+
+  @ApiProperty({ type: [String], description: 'Problems 360dialog may have with this URL (e.g. a port in a Cloud API webhook URL)' })
+  warnings: string[];
+}
+
+export class ChannelHealthResponse {
+  @ApiProperty({ format: 'uuid' })
+  channelId: string;
+
+  @ApiProperty({ description: 'true when 360dialog answered 2xx and every gateway reports connected' })
+  ok: boolean;
+
+  @ApiProperty({ example: 'connected' })
+  status: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'null when 360dialog could not be reached' })
+  httpStatus: number | null;
+
+  @ApiPropertyOptional({ description: 'What 360dialog answered', type: 'object', additionalProperties: true, nullable: true })
+  upstream: unknown;
+
+  @ApiProperty({ format: 'date-time' })
+  checkedAt: string;
+
+  @ApiProperty({ description: 'true when this answer comes from the 5-minute cache' })
+  cached: boolean;
+}

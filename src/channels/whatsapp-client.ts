@@ -1,0 +1,151 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import { AppConfig } from '../config/app-config.js';
+import type { ChannelCredentials, SendResult, TemplateMessage } from './whatsapp-client.types.js';
+import {
+  buildSendRequest,
+  classifyTransportError,
+  httpStatusLeavesOutcomeUnknown,
+  interpretHealth,
+  isThrottlingAnswer,
+  joinUrl,
+  messageIdFrom,
+  parseErrorBody,
+  parseJson,
+} from './whatsapp-payloads.js';
+
+export type UpstreamCallResult =
+  | { ok: true; httpStatus: number; body: unknown; latencyMs: number }
+  | {
+      ok: false;
+      /** null when no answer arrived. */
+      httpStatus: number | null;
+      errorCode: number | null;
+      errorTitle: string;
+      details?: string;
+      body?: unknown;
+      latencyMs: number;
+    };
+
+export interface HealthResult {
+  ok: boolean;
+  status: string;
+  httpStatus: number | null;
+  body: unknown;
+  latencyMs: number;
+}
+
+/**
+ * The one interface to 360dialog, both API generations. Never throws for HTTP or network errors:
+ * every outcome comes back as a value the sender can classify.
+ */
+@Injectable()
+export class WhatsAppClient implements OnModuleDestroy {
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+
+  constructor(config: AppConfig) {
+    this.timeoutMs = config.env.SEND_TIMEOUT_MS;
+    // Requests are POSTs with unknown idempotency: one request per connection at a time (no
+    // pipelining), enough kept-alive connections for every send the sender keeps in flight.
+    this.agent = new Agent({
+      connections: config.env.SENDER_MAX_IN_FLIGHT + 16,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 300_000,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      connect: { timeout: Math.min(this.timeoutMs, 10_000) },
+    });
+  }
+
+  async send(credentials: ChannelCredentials, message: TemplateMessage): Promise<SendResult> {
+    const { url, body } = buildSendRequest(credentials, message);
+    const started = performance.now();
+    let httpStatus: number;
+    let rawBody: string;
+    try {
+      ({ httpStatus, rawBody } = await this.call('POST', url, credentials.apiKey, body));
+    } catch (error) {
+      const failure = classifyTransportError(error, this.timeoutMs);
+      return { ok: false, latencyMs: elapsed(started), httpStatus: null, errorCode: null, ...failure };
+    }
+    const latencyMs = elapsed(started);
+    if (httpStatus >= 200 && httpStatus < 300) {
+      const messageId = messageIdFrom(parseJson(rawBody));
+      if (messageId) return { ok: true, messageId, latencyMs };
+      // Accepted without an id we could join statuses on: it may have gone out, so never resend blindly.
+      return {
+        ok: false,
+        latencyMs,
+        httpStatus,
+        errorCode: null,
+        errorTitle: `360dialog answered HTTP ${httpStatus} without a message id`,
+        details: rawBody.slice(0, 300),
+        outcomeUnknown: true,
+      };
+    }
+    const error = parseErrorBody(httpStatus, rawBody);
+    return {
+      ok: false,
+      latencyMs,
+      httpStatus,
+      ...error,
+      outcomeUnknown: httpStatusLeavesOutcomeUnknown(httpStatus),
+      throttled: isThrottlingAnswer(httpStatus, error),
+    };
+  }
+
+  /** `POST {baseUrl}/v1/configs/webhook` with the headers 360dialog must send on every webhook call. */
+  registerWebhook(credentials: ChannelCredentials, url: string, headers: Record<string, string>): Promise<UpstreamCallResult> {
+    return this.callForResult('POST', joinUrl(credentials.baseUrl, '/v1/configs/webhook'), credentials.apiKey, { url, headers });
+  }
+
+  /** `GET {baseUrl}/v1/health`; 360dialog asks for at most one call per 5 minutes, so callers cache. */
+  async health(credentials: ChannelCredentials): Promise<HealthResult> {
+    const started = performance.now();
+    try {
+      const { httpStatus, rawBody } = await this.call('GET', joinUrl(credentials.baseUrl, '/v1/health'), credentials.apiKey);
+      return { ...interpretHealth(httpStatus, rawBody), httpStatus, body: parseJson(rawBody) ?? null, latencyMs: elapsed(started) };
+    } catch (error) {
+      const failure = classifyTransportError(error, this.timeoutMs);
+      return { ok: false, status: failure.errorTitle, httpStatus: null, body: null, latencyMs: elapsed(started) };
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async callForResult(method: 'GET' | 'POST', url: string, apiKey: string, body?: unknown): Promise<UpstreamCallResult> {
+    const started = performance.now();
+    try {
+      const { httpStatus, rawBody } = await this.call(method, url, apiKey, body);
+      const parsed = parseJson(rawBody);
+      if (httpStatus >= 200 && httpStatus < 300) return { ok: true, httpStatus, body: parsed ?? rawBody, latencyMs: elapsed(started) };
+      return { ok: false, httpStatus, ...parseErrorBody(httpStatus, rawBody), body: parsed ?? rawBody, latencyMs: elapsed(started) };
+    } catch (error) {
+      const failure = classifyTransportError(error, this.timeoutMs);
+      return { ok: false, httpStatus: null, errorCode: null, errorTitle: failure.errorTitle, latencyMs: elapsed(started) };
+    }
+  }
+
+  private async call(method: 'GET' | 'POST', url: string, apiKey: string, body?: unknown): Promise<{ httpStatus: number; rawBody: string }> {
+    const response = await request(url, {
+      method,
+      dispatcher: this.agent,
+      headers: {
+        'D360-API-KEY': apiKey,
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    return { httpStatus: response.statusCode, rawBody: await response.body.text() };
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

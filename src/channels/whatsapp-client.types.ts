@@ -1,0 +1,36 @@
+import type { ApiGeneration } from './channel.entity.js';
+import type { TemplateComponent } from '../campaigns/campaign.entity.js';
+
+/** What the 360dialog client needs to call one channel (the API key decrypted, in memory only). */
+export interface ChannelCredentials {
+  channelId: string;
+  apiGeneration: ApiGeneration;
+  baseUrl: string;
+  apiKey: string;
+  templateNamespace: string | null;
+}
+
+export interface TemplateMessage {
+  /** wa_id: digits of the E.164 number, no plus. */
+  to: string;
+  template: { name: string; language: string; namespace?: string | null; components: TemplateComponent[] };
+  /** Cloud only: echoed back in the message's status webhooks (`biz_opaque_callback_data`). */
+  callbackData?: string;
+}
+
+export type SendResult =
+  | { ok: true; messageId: string; latencyMs: number }
+  | {
+      ok: false;
+      latencyMs: number;
+      /** HTTP status, or null when no answer arrived (network error or timeout). */
+      httpStatus: number | null;
+      /** WhatsApp/360dialog error code from either generation's body, when present. */
+      errorCode: number | null;
+      errorTitle: string;
+      details?: string;
+      /** The request may have reached 360dialog but no answer came back: the outcome is unknown. */
+      outcomeUnknown: boolean;
+      /** One of 360dialog's throttling answers (HTTP 429, 130429/1015, or 400 "…rate limit"): slow the channel down. */
+      throttled?: boolean;
+    };

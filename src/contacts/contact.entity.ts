@@ -1,0 +1,56 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity('contacts')
+export class Contact {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  /** E.164, e.g. +4915112345678. */
+  @Index('uq_contacts_phone', { unique: true })
+  @Column('text')
+  phone: string;
+
+  /** Digits of the E.164 number, as WhatsApp names the user. */
+  @Index('ix_contacts_wa_id')
+  @Column('text', { name: 'wa_id' })
+  waId: string;
+
+  @Column('text', { name: 'first_name', nullable: true })
+  firstName: string | null;
+
+  @Column('text', { name: 'last_name', nullable: true })
+  lastName: string | null;
+
+  @Column('text', { nullable: true })
+  language: string | null;
+
+  @Column('text', { nullable: true })
+  country: string | null;
+
+  @Column('jsonb', { default: () => "'{}'::jsonb" })
+  attributes: Record<string, string>;
+
+  @Column('timestamptz', { name: 'opted_in_at', nullable: true })
+  optedInAt: Date | null;
+
+  @Column('text', { name: 'opt_in_source', nullable: true })
+  optInSource: string | null;
+
+  @Column('text', { name: 'opt_in_proof', nullable: true })
+  optInProof: string | null;
+
+  @Column('timestamptz', { name: 'opted_out_at', nullable: true })
+  optedOutAt: Date | null;
+
+  @Column('text', { name: 'opt_out_reason', nullable: true })
+  optOutReason: string | null;
+
+  @Column('timestamptz', { name: 'last_inbound_at', nullable: true })
+  lastInboundAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ApiTokenGuard } from '../common/api-token.guard.js';
+import { ContactsService } from './contacts.service.js';
+import { ContactDetailResponse, ContactPageResponse, ListContactsQuery, OptInBody, OptOutBody } from './dto/contact.dto.js';
+
+@ApiTags('contacts')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Missing or wrong API token' })
+@UseGuards(ApiTokenGuard)
+@Controller('v1/contacts')
+export class ContactsController {
+  constructor(private readonly contacts: ContactsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: ContactPageResponse, description: 'Keyset-paginated by id; filter by phone (any format) and/or list' })
+  @ApiBadRequestResponse({ description: 'A bad cursor, limit or listId' })
+  list(@Query() query: ListContactsQuery): Promise<ContactPageResponse> {
+    return this.contacts.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ContactDetailResponse })
+  @ApiNotFoundResponse({ description: 'Unknown contact' })
+  get(@Param('id') id: string): Promise<ContactDetailResponse> {
+    return this.contacts.get(id);
+  }
+
+  @Post(':id/opt-out')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ContactDetailResponse, description: 'Opted out (sticky: imports never opt the contact in again)' })
+  @ApiNotFoundResponse({ description: 'Unknown contact' })
+  @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
+  optOut(@Param('id') id: string, @Body() body: OptOutBody): Promise<ContactDetailResponse> {
+    return this.contacts.optOut(id, body);
+  }
+
+  @Post(':id/opt-in')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ContactDetailResponse, description: 'Opted in again, with source and proof recorded in the history' })
+  @ApiNotFoundResponse({ description: 'Unknown contact' })
+  @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
+  optIn(@Param('id') id: string, @Body() body: OptInBody): Promise<ContactDetailResponse> {
+    return this.contacts.optIn(id, body);
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConsentEvent } from './consent-event.entity.js';
+import { Contact } from './contact.entity.js';
+import { ContactsController } from './contacts.controller.js';
+import { ContactsService } from './contacts.service.js';
+import { ContactImport, ImportError } from './import.entity.js';
+import { ImportProcessor } from './import.processor.js';
+import { ImportsController } from './imports.controller.js';
+import { ImportsService } from './imports.service.js';
+import { ContactList, ListMember } from './list.entity.js';
+import { ListsController } from './lists.controller.js';
+import { ListsService } from './lists.service.js';
+
+/**
+ * Contacts, the opt-in registry, lists and the CSV import. ContactsService is exported for the
+ * webhook processor (optOutByWaId, recordInbound).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Contact, ConsentEvent, ContactList, ListMember, ContactImport, ImportError])],
+  controllers: [ImportsController, ContactsController, ListsController],
+  providers: [ContactsService, ListsService, ImportsService, ImportProcessor],
+  exports: [ContactsService],
+})
+export class ContactsModule {}

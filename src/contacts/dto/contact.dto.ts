@@ -1,0 +1,147 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+
+export class ContactResponse {
+  @ApiProperty({ example: '42' })
+  id: string;
+
+  @ApiProperty({ example: '+4915112345678', description: 'E.164' })
+  phone: string;
+
+  @ApiProperty({ example: '4915112345678', description: 'WhatsApp id: the digits of the E.164 number' })
+  waId: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  firstName: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  lastName: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'de' })
+  language: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'DE', description: 'Country of the number' })
+  country: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { city: 'Berlin' } })
+  attributes: Record<string, string>;
+
+  @ApiProperty({ description: 'Opted in and not opted out: campaigns may message this contact' })
+  optedIn: boolean;
+
+  @ApiProperty({ nullable: true, type: String })
+  optedInAt: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  optInSource: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  optInProof: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  optedOutAt: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  optOutReason: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Last message from the contact (opens the 24 h service window)' })
+  lastInboundAt: string | null;
+
+  @ApiProperty()
+  createdAt: string;
+
+  @ApiProperty()
+  updatedAt: string;
+}
+
+export class ConsentEventResponse {
+  @ApiProperty({ enum: ['opt_in', 'opt_out'] })
+  kind: string;
+
+  @ApiProperty({ example: 'import' })
+  source: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  proof: string | null;
+
+  @ApiProperty()
+  occurredAt: string;
+}
+
+export class ContactDetailResponse extends ContactResponse {
+  @ApiProperty({ type: [String], description: 'Lists the contact belongs to' })
+  listIds: string[];
+
+  @ApiProperty({ type: [ConsentEventResponse], description: 'Opt-in and opt-out history, oldest first' })
+  consentHistory: ConsentEventResponse[];
+}
+
+export class ContactPageResponse {
+  @ApiProperty({ type: [ContactResponse] })
+  items: ContactResponse[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
+}
+
+export class ListContactsQuery {
+  @ApiPropertyOptional({ example: '+49 151 1234 5678', description: 'A phone number in any format (E.164, 00…, spaces, dashes, wa_id digits)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'DE', description: 'Country for a phone given without country code' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2)
+  country?: string;
+
+  @ApiPropertyOptional({ description: 'Only members of this list' })
+  @IsOptional()
+  @IsUUID('all', { message: 'listId must be a list id (UUID)' })
+  listId?: string;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class OptOutBody {
+  @ApiPropertyOptional({ example: 'asked by phone to stop messages', description: 'Why the contact opted out (default "opted out via API")' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+
+  @ApiPropertyOptional({ example: 'ticket #4711', description: 'Evidence of the request' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  proof?: string;
+}
+
+export class OptInBody {
+  @ApiProperty({ example: 'double opt-in email', description: 'How the contact opted in again' })
+  @IsString()
+  @IsNotEmpty({ message: 'source must say how the contact opted in' })
+  @MaxLength(500)
+  source: string;
+
+  @ApiPropertyOptional({ example: 'confirmation 2026-03-01T10:00:00Z from 203.0.113.7', description: 'Evidence of the opt-in' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  proof?: string;
+}

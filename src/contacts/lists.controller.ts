@@ -1,0 +1,27 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiTokenGuard } from '../common/api-token.guard.js';
+import { ListListsQuery, ListPageResponse, ListResponse } from './dto/list.dto.js';
+import { ListsService } from './lists.service.js';
+
+@ApiTags('lists')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Missing or wrong API token' })
+@UseGuards(ApiTokenGuard)
+@Controller('v1/lists')
+export class ListsController {
+  constructor(private readonly lists: ListsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: ListPageResponse, description: 'Oldest first, keyset-paginated' })
+  list(@Query() query: ListListsQuery): Promise<ListPageResponse> {
+    return this.lists.list(query.cursor, query.limit);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ListResponse })
+  @ApiNotFoundResponse({ description: 'Unknown list' })
+  get(@Param('id') id: string): Promise<ListResponse> {
+    return this.lists.get(id);
+  }
+}

@@ -1,0 +1,154 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { RECIPIENT_STATUSES } from '../../common/recipient-status.js';
+import { BUCKETS, type Bucket } from '../report-math.js';
+
+export class ReportCountsDto {
+  @ApiProperty({ example: 10 }) pending: number;
+  @ApiProperty({ example: 0 }) sending: number;
+  @ApiProperty({ example: 100 }) sent: number;
+  @ApiProperty({ example: 600 }) delivered: number;
+  @ApiProperty({ example: 200 }) read: number;
+  @ApiProperty({ example: 60 }) failed: number;
+  @ApiProperty({ example: 30 }) skipped: number;
+  @ApiProperty({ example: 0 }) cancelled: number;
+  @ApiProperty({ example: 0 }) unknown: number;
+}
+
+export class ReachedDto {
+  @ApiProperty({ description: 'Recipients with sent_at set (cumulative)', example: 900 }) sent: number;
+  @ApiProperty({ description: 'Recipients with delivered_at set (cumulative)', example: 800 }) delivered: number;
+  @ApiProperty({ description: 'Recipients with read_at set', example: 200 }) read: number;
+}
+
+export class ReportErrorDto {
+  @ApiProperty({ example: 131026 }) code: number;
+  @ApiProperty({ type: String, nullable: true, example: 'Message undeliverable' }) title: string | null;
+  @ApiProperty({ example: 40 }) count: number;
+}
+
+export class ReportTimelineDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) scheduledAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) firstSentAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSentAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelledAt: string | null;
+}
+
+export class SendRateDto {
+  @ApiProperty({ description: 'Messages sent per second over the window', example: 79.8 }) perSecond: number;
+  @ApiProperty({ description: 'Seconds measured (10, or less just after the first send)', example: 10 }) windowSeconds: number;
+}
+
+export class EtaDto {
+  @ApiProperty({ description: 'Recipients still to send (pending, incl. waiting, + sending)', example: 4000 }) remaining: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'At the current send rate; null while nothing is being sent', example: 50 })
+  secondsRemaining: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completesAt: string | null;
+}
+
+export class WaitingGroupDto {
+  @ApiProperty({ description: 'waiting_reason of pending recipients, e.g. send_window, messaging_limit, retry', example: 'send_window' })
+  reason: string;
+  @ApiProperty({ example: 1200 }) count: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the first of them is due again' })
+  nextAttemptAt: string | null;
+}
+
+export class CampaignReportDto {
+  @ApiProperty() campaignId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ example: 'running' }) status: string;
+  @ApiProperty({ type: String, nullable: true }) pausedReason: string | null;
+  @ApiProperty({ type: String, nullable: true }) failureReason: string | null;
+  @ApiProperty({ description: 'Sum of counts', example: 1000 }) total: number;
+  @ApiProperty({ type: ReportCountsDto, description: 'Current state of each recipient; adds up to total' }) counts: ReportCountsDto;
+  @ApiProperty({ type: ReachedDto }) reached: ReachedDto;
+  @ApiProperty({ type: [ReportErrorDto], description: 'Failed recipients by error code, most frequent first' }) errors: ReportErrorDto[];
+  @ApiProperty({ type: ReportTimelineDto }) timeline: ReportTimelineDto;
+  @ApiProperty({ type: SendRateDto }) sendRate: SendRateDto;
+  @ApiProperty({ type: EtaDto, nullable: true, description: 'Only while the campaign is running' }) eta: EtaDto | null;
+  @ApiProperty({ type: [WaitingGroupDto], description: 'Pending recipients waiting for a send window, the messaging limit or a retry' })
+  waiting: WaitingGroupDto[];
+  @ApiProperty({ type: String, format: 'date-time' }) generatedAt: string;
+}
+
+export class RecipientItemDto {
+  @ApiProperty({ example: '1234' }) id: string;
+  @ApiProperty({ example: '77' }) contactId: string;
+  @ApiProperty({ example: '+4915112345678' }) phone: string;
+  @ApiProperty({ enum: RECIPIENT_STATUSES }) status: string;
+  @ApiProperty({ type: String, nullable: true }) messageId: string | null;
+  @ApiProperty({ type: Number, nullable: true }) errorCode: number | null;
+  @ApiProperty({ type: String, nullable: true }) errorTitle: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) failedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a skipped recipient was never eligible' }) skipReason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a pending recipient waits' }) waitingReason: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Pending recipients only' }) nextAttemptAt: string | null;
+  @ApiProperty() attempts: number;
+}
+
+export class RecipientPageDto {
+  @ApiProperty({ type: [RecipientItemDto] }) items: RecipientItemDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' })
+  nextCursor: string | null;
+}
+
+export class RecipientFilterQueryDto {
+  @ApiPropertyOptional({ enum: RECIPIENT_STATUSES, description: 'Only recipients in this state' })
+  @IsOptional()
+  @IsString()
+  status?: string;
+
+  @ApiPropertyOptional({ type: Number, description: 'Only recipients with this 360dialog/WhatsApp error code', example: 131026 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  errorCode?: number;
+}
+
+export class RecipientsQueryDto extends RecipientFilterQueryDto {
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  cursor?: string;
+
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class TimeseriesQueryDto {
+  @ApiPropertyOptional({ enum: BUCKETS, description: 'Bucket size; a finer one than the span allows (900 points) is coarsened' })
+  @IsOptional()
+  @IsIn(BUCKETS)
+  bucket?: Bucket;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Only buckets from this time on (incremental refresh)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+}
+
+export class TimeseriesPointDto {
+  @ApiProperty({ type: String, format: 'date-time', description: 'Bucket start (UTC)' }) t: string;
+  @ApiProperty({ description: 'Recipients whose sent_at falls in the bucket' }) sent: number;
+  @ApiProperty({ description: 'Recipients whose delivered_at falls in the bucket' }) delivered: number;
+}
+
+export class TimeseriesDto {
+  @ApiProperty() campaignId: string;
+  @ApiProperty({ enum: BUCKETS }) bucket: Bucket;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) from: string | null;
+  @ApiProperty({ type: [TimeseriesPointDto] }) items: TimeseriesPointDto[];
+}

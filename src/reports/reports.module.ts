@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ReportPagesController } from './report-pages.controller.js';
+import { ReportsController } from './reports.controller.js';
+import { ReportsService } from './reports.service.js';
+
+/** Delivery report: summary from counters, keyset recipient listing, streamed CSV, the web pages. */
+@Module({
+  controllers: [ReportsController, ReportPagesController],
+  providers: [ReportsService],
+  exports: [ReportsService],
+})
+export class ReportsModule {}

@@ -1,0 +1,312 @@
+/**
+ * What the sandbox says, pure: request validation and every body it answers or posts, in the shapes of
+ * both 360dialog API generations (docs/whatsapp-api.md). Written independently of the engine's client
+ * so the tests exercise one implementation against the other.
+ */
+
+export type Generation = 'cloud' | 'onpremise';
+export type StatusName = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface WhatsAppError {
+  code: number;
+  title: string;
+  details?: string;
+}
+
+export interface AcceptedSend {
+  to: string;
+  templateName: string;
+  language: string;
+  namespace: string | null;
+  callbackData: string | null;
+  components: unknown[];
+}
+
+export interface SendValidationRules {
+  /** When set, On-Premise requests must use exactly this namespace. */
+  namespace?: string | null;
+  /** When set, only these template names exist. */
+  templateNames?: ReadonlySet<string> | null;
+}
+
+export type SendValidation = { ok: true; send: AcceptedSend } | { ok: false; error: WhatsAppError };
+
+const DIGITS = /^\d{6,15}$/;
+const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
+const LANGUAGE_CODE = /^[a-z]{2,3}(_[A-Za-z]{2,4})?$/;
+
+const missing = (field: string): SendValidation => ({
+  ok: false,
+  error: { code: 131008, title: 'Required parameter is missing', details: `Parameter '${field}' is required` },
+});
+const invalid = (field: string, why: string): SendValidation => ({
+  ok: false,
+  error: { code: 131009, title: 'Parameter value is not valid', details: `Parameter '${field}' ${why}` },
+});
+
+/** The checks 360dialog/Meta make on a template send, naming the first problem found. */
+export function validateSendBody(generation: Generation, body: unknown, rules: SendValidationRules = {}): SendValidation {
+  if (!isRecord(body)) return { ok: false, error: { code: 100, title: 'Invalid parameter', details: 'The request body must be a JSON object' } };
+  const onPremise = generation === 'onpremise';
+  if (!onPremise) {
+    if (body.messaging_product === undefined) {
+      return { ok: false, error: { code: 100, title: 'The parameter messaging_product is required.', details: "Parameter 'messaging_product' is required" } };
+    }
+    if (body.messaging_product !== 'whatsapp') return invalid('messaging_product', "must be 'whatsapp'");
+    if (body.recipient_type !== undefined && body.recipient_type !== 'individual') return invalid('recipient_type', "must be 'individual'");
+  }
+  if (body.to === undefined) return missing('to');
+  if (typeof body.to !== 'string' || !DIGITS.test(body.to)) return invalid('to', 'must be the digits of a phone number in international format, without + or spaces');
+  if (body.type === undefined) return missing('type');
+  if (body.type !== 'template') return invalid('type', "must be 'template' (the sandbox sends template messages only)");
+  const template = body.template;
+  if (template === undefined) return missing('template');
+  if (!isRecord(template)) return invalid('template', 'must be an object');
+  if (template.name === undefined) return missing('template.name');
+  if (typeof template.name !== 'string' || !TEMPLATE_NAME.test(template.name)) return invalid('template.name', 'must be lowercase letters, digits and underscores');
+  const language = template.language;
+  if (language === undefined) return missing('template.language');
+  if (!isRecord(language)) return invalid('template.language', 'must be an object with a code');
+  if (language.code === undefined) return missing('template.language.code');
+  if (typeof language.code !== 'string' || !LANGUAGE_CODE.test(language.code)) return invalid('template.language.code', 'must be a language code such as en or en_US');
+  let namespace: string | null = null;
+  if (onPremise) {
+    if (language.policy === undefined) return missing('template.language.policy');
+    if (language.policy !== 'deterministic') return invalid('template.language.policy', "must be 'deterministic'");
+    if (template.namespace === undefined) return missing('template.namespace');
+    if (typeof template.namespace !== 'string' || template.namespace.length === 0) return invalid('template.namespace', 'must be a non-empty string');
+    if (rules.namespace && template.namespace !== rules.namespace) {
+      return { ok: false, error: { code: 2001, title: 'Template missing', details: `No template in namespace ${template.namespace} for this number` } };
+    }
+    namespace = template.namespace;
+  }
+  const components = template.components ?? [];
+  if (!Array.isArray(components)) return invalid('template.components', 'must be an array');
+  for (const [index, component] of components.entries()) {
+    if (!isRecord(component) || typeof component.type !== 'string') return invalid(`template.components[${index}].type`, 'is required');
+    if (component.parameters !== undefined) {
+      if (!Array.isArray(component.parameters)) return invalid(`template.components[${index}].parameters`, 'must be an array');
+      for (const [position, parameter] of component.parameters.entries()) {
+        if (!isRecord(parameter) || typeof parameter.type !== 'string') {
+          return invalid(`template.components[${index}].parameters[${position}].type`, 'is required');
+        }
+      }
+    }
+  }
+  if (rules.templateNames && !rules.templateNames.has(template.name)) {
+    return { ok: false, error: { code: 132001, title: 'Template name does not exist in the translation', details: `template name (${template.name}) does not exist in ${language.code}` } };
+  }
+  let callbackData: string | null = null;
+  if (!onPremise && body.biz_opaque_callback_data !== undefined) {
+    if (typeof body.biz_opaque_callback_data !== 'string' || body.biz_opaque_callback_data.length > 512) {
+      return invalid('biz_opaque_callback_data', 'must be a string of at most 512 characters');
+    }
+    callbackData = body.biz_opaque_callback_data;
+  }
+  return { ok: true, send: { to: body.to, templateName: template.name, language: language.code, namespace, callbackData, components } };
+}
+
+const ON_PREMISE_META = { api_status: 'stable', version: '2.53.2' };
+
+/** Meta's and the On-Premise client's error shapes. */
+export function errorBody(generation: Generation, error: WhatsAppError, traceId: string): Record<string, unknown> {
+  if (generation === 'onpremise') {
+    return { errors: [{ code: error.code, title: error.title, ...(error.details ? { details: error.details } : {}) }], meta: ON_PREMISE_META };
+  }
+  return {
+    error: {
+      message: `(#${error.code}) ${error.title}`,
+      type: 'OAuthException',
+      code: error.code,
+      error_data: { messaging_product: 'whatsapp', details: error.details ?? error.title },
+      fbtrace_id: traceId,
+    },
+  };
+}
+
+/** 360dialog's own proxy layer (wrong key, its rate limit, its outages). */
+export function proxyErrorBody(httpCode: number, message: string, traceId: string): Record<string, unknown> {
+  return { meta: { success: false, http_code: httpCode, developer_message: message, '360dialog_trace_id': traceId } };
+}
+
+export function sendAnswer(generation: Generation, to: string, messageId: string): { httpStatus: number; body: Record<string, unknown> } {
+  if (generation === 'onpremise') return { httpStatus: 201, body: { messages: [{ id: messageId }], meta: ON_PREMISE_META } };
+  return { httpStatus: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: messageId }] } };
+}
+
+export type ThrottleStyle = 'code130429' | 'proxy400' | 'http429';
+
+export const RATE_LIMIT_MESSAGE = 'You have exceeded the endpoint rate limit';
+
+/** The three throttling answers docs/whatsapp-api.md lists. */
+export function throttleAnswer(generation: Generation, style: ThrottleStyle, traceId: string): { httpStatus: number; body: Record<string, unknown> } {
+  switch (style) {
+    case 'proxy400':
+      return { httpStatus: 400, body: proxyErrorBody(400, RATE_LIMIT_MESSAGE, traceId) };
+    case 'code130429':
+      return { httpStatus: 400, body: errorBody(generation, { code: 130429, title: 'Rate limit hit', details: 'Cloud API message throughput has been reached.' }, traceId) };
+    case 'http429':
+      return generation === 'onpremise'
+        ? { httpStatus: 429, body: errorBody(generation, { code: 1015, title: 'Too many requests', details: 'Rate limits exceeded' }, traceId) }
+        : { httpStatus: 429, body: errorBody(generation, { code: 130429, title: 'Rate limit hit', details: 'Cloud API message throughput has been reached.' }, traceId) };
+  }
+}
+
+/** Message ids in each generation's style, unique per sandbox run (`runId`) and sequence number. */
+export function messageId(generation: Generation, runId: string, sequence: number, to: string): string {
+  if (generation === 'onpremise') return `gBEG${Buffer.from(`${runId}${sequence.toString(36)}`, 'utf8').toString('base64url')}`;
+  return `wamid.${Buffer.from(`HBgL${to}FQIAERgS${runId}${sequence.toString(16).toUpperCase()}`, 'utf8').toString('base64')}`;
+}
+
+export interface StatusEvent {
+  messageId: string;
+  recipientId: string;
+  status: StatusName;
+  /** Unix seconds. */
+  timestamp: number;
+  callbackData: string | null;
+  error?: WhatsAppError;
+}
+
+export interface AccountInfo {
+  wabaId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+}
+
+function cloudStatus(event: StatusEvent): Record<string, unknown> {
+  const status: Record<string, unknown> = {
+    id: event.messageId,
+    status: event.status,
+    timestamp: String(event.timestamp),
+    recipient_id: event.recipientId,
+  };
+  if (event.status === 'sent' || event.status === 'delivered') {
+    status.conversation = { id: `conv${event.recipientId}`, origin: { type: 'marketing' } };
+    status.pricing = { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' };
+  }
+  if (event.error) {
+    status.errors = [{ code: event.error.code, title: event.error.title, message: event.error.title, error_data: { details: event.error.details ?? event.error.title } }];
+  }
+  if (event.callbackData !== null) status.biz_opaque_callback_data = event.callbackData;
+  return status;
+}
+
+function onPremiseStatus(event: StatusEvent): Record<string, unknown> {
+  const status: Record<string, unknown> = {
+    id: event.messageId,
+    recipient_id: event.recipientId,
+    status: event.status,
+    timestamp: String(event.timestamp),
+  };
+  if (event.status === 'sent' || event.status === 'delivered') {
+    status.conversation = { id: `conv${event.recipientId}` };
+    status.pricing = { billable: true, pricing_model: 'CBP' };
+  }
+  if (event.error) status.errors = [{ code: event.error.code, title: event.error.title }];
+  return status;
+}
+
+function cloudEnvelope(account: AccountInfo, value: Record<string, unknown>): Record<string, unknown> {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: account.wabaId,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: account.displayPhoneNumber, phone_number_id: account.phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** One webhook POST carrying several statuses. */
+export function statusWebhookBody(generation: Generation, events: readonly StatusEvent[], account: AccountInfo): Record<string, unknown> {
+  if (generation === 'onpremise') return { statuses: events.map(onPremiseStatus) };
+  return cloudEnvelope(account, { statuses: events.map(cloudStatus) });
+}
+
+export interface InboundText {
+  messageId: string;
+  from: string;
+  profileName: string;
+  text: string;
+  timestamp: number;
+}
+
+export function inboundWebhookBody(generation: Generation, inbound: InboundText, account: AccountInfo): Record<string, unknown> {
+  const contacts = [{ profile: { name: inbound.profileName }, wa_id: inbound.from }];
+  const messages = [{ from: inbound.from, id: inbound.messageId, timestamp: String(inbound.timestamp), type: 'text', text: { body: inbound.text } }];
+  if (generation === 'onpremise') return { contacts, messages };
+  return cloudEnvelope(account, { contacts, messages });
+}
+
+export interface SandboxTemplate {
+  name: string;
+  language: string;
+  category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+  body: string;
+}
+
+export function templatesBody(templates: readonly SandboxTemplate[], namespace: string): Record<string, unknown> {
+  return {
+    count: templates.length,
+    filters: {},
+    limit: 1000,
+    offset: 0,
+    sort: ['id'],
+    total: templates.length,
+    waba_templates: templates.map((template) => ({
+      category: template.category,
+      components: [{ type: 'BODY', text: template.body }],
+      language: template.language,
+      name: template.name,
+      namespace,
+      rejected_reason: 'NONE',
+      status: 'approved',
+    })),
+  };
+}
+
+export function healthBody(gatewayStatus: string): Record<string, unknown> {
+  return { health: { gateway_status: gatewayStatus }, meta: ON_PREMISE_META };
+}
+
+/** Capped exponential backoff for webhook redelivery: initial, 2×, 4×, … up to max. */
+export function webhookRetryDelayMs(attempt: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export type CatalogueFailure = 'pair_rate_limit' | 'template_paused' | 'payment';
+
+/** WhatsApp errors the sandbox can be told to answer with, per generation. */
+export const FAILURE_CATALOGUE: Record<CatalogueFailure, Record<Generation, WhatsAppError>> = {
+  pair_rate_limit: {
+    cloud: {
+      code: 131056,
+      title: '(Business Account, Consumer Account) pair rate limit hit',
+      details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    },
+    onpremise: { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', details: 'Too many messages to this user in a short time' },
+  },
+  template_paused: {
+    cloud: { code: 132015, title: 'Template is Paused', details: 'Template is paused due to low quality so it cannot be sent in a template message.' },
+    onpremise: { code: 132015, title: 'Template is Paused', details: 'Template is paused due to low quality' },
+  },
+  payment: {
+    cloud: { code: 131042, title: 'Business eligibility payment issue', details: 'Message failed to send because there were one or more errors related to your payment method.' },
+    onpremise: { code: 402, title: 'Business eligibility — Payment issue', details: 'Message failed to send because there were one or more errors related to your payment method.' },
+  },
+};

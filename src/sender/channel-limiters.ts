@@ -1,0 +1,111 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import Bottleneck from 'bottleneck';
+import { Redis } from 'ioredis';
+import { AppConfig } from '../config/app-config.js';
+import { type RatePlan, ratePlan } from './rate-plan.js';
+
+/** After a throttling answer the channel runs at half its rate for this long. */
+const SLOWDOWN_MS = 30_000;
+const SLOWDOWN_FACTOR = 0.5;
+
+interface ChannelLimiter {
+  limiter: Bottleneck;
+  messagesPerSecond: number;
+  plan: RatePlan;
+  slowedUntil: number;
+}
+
+/**
+ * One Bottleneck limiter per channel. With REDIS_URL every instance's limiter for a channel shares
+ * one id in Redis, so all of them together hold the channel's rate; without it, one in-process limiter.
+ */
+@Injectable()
+export class ChannelLimiters implements OnApplicationShutdown {
+  private readonly logger = new Logger(ChannelLimiters.name);
+  private readonly limiters = new Map<string, ChannelLimiter>();
+  private connection?: Bottleneck.IORedisConnection;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** Largest batch one job may carry: one interval's share of the rate. */
+  batchSize(channelId: string, messagesPerSecond: number, now = Date.now()): number {
+    return this.get(channelId, messagesPerSecond, now).plan.perInterval;
+  }
+
+  get(channelId: string, messagesPerSecond: number, now = Date.now()): ChannelLimiter {
+    let entry = this.limiters.get(channelId);
+    if (!entry) {
+      const plan = ratePlan(messagesPerSecond);
+      entry = { limiter: this.create(channelId, plan), messagesPerSecond, plan, slowedUntil: 0 };
+      this.limiters.set(channelId, entry);
+    } else if (entry.messagesPerSecond !== messagesPerSecond || (entry.slowedUntil !== 0 && entry.slowedUntil <= now)) {
+      entry.messagesPerSecond = messagesPerSecond;
+      entry.slowedUntil = 0;
+      this.apply(entry, ratePlan(messagesPerSecond));
+    }
+    return entry;
+  }
+
+  /** Runs `send` (a batch of at most batchSize messages) in the channel's next free slot. */
+  schedule<T>(channelId: string, messagesPerSecond: number, send: () => Promise<T>): Promise<T> {
+    const { limiter } = this.get(channelId, messagesPerSecond);
+    return limiter.schedule({ expiration: 10 * 60_000 }, send);
+  }
+
+  /** 360dialog said "too fast": halve the channel's rate for a while (shared through Redis when clustered). */
+  slowDown(channelId: string, now = Date.now()): void {
+    const entry = this.limiters.get(channelId);
+    if (!entry || entry.slowedUntil > now) return;
+    entry.slowedUntil = now + SLOWDOWN_MS;
+    // Stretch the interval rather than shrink batches: those already queued keep their size.
+    const normal = ratePlan(entry.messagesPerSecond);
+    this.apply(entry, { intervalMs: Math.ceil(normal.intervalMs / SLOWDOWN_FACTOR), perInterval: normal.perInterval });
+    this.logger.warn(`channel ${channelId}: throttled by 360dialog, sending at half rate for ${SLOWDOWN_MS / 1000} s`);
+  }
+
+  currentRate(channelId: string): number {
+    const entry = this.limiters.get(channelId);
+    return entry ? (entry.plan.perInterval * 1000) / entry.plan.intervalMs : 0;
+  }
+
+  /** Stops every limiter; jobs still waiting for a slot are rejected (their recipients get released). */
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.limiters.values()].map((entry) => entry.limiter.stop({ dropWaitingJobs: true })));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.limiters.values()].map((entry) => entry.limiter.disconnect(false)));
+    this.limiters.clear();
+    await this.connection?.disconnect(false);
+  }
+
+  private apply(entry: ChannelLimiter, plan: RatePlan): void {
+    entry.plan = plan;
+    entry.limiter.updateSettings({ minTime: plan.intervalMs });
+  }
+
+  private create(channelId: string, plan: RatePlan): Bottleneck {
+    // One job per batch of `perInterval` messages, job starts spaced by minTime. (A reservoir refilled
+    // every interval drifts: it refills on a heartbeat and restarts its clock from then, measured
+    // 10 per ~114 ms at a configured 10 per 100 ms. minTime spaces starts from the previous start.)
+    const settings: Bottleneck.ConstructorOptions = {
+      id: `wa-channel-${channelId}`,
+      minTime: plan.intervalMs,
+      maxConcurrent: null,
+    };
+    if (this.config.env.REDIS_URL) {
+      this.connection ??= this.createConnection(this.config.env.REDIS_URL);
+      Object.assign(settings, { datastore: 'ioredis', connection: this.connection, clearDatastore: false, timeout: 60_000 });
+    }
+    const limiter = new Bottleneck(settings);
+    limiter.on('error', (error: Error) => this.logger.error(`limiter for channel ${channelId}: ${error.message}`));
+    return limiter;
+  }
+
+  private createConnection(url: string): Bottleneck.IORedisConnection {
+    const client = new Redis(url, { maxRetriesPerRequest: null });
+    const connection = new Bottleneck.IORedisConnection({ client });
+    connection.on('error', (error: Error) => this.logger.error(`Redis (limiters): ${error.message}`));
+    return connection;
+  }
+}

@@ -1,0 +1,66 @@
+import { classifySendFailure, retryDelayMs, type SendFailure, type SendFailureClass, TRANSIENT_BACKOFF } from './send-errors.js';
+
+const failure = (httpStatus: number | null, errorCode: number | null, errorTitle = '', outcomeUnknown = false): SendFailure => ({
+  httpStatus,
+  errorCode,
+  errorTitle,
+  outcomeUnknown,
+});
+
+describe('classifySendFailure', () => {
+  it.each<[string, SendFailure, SendFailureClass]>([
+    ['Cloud throughput 130429', failure(400, 130429, 'Rate limit hit'), 'throttled'],
+    ['On-Premise HTTP 429', failure(429, null, 'Too Many Requests'), 'throttled'],
+    ['360dialog proxy 400 text', failure(400, null, 'You have exceeded the endpoint rate limit'), 'throttled'],
+    ['On-Premise 1015', failure(400, 1015, 'Too many requests'), 'throttled'],
+    ['pair rate 131056', failure(400, 131056, 'Pair rate limit hit'), 'pair_rate'],
+    ['131000 something went wrong', failure(500, 131000, 'Something went wrong'), 'transient'],
+    ['131016 service unavailable', failure(503, 131016, 'Service unavailable'), 'transient'],
+    ['On-Premise 1011', failure(400, 1011, 'Service not ready'), 'transient'],
+    ['plain 502', failure(502, null, 'Bad Gateway'), 'transient'],
+    ['connection refused', failure(null, null, 'ECONNREFUSED'), 'transient'],
+    ['timeout after the request went out', failure(null, null, 'timeout', true), 'unknown_outcome'],
+    ['131026 undeliverable', failure(400, 131026, 'Message undeliverable'), 'permanent'],
+    ['1013 invalid user', failure(400, 1013, 'User is not valid'), 'permanent'],
+    ['131021 sender = recipient', failure(400, 131021, 'Recipient cannot be sender'), 'permanent'],
+    ['131049 marketing limit', failure(400, 131049, 'Not delivered to maintain ecosystem'), 'permanent'],
+    ['132000 parameter count', failure(400, 132000, 'Number of parameters does not match'), 'permanent'],
+    ['132001 template missing', failure(404, 132001, 'Template name does not exist'), 'permanent'],
+    ['On-Premise 2001', failure(400, 2001, 'Template missing'), 'permanent'],
+    ['132015 template paused', failure(400, 132015, 'Template is paused'), 'campaign'],
+    ['132016 template disabled', failure(400, 132016, 'Template is disabled'), 'campaign'],
+    ['131048 spam rate limit', failure(400, 131048, 'Spam rate limit hit'), 'campaign'],
+    ['On-Premise 471 spam', failure(400, 471, 'Spam rate limit'), 'campaign'],
+    ['HTTP 401 bad key', failure(401, null, 'Invalid API key'), 'channel'],
+    ['131042 payment', failure(400, 131042, 'Business eligibility payment issue'), 'channel'],
+    ['On-Premise 402 payment', failure(400, 402, 'Business eligibility'), 'channel'],
+    ['360dialog lack of payment', failure(400, null, 'lack of payment'), 'channel'],
+    ['368 policy', failure(400, 368, 'Temporarily blocked for policies violations'), 'channel'],
+    ['131031 account locked', failure(400, 131031, 'Account has been locked'), 'channel'],
+  ])('%s → %s', (_label, input, expected) => {
+    expect(classifySendFailure(input)).toBe(expected);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it.each([
+    [1, 0, 1_000],
+    [1, 1, 2_000],
+    [2, 1, 4_000],
+    [3, 1, 8_000],
+    [10, 1, 300_000],
+    [30, 0.5, 150_500],
+  ])('attempt %i with random %p → %i ms', (attempt, random, expected) => {
+    expect(retryDelayMs(attempt, TRANSIENT_BACKOFF, () => random)).toBe(expected);
+  });
+
+  it('never exceeds the cap and never goes below half the base', () => {
+    for (let attempt = 1; attempt < 40; attempt += 1) {
+      for (const random of [0, 0.3, 0.999]) {
+        const delay = retryDelayMs(attempt, TRANSIENT_BACKOFF, () => random);
+        expect(delay).toBeGreaterThanOrEqual(1_000);
+        expect(delay).toBeLessThanOrEqual(300_000);
+      }
+    }
+  });
+});

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelsModule } from '../channels/channels.module.js';
+import { ChannelConversation } from './channel-conversation.entity.js';
+import { ChannelLimiters } from './channel-limiters.js';
+import { SenderService } from './sender.service.js';
+
+@Module({ imports: [ChannelsModule, TypeOrmModule.forFeature([ChannelConversation])], providers: [SenderService, ChannelLimiters], exports: [SenderService] })
+export class SenderModule {}

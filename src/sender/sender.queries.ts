@@ -1,0 +1,137 @@
+/**
+ * Claims due recipients of the given running campaigns: locked with SKIP LOCKED so that any number
+ * of workers share the work, re-checking at claim time that the campaign still runs and that the
+ * contact has not opted out since launch (those become `skipped`).
+ */
+export const CLAIM_RECIPIENTS = `
+  WITH due AS (
+    SELECT r.id, (ct.opted_out_at IS NOT NULL) AS opted_out
+    FROM campaign_recipients r
+    JOIN campaigns c ON c.id = r.campaign_id AND c.status = 'running'
+    JOIN contacts ct ON ct.id = r.contact_id
+    WHERE r.campaign_id = ANY($1::uuid[]) AND r.status = 'pending' AND r.next_attempt_at <= now()
+    ORDER BY r.next_attempt_at, r.id
+    LIMIT $2
+    FOR UPDATE OF r SKIP LOCKED
+  )
+  UPDATE campaign_recipients r SET
+    status = CASE WHEN due.opted_out THEN 'skipped' ELSE 'sending' END,
+    skip_reason = CASE WHEN due.opted_out THEN 'opted_out' ELSE r.skip_reason END,
+    lease_until = CASE WHEN due.opted_out THEN NULL ELSE now() + make_interval(secs => $3) END,
+    attempts = r.attempts + CASE WHEN due.opted_out THEN 0 ELSE 1 END,
+    waiting_reason = NULL
+  FROM due
+  WHERE r.id = due.id
+  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts`;
+
+/** Running, launched campaigns with their channel: what the sender works on. */
+export const RUNNING_CAMPAIGNS = `
+  SELECT c.id, c.channel_id, c.template, c.send_window
+  FROM campaigns c
+  WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;
+
+/**
+ * Right before a batch goes out: keep only rows this worker still owns (status sending — a lease that
+ * ran out was recovered by someone else) whose campaign still runs, and renew their lease. What a pause
+ * or cancel committed before this statement is honoured: those rows are not sent.
+ */
+export const CONFIRM_BEFORE_SEND = `
+  UPDATE campaign_recipients r SET lease_until = now() + make_interval(secs => $2)
+  FROM campaigns c
+  WHERE r.id = ANY($1::bigint[]) AND r.status = 'sending' AND c.id = r.campaign_id AND c.status = 'running'
+  RETURNING r.id`;
+
+/** Accepted by 360dialog. A status webhook may already have moved the row further: never backwards. */
+export const RECORD_ACCEPTED = `
+  UPDATE campaign_recipients r SET
+    status = CASE WHEN r.status IN ('sending', 'pending', 'unknown') THEN 'sent' ELSE r.status END,
+    message_id = coalesce(r.message_id, v.message_id),
+    sent_at = coalesce(r.sent_at, v.sent_at),
+    lease_until = NULL, waiting_reason = NULL, error_code = NULL, error_title = NULL
+  FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, sent_at)
+  WHERE r.id = v.id`;
+
+export const RECORD_FAILED = `
+  UPDATE campaign_recipients r SET
+    status = 'failed', error_code = v.code, error_title = v.title, failed_at = now(), lease_until = NULL, waiting_reason = NULL
+  FROM unnest($1::bigint[], $2::int[], $3::text[]) AS v(id, code, title)
+  WHERE r.id = v.id AND r.status = 'sending'`;
+
+/**
+ * Back to pending after a delay (retry, throttling, unknown outcome…). `uncount` gives back the
+ * attempt that did not count. A recipient of a campaign cancelled meanwhile becomes cancelled.
+ */
+export const REQUEUE = `
+  UPDATE campaign_recipients r SET
+    status = CASE WHEN c.status = 'cancelled' THEN 'cancelled' ELSE 'pending' END,
+    next_attempt_at = now() + v.delay_ms * interval '1 millisecond',
+    attempts = greatest(0, r.attempts - v.uncount),
+    waiting_reason = v.reason, error_code = v.code, error_title = v.title, lease_until = NULL
+  FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::int[], $6::text[]) AS v(id, delay_ms, uncount, reason, code, title),
+       campaigns c
+  WHERE r.id = v.id AND c.id = r.campaign_id AND r.status = 'sending'`;
+
+/** On-Premise, policy mark_unknown: the outcome is lost and the message is not resent. */
+export const RECORD_UNKNOWN = `
+  UPDATE campaign_recipients r SET status = 'unknown', lease_until = NULL, waiting_reason = NULL,
+    error_title = v.title
+  FROM unnest($1::bigint[], $2::text[]) AS v(id, title)
+  WHERE r.id = v.id AND r.status = 'sending'`;
+
+/**
+ * Leases that ran out: the worker died between claim and outcome. Whether the message left is
+ * unknown. Cloud: wait (pending, not due) until the grace period after the claim has passed — a
+ * status webhook carrying `biz_opaque_callback_data` moves it to sent meanwhile; only then resend.
+ * On-Premise (no callback data): the configured policy, `unknown` or resend at once.
+ */
+export const RECOVER_EXPIRED_LEASES = `
+  UPDATE campaign_recipients r SET
+    status = CASE
+      WHEN c.status = 'cancelled' THEN 'cancelled'
+      WHEN ch.api_generation = 'cloud' OR $3 = 'resend' THEN 'pending'
+      ELSE 'unknown' END,
+    next_attempt_at = CASE WHEN ch.api_generation = 'cloud'
+      THEN greatest(now(), r.lease_until - make_interval(secs => $1) + make_interval(secs => $2))
+      ELSE now() END,
+    waiting_reason = 'unknown_outcome',
+    lease_until = NULL
+  FROM campaigns c JOIN channels ch ON ch.id = c.channel_id
+  WHERE r.status = 'sending' AND r.lease_until < now() AND c.id = r.campaign_id
+  RETURNING r.id, r.status`;
+
+export const PAUSE_CAMPAIGN = `
+  UPDATE campaigns SET status = 'paused', paused_reason = $2, updated_at = now()
+  WHERE id = $1 AND status IN ('running', 'scheduled')`;
+
+export const PAUSE_CHANNEL = `
+  WITH channel AS (UPDATE channels SET paused_reason = $2, updated_at = now() WHERE id = $1)
+  UPDATE campaigns SET status = 'paused', paused_reason = $2, updated_at = now()
+  WHERE channel_id = $1 AND status IN ('running', 'scheduled')`;
+
+/** Claimed rows that were never sent (pause, cancel, shutdown): give them back untouched. */
+export const RELEASE_UNSENT = `
+  UPDATE campaign_recipients r SET
+    status = CASE WHEN c.status = 'cancelled' THEN 'cancelled' ELSE 'pending' END,
+    attempts = greatest(0, r.attempts - 1), lease_until = NULL
+  FROM campaigns c
+  WHERE r.id = ANY($1::bigint[]) AND c.id = r.campaign_id AND r.status = 'sending'`;
+
+/** Serialises claims per channel while its messaging limit is counted (several workers, one limit). */
+export const LOCK_CHANNEL_LIMIT = `SELECT pg_advisory_xact_lock(hashtextextended('messaging-limit:' || $1, 0))`;
+
+export const CONVERSATIONS_IN_WINDOW = `
+  SELECT count(*)::int AS open, min(started_at) AS oldest
+  FROM channel_conversations
+  WHERE channel_id = $1 AND started_at > now() - interval '24 hours'`;
+
+/** Opens (or re-opens, after 24 h) a conversation per claimed user: counted at claim, never more than the limit. */
+export const RESERVE_CONVERSATIONS = `
+  INSERT INTO channel_conversations (channel_id, wa_id, started_at)
+  SELECT $1, wa_id, now() FROM unnest($2::text[]) AS wa_id
+  ON CONFLICT (channel_id, wa_id) DO UPDATE SET started_at = now()
+  WHERE channel_conversations.started_at <= now() - interval '24 hours'`;
+
+/** The limit is used up: due recipients wait, visibly, until the oldest conversation leaves the window. */
+export const WAIT_FOR_MESSAGING_LIMIT = `
+  UPDATE campaign_recipients SET waiting_reason = 'messaging_limit', next_attempt_at = $2
+  WHERE campaign_id = ANY($1::uuid[]) AND status = 'pending' AND next_attempt_at <= now()`;

@@ -1,0 +1,296 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CampaignTemplate, TemplateComponent } from '../campaigns/campaign.entity.js';
+import { isInsideWindow, type SendWindow } from '../campaigns/send-window.js';
+import type { Channel } from '../channels/channel.entity.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { WhatsAppClient } from '../channels/whatsapp-client.js';
+import type { SendResult } from '../channels/whatsapp-client.types.js';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ChannelLimiters } from './channel-limiters.js';
+import { OutcomeWriter, type SendOutcome } from './outcome-writer.js';
+import {
+  classifySendFailure,
+  describeFailure,
+  PAIR_RATE_DELAY_MS,
+  retryDelayMs,
+  THROTTLE_REQUEUE_MS,
+  TRANSIENT_BACKOFF,
+} from './send-errors.js';
+import {
+  CLAIM_RECIPIENTS,
+  CONFIRM_BEFORE_SEND,
+  CONVERSATIONS_IN_WINDOW,
+  LOCK_CHANNEL_LIMIT,
+  PAUSE_CAMPAIGN,
+  PAUSE_CHANNEL,
+  RECOVER_EXPIRED_LEASES,
+  RELEASE_UNSENT,
+  RESERVE_CONVERSATIONS,
+  RUNNING_CAMPAIGNS,
+  WAIT_FOR_MESSAGING_LIMIT,
+} from './sender.queries.js';
+
+interface RunningCampaign {
+  id: string;
+  channel_id: string;
+  template: CampaignTemplate;
+  send_window: SendWindow | null;
+}
+
+interface ClaimedRecipient {
+  id: string;
+  campaign_id: string;
+  wa_id: string;
+  components: TemplateComponent[] | null;
+  status: 'sending' | 'skipped';
+  attempts: number;
+}
+
+/** Seconds of sending a worker keeps claimed ahead per channel: enough to keep the pipe full, small enough that pause bites fast. */
+const CLAIM_AHEAD_SECONDS = 1;
+const RECOVERY_EVERY_MS = 5_000;
+const SEND_PHASE_MS = 40;
+
+/**
+ * Claims due recipients, pushes them through the channel's limiter in weighted batches and records
+ * the outcomes. Stateless between polls: anything claimed and not finished is recovered by lease.
+ */
+@Injectable()
+export class SenderService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SenderService.name);
+  private readonly outcomes: OutcomeWriter;
+  /** Recipients claimed by this worker and not yet answered, per channel. */
+  private readonly queued = new Map<string, Set<string>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private running = false;
+  private pollTimer?: NodeJS.Timeout;
+  private lastRecovery = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly channels: ChannelsService,
+    private readonly client: WhatsAppClient,
+    private readonly limiters: ChannelLimiters,
+    private readonly metrics: MetricsService,
+  ) {
+    this.outcomes = new OutcomeWriter(dataSource);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runsWorker || !this.config.env.SENDER_ENABLED) return;
+    this.running = true;
+    this.schedulePoll(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.pollTimer);
+    await this.limiters.stopAll();
+    await Promise.allSettled([...this.inFlight]);
+    await this.outcomes.flush();
+  }
+
+  private schedulePoll(delayMs: number): void {
+    if (!this.running) return;
+    this.pollTimer = setTimeout(() => {
+      void this.poll().then((busy) => this.schedulePoll(busy ? 0 : this.config.env.SENDER_POLL_INTERVAL_MS));
+    }, delayMs);
+  }
+
+  /** One pass over running campaigns; returns whether more work is waiting right now. */
+  async poll(now = new Date()): Promise<boolean> {
+    try {
+      if (now.getTime() - this.lastRecovery >= RECOVERY_EVERY_MS) {
+        this.lastRecovery = now.getTime();
+        await this.recoverExpiredLeases();
+      }
+      const campaigns = (await this.dataSource.query(RUNNING_CAMPAIGNS)) as RunningCampaign[];
+      const open = campaigns.filter((campaign) => !campaign.send_window || isInsideWindow(now, campaign.send_window));
+      const byChannel = new Map<string, RunningCampaign[]>();
+      for (const campaign of open) byChannel.set(campaign.channel_id, [...(byChannel.get(campaign.channel_id) ?? []), campaign]);
+      let busy = false;
+      for (const [channelId, channelCampaigns] of byChannel) {
+        const channel = await this.channels.findActiveById(channelId);
+        if (!channel) continue;
+        busy = (await this.claimAndSend(channel, channelCampaigns)) || busy;
+      }
+      return busy;
+    } catch (error) {
+      this.logger.error(`sender poll failed: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  private async claimAndSend(channel: Channel, campaigns: RunningCampaign[]): Promise<boolean> {
+    // Applies a changed messagesPerSecond, or the end of a throttling slowdown, before anything else.
+    const batchSize = this.limiters.batchSize(channel.id, channel.messagesPerSecond);
+    const queued = this.queuedFor(channel.id);
+    // Claim about a second of sending: enough to keep the pipe full, far inside the lease.
+    const target = Math.max(1, Math.ceil(channel.messagesPerSecond * CLAIM_AHEAD_SECONDS));
+    const room = Math.min(target - queued.size, this.config.env.SENDER_BATCH_SIZE * 5);
+    if (room < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
+
+    const claimed = await this.claim(channel, campaigns, room);
+    if (claimed === 'limit_reached') return false;
+    const toSend = claimed.filter((recipient) => recipient.status === 'sending');
+    if (toSend.length === 0) return claimed.length > 0;
+
+    const templates = new Map(campaigns.map((campaign) => [campaign.id, campaign.template]));
+    this.metrics.channelRate.set({ channel: channel.id }, this.limiters.currentRate(channel.id));
+    for (const recipient of toSend) queued.add(recipient.id);
+    for (let start = 0; start < toSend.length; start += batchSize) {
+      const batch = toSend.slice(start, start + batchSize);
+      const job = this.limiters
+        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, batch, templates))
+        .catch(async (error: Error) => {
+          this.logger.error(`batch for channel ${channel.id} not sent: ${error.message}`);
+          await this.release(channel.id, batch.map((recipient) => recipient.id));
+        });
+      this.track(job);
+    }
+    return claimed.length === room;
+  }
+
+  /**
+   * Claims up to `room` due recipients. A channel with a messaging limit claims under a per-channel
+   * advisory lock and never more new conversations than the moving 24 h window has left.
+   */
+  private async claim(channel: Channel, campaigns: RunningCampaign[], room: number): Promise<ClaimedRecipient[] | 'limit_reached'> {
+    const campaignIds = campaigns.map((campaign) => campaign.id);
+    const lease = this.config.env.SEND_LEASE_SECONDS;
+    if (channel.messagingLimit === null) {
+      const [rows] = (await this.dataSource.query(CLAIM_RECIPIENTS, [campaignIds, room, lease])) as [ClaimedRecipient[], number];
+      return rows;
+    }
+    const limit = channel.messagingLimit;
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(LOCK_CHANNEL_LIMIT, [channel.id]);
+      const [window] = (await manager.query(CONVERSATIONS_IN_WINDOW, [channel.id])) as Array<{ open: number; oldest: Date | null }>;
+      const remaining = limit - window.open;
+      if (remaining <= 0) {
+        const continueAt = new Date((window.oldest ?? new Date()).getTime() + 24 * 3600_000);
+        await manager.query(WAIT_FOR_MESSAGING_LIMIT, [campaignIds, continueAt]);
+        return 'limit_reached' as const;
+      }
+      const [rows] = (await manager.query(CLAIM_RECIPIENTS, [campaignIds, Math.min(room, remaining), lease])) as [ClaimedRecipient[], number];
+      const sending = rows.filter((row) => row.status === 'sending').map((row) => row.wa_id);
+      if (sending.length > 0) await manager.query(RESERVE_CONVERSATIONS, [channel.id, sending]);
+      return rows;
+    });
+  }
+
+  /** Runs when the limiter grants the batch its slots: re-check the campaigns, then send all at once. */
+  private async sendBatch(channel: Channel, batch: ClaimedRecipient[], templates: Map<string, CampaignTemplate>): Promise<void> {
+    const slotStart = Date.now();
+    const [confirmed] = (await this.dataSource.query(CONFIRM_BEFORE_SEND, [
+      batch.map((recipient) => recipient.id),
+      this.config.env.SEND_LEASE_SECONDS,
+    ])) as [Array<{ id: string }>, number];
+    const owned = new Set(confirmed.map((row) => row.id));
+    const notSent = batch.filter((recipient) => !owned.has(recipient.id));
+    if (notSent.length > 0) await this.release(channel.id, notSent.map((recipient) => recipient.id));
+    const sendable = batch.filter((recipient) => owned.has(recipient.id));
+    if (sendable.length === 0) return;
+    // Leave at a fixed phase of the slot: the confirm round trip's jitter would otherwise bunch two
+    // batches closer than their interval, and a provider counting a sliding second sees one too many.
+    const phaseWait = slotStart + SEND_PHASE_MS - Date.now();
+    if (phaseWait > 0) await new Promise((resolve) => setTimeout(resolve, phaseWait));
+
+    const credentials = this.channels.credentialsFor(channel);
+    await Promise.all(
+      sendable.map(async (recipient) => {
+        const template = templates.get(recipient.campaign_id)!;
+        const result = await this.client.send(credentials, {
+          to: recipient.wa_id,
+          template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
+          callbackData: channel.apiGeneration === 'cloud' ? `r:${recipient.id}` : undefined,
+        });
+        this.queuedFor(channel.id).delete(recipient.id);
+        await this.handleResult(channel, recipient, result);
+      }),
+    );
+  }
+
+  private async handleResult(channel: Channel, recipient: ClaimedRecipient, result: SendResult): Promise<void> {
+    this.metrics.sendLatency.observe(result.latencyMs / 1000);
+    if (result.ok) {
+      this.metrics.messagesSent.inc({ channel: channel.id, outcome: 'accepted' });
+      this.outcomes.add({ kind: 'accepted', id: recipient.id, messageId: result.messageId, sentAt: new Date() });
+      return;
+    }
+    const failureClass = classifySendFailure(result);
+    this.metrics.messagesSent.inc({ channel: channel.id, outcome: failureClass });
+    const base = { id: recipient.id, code: result.errorCode, title: result.errorTitle };
+    const outcome = await this.outcomeFor(channel, recipient, failureClass, describeFailure(result), base);
+    this.outcomes.add(outcome);
+  }
+
+  private async outcomeFor(
+    channel: Channel,
+    recipient: ClaimedRecipient,
+    failureClass: ReturnType<typeof classifySendFailure>,
+    description: string,
+    base: { id: string; code: number | null; title: string },
+  ): Promise<SendOutcome> {
+    const requeue = (delayMs: number, uncount: boolean, reason: string): SendOutcome => ({ kind: 'requeue', ...base, delayMs, uncount, reason });
+    switch (failureClass) {
+      case 'throttled':
+        this.limiters.slowDown(channel.id);
+        return requeue(THROTTLE_REQUEUE_MS, true, 'throttled');
+      case 'pair_rate':
+        return recipient.attempts >= this.config.env.SEND_MAX_ATTEMPTS
+          ? { kind: 'failed', ...base }
+          : requeue(PAIR_RATE_DELAY_MS + Math.random() * 2000, false, 'pair_rate_limit');
+      case 'transient':
+        return recipient.attempts >= this.config.env.SEND_MAX_ATTEMPTS
+          ? { kind: 'failed', ...base }
+          : requeue(retryDelayMs(recipient.attempts, TRANSIENT_BACKOFF, Math.random), false, 'retry');
+      case 'unknown_outcome':
+        if (channel.apiGeneration === 'cloud' || this.config.env.ONPREMISE_UNKNOWN_OUTCOME_POLICY === 'resend') {
+          // Cloud: a status webhook carrying r:<id> may still reveal that it went out; wait before resending.
+          const waitMs = channel.apiGeneration === 'cloud' ? this.config.env.UNKNOWN_OUTCOME_GRACE_SECONDS * 1000 : 0;
+          return requeue(waitMs, false, 'unknown_outcome');
+        }
+        return { kind: 'unknown', id: recipient.id, title: base.title || 'no answer from 360dialog' };
+      case 'permanent':
+        return { kind: 'failed', ...base };
+      case 'campaign':
+        await this.dataSource.query(PAUSE_CAMPAIGN, [recipient.campaign_id, `360dialog refused the template: ${description}`]);
+        this.logger.warn(`campaign ${recipient.campaign_id} paused: ${description}`);
+        return requeue(0, true, 'campaign_paused');
+      case 'channel':
+        await this.dataSource.query(PAUSE_CHANNEL, [channel.id, `channel unusable: ${description}`]);
+        this.logger.warn(`channel ${channel.id}: campaigns paused: ${description}`);
+        return requeue(0, true, 'channel_paused');
+    }
+  }
+
+  private async recoverExpiredLeases(): Promise<void> {
+    const [rows] = (await this.dataSource.query(RECOVER_EXPIRED_LEASES, [
+      this.config.env.SEND_LEASE_SECONDS,
+      this.config.env.UNKNOWN_OUTCOME_GRACE_SECONDS,
+      this.config.env.ONPREMISE_UNKNOWN_OUTCOME_POLICY,
+    ])) as [Array<{ id: string; status: string }>, number];
+    if (rows.length > 0) this.logger.warn(`recovered ${rows.length} recipients whose send lease expired (outcome unknown)`);
+  }
+
+  private async release(channelId: string, ids: string[]): Promise<void> {
+    const queued = this.queuedFor(channelId);
+    for (const id of ids) queued.delete(id);
+    await this.dataSource.query(RELEASE_UNSENT, [ids]);
+  }
+
+  private queuedFor(channelId: string): Set<string> {
+    let queued = this.queued.get(channelId);
+    if (!queued) this.queued.set(channelId, (queued = new Set()));
+    return queued;
+  }
+
+  private track(job: Promise<unknown>): void {
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job));
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Maps both 360dialog webhook generations onto one internal event union (pure, no I/O):
+ * - Cloud API: `{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{…}}]}]}`
+ *   where each `value` carries `statuses`, `messages`, `contacts`;
+ * - On-Premise: the same arrays at the top level: `{"statuses":[…]}`, `{"contacts":[…],"messages":[…]}`.
+ * Liberal in what it accepts: both shapes in one body, several entries/changes/statuses, numbers given
+ * as strings, timestamps in seconds (or milliseconds), missing fields. What cannot be read is listed in
+ * `ignored`, never thrown.
+ */
+
+export interface StatusError {
+  code: number | null;
+  title: string | null;
+}
+
+export interface StatusEvent {
+  kind: 'status';
+  messageId: string;
+  /** Lower-cased: sent, delivered, read, failed; On-Premise also deleted, warning. */
+  status: string;
+  timestamp: Date;
+  recipientWaId: string | null;
+  /** `biz_opaque_callback_data` as sent (Cloud). */
+  callbackData?: string;
+  errors?: StatusError[];
+}
+
+export interface InboundMessageEvent {
+  kind: 'message';
+  fromWaId: string;
+  messageId: string;
+  timestamp: Date;
+  /** WhatsApp message type: text, button, interactive, image, … */
+  type: string;
+  /** What the user wrote or tapped: text body, quick-reply button text, interactive reply title. */
+  text?: string;
+}
+
+export type WebhookEvent = StatusEvent | InboundMessageEvent;
+
+export interface MappedPayload {
+  generation: 'cloud' | 'onpremise' | 'none';
+  events: WebhookEvent[];
+  /** Human-readable notes on parts that were skipped (other webhook fields, malformed items). */
+  ignored: string[];
+}
+
+const MAX_ID_LENGTH = 1024;
+const MAX_TEXT_LENGTH = 4096;
+const MAX_TITLE_LENGTH = 512;
+const MIN_TIME = Date.UTC(2000, 0, 1);
+const MAX_TIME = Date.UTC(2200, 0, 1);
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Postgres text cannot hold NUL; everything else is kept as given. */
+function cleanString(value: unknown, maxLength: number): string | null {
+  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+  if (typeof value !== 'string') return null;
+  const cleaned = value.replace(/\u0000/g, '').slice(0, maxLength);
+  return cleaned.length > 0 ? cleaned : null;
+}
+
+function waId(value: unknown): string | null {
+  const text = cleanString(value, 64)?.trim().replace(/^\+/, '');
+  return text && /^[0-9]{3,20}$/.test(text) ? text : null;
+}
+
+/** Unix seconds (string or number); milliseconds tolerated; anything unreadable → the fallback. */
+export function parseWebhookTimestamp(value: unknown, fallback: Date): Date {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(number)) return fallback;
+  const millis = number > 1e11 ? number : number * 1000;
+  return millis >= MIN_TIME && millis <= MAX_TIME ? new Date(Math.trunc(millis)) : fallback;
+}
+
+function errorCode(value: unknown): number | null {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
+  return Number.isInteger(number) && number >= -2147483648 && number <= 2147483647 ? number : null;
+}
+
+function mapErrors(value: unknown): StatusError[] | undefined {
+  const errors = asArray(value)
+    .filter(isObject)
+    .map((error) => ({
+      code: errorCode(error.code),
+      title: cleanString(error.title, MAX_TITLE_LENGTH) ?? cleanString(error.message, MAX_TITLE_LENGTH),
+    }));
+  return errors.length > 0 ? errors : undefined;
+}
+
+function mapStatus(raw: unknown, fallback: Date, ignored: string[]): StatusEvent | null {
+  if (!isObject(raw)) {
+    ignored.push('a status that is not an object');
+    return null;
+  }
+  const messageId = cleanString(raw.id, MAX_ID_LENGTH);
+  const status = cleanString(raw.status, 64)?.trim().toLowerCase();
+  if (!messageId || !status) {
+    ignored.push('a status without id or status');
+    return null;
+  }
+  const event: StatusEvent = {
+    kind: 'status',
+    messageId,
+    status,
+    timestamp: parseWebhookTimestamp(raw.timestamp, fallback),
+    recipientWaId: waId(raw.recipient_id),
+  };
+  const callbackData = cleanString(raw.biz_opaque_callback_data, 512);
+  if (callbackData) event.callbackData = callbackData;
+  const errors = mapErrors(raw.errors);
+  if (errors) event.errors = errors;
+  return event;
+}
+
+function messageText(raw: Json): string | undefined {
+  const text = isObject(raw.text) ? raw.text.body : undefined;
+  const button = isObject(raw.button) ? (raw.button.text ?? raw.button.payload) : undefined;
+  const interactive = isObject(raw.interactive)
+    ? isObject(raw.interactive.button_reply)
+      ? raw.interactive.button_reply.title
+      : isObject(raw.interactive.list_reply)
+        ? raw.interactive.list_reply.title
+        : undefined
+    : undefined;
+  return cleanString(text ?? button ?? interactive, MAX_TEXT_LENGTH) ?? undefined;
+}
+
+function mapMessage(raw: unknown, fallback: Date, ignored: string[]): InboundMessageEvent | null {
+  if (!isObject(raw)) {
+    ignored.push('a message that is not an object');
+    return null;
+  }
+  const fromWaId = waId(raw.from);
+  const messageId = cleanString(raw.id, MAX_ID_LENGTH);
+  if (!fromWaId || !messageId) {
+    ignored.push('a message without a valid from or id');
+    return null;
+  }
+  const event: InboundMessageEvent = {
+    kind: 'message',
+    fromWaId,
+    messageId,
+    timestamp: parseWebhookTimestamp(raw.timestamp, fallback),
+    type: cleanString(raw.type, 64) ?? 'unknown',
+  };
+  const text = messageText(raw);
+  if (text !== undefined) event.text = text;
+  return event;
+}
+
+function mapValue(value: Json, fallback: Date, events: WebhookEvent[], ignored: string[]): void {
+  for (const status of asArray(value.statuses)) {
+    const event = mapStatus(status, fallback, ignored);
+    if (event) events.push(event);
+  }
+  for (const message of asArray(value.messages)) {
+    const event = mapMessage(message, fallback, ignored);
+    if (event) events.push(event);
+  }
+}
+
+/**
+ * @param payload the parsed JSON body
+ * @param receivedAt used for events without a readable timestamp
+ */
+export function mapWebhookPayload(payload: unknown, receivedAt: Date): MappedPayload {
+  const events: WebhookEvent[] = [];
+  const ignored: string[] = [];
+  if (!isObject(payload)) return { generation: 'none', events, ignored: ['the body is not a JSON object'] };
+
+  let cloud = false;
+  for (const entry of asArray(payload.entry)) {
+    if (!isObject(entry)) continue;
+    for (const change of asArray(entry.changes)) {
+      if (!isObject(change) || !isObject(change.value)) continue;
+      cloud = true;
+      if (change.field !== undefined && change.field !== 'messages') {
+        ignored.push(`field ${String(change.field)}`);
+        continue;
+      }
+      mapValue(change.value, receivedAt, events, ignored);
+    }
+  }
+  const onPremise = Array.isArray(payload.statuses) || Array.isArray(payload.messages);
+  if (onPremise) mapValue(payload, receivedAt, events, ignored);
+
+  return { generation: cloud ? 'cloud' : onPremise ? 'onpremise' : 'none', events, ignored };
+}
+
+/**
+ * A webhook body (On-Premise shape) carrying exactly these status events; mapping it gives them back.
+ * Used to keep the unknown-message remainder of a body in the inbox after its known events were applied.
+ */
+export function statusEventsToBody(events: StatusEvent[]): string {
+  return JSON.stringify({
+    statuses: events.map((event) => ({
+      id: event.messageId,
+      status: event.status,
+      timestamp: String(Math.floor(event.timestamp.getTime() / 1000)),
+      ...(event.recipientWaId ? { recipient_id: event.recipientWaId } : {}),
+      ...(event.callbackData ? { biz_opaque_callback_data: event.callbackData } : {}),
+      ...(event.errors ? { errors: event.errors } : {}),
+    })),
+  });
+}
+
+export type BodyCheck = { ok: true; payload: Record<string, unknown> } | { ok: false; reason: string };
+
+/** What the receiver accepts into the inbox: a JSON object. Anything else is stored as rejected. */
+export function checkWebhookBody(text: string): BodyCheck {
+  if (text.trim().length === 0) return { ok: false, reason: 'Body is empty' };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `Body is not valid JSON: ${(error as Error).message}` };
+  }
+  if (!isObject(payload)) return { ok: false, reason: 'Body is JSON but not an object' };
+  return { ok: true, payload };
+}

@@ -1,0 +1,452 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { parseCallbackData } from './callback-data.js';
+import { processingErrorDecision, type RetryDecision, unknownMessageDecision } from './inbox-retry.js';
+import { createOptOutMatcher, type OptOutMatcher } from './opt-out-keywords.js';
+import { type InboundMessageEvent, mapWebhookPayload, type StatusEvent, statusEventsToBody } from './webhook-events.js';
+import { WebhookInboxWriter } from './webhook-inbox.writer.js';
+import {
+  APPLY_STATUS_EVENTS,
+  CLAIM_INBOX_BATCH,
+  CLAIM_INBOX_ITEM,
+  FIND_RECIPIENTS,
+  INBOX_BACKLOG,
+  INBOX_OLDEST_PENDING_AGE,
+  INSERT_INBOUND_EVENTS,
+  INSERT_INBOX_REMAINDERS,
+  INSERT_STATUS_EVENTS,
+  LOCK_RECIPIENTS,
+  MARK_INBOX_DEFERRED,
+  MARK_INBOX_PROCESSED,
+  OPT_OUT_BY_KEYWORD,
+  TOUCH_LAST_INBOUND,
+} from './webhooks.queries.js';
+
+interface ClaimedItem {
+  id: string;
+  channel_id: string;
+  body: string;
+  attempts: number;
+  received_at: Date;
+}
+
+interface ItemPlan {
+  item: ClaimedItem;
+  statuses: StatusEvent[];
+  messages: InboundMessageEvent[];
+  /** Why the body cannot be processed at all (parked at once). */
+  unreadable?: string;
+}
+
+interface StatusRef {
+  plan: ItemPlan;
+  event: StatusEvent;
+  callbackRecipientId: string | null;
+  recipientId?: string;
+}
+
+interface RecipientRow {
+  id: string;
+  message_id: string | null;
+  channel_id: string;
+}
+
+/** What a committed batch did, counted into the metrics only after COMMIT. */
+interface BatchTally {
+  applied: Map<string, number>;
+  duplicates: number;
+  unknownRetried: number;
+  unknownParked: number;
+  inbound: number;
+  optOuts: number;
+  parkedItems: number;
+}
+
+const MAX_LISTED_IDS = 5;
+/** How long after new arrivals the processor starts a batch (arrivals meanwhile join it). */
+const COALESCE_MS = 25;
+
+/**
+ * Drains webhook_inbox: claims due items in batches (FOR UPDATE SKIP LOCKED, so any number of workers
+ * can run), maps both payload generations to events and applies them set-based, all in one transaction
+ * per batch. Runs only where config.runsWorker; starts a batch within 25 ms when this instance stored new
+ * bodies, otherwise polls every WEBHOOK_PROCESSOR_INTERVAL_MS (bodies stored by other instances).
+ *
+ * Unknown message ids: an item whose status events all name unknown messages stays in the inbox
+ * (attempts, next_attempt_at, last_error) and is retried with backoff until
+ * WEBHOOK_UNKNOWN_MESSAGE_RETRY_SECONDS after receipt, then parked. When only some events of a body
+ * are unknown, the others are applied and the body is split: the unknown remainder becomes a new inbox
+ * row (On-Premise shape, same received_at) that follows the same retry rule, and the original row is
+ * marked processed.
+ *
+ * A batch that fails (a statement error) is rolled back and its items are processed one by one, each in
+ * its own transaction; an item that still fails is retried with backoff and parked after a few
+ * attempts, so one bad body never blocks the others.
+ */
+@Injectable()
+export class WebhookProcessorService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookProcessorService.name);
+  private readonly matcher: OptOutMatcher;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private wakeRequested = false;
+  private wake: (() => void) | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    writer: WebhookInboxWriter,
+  ) {
+    this.matcher = createOptOutMatcher(config.env.OPT_OUT_KEYWORDS);
+    writer.onStored(() => this.nudge());
+    metrics.gauge('wa_webhook_inbox_backlog', 'Webhook bodies waiting in the inbox (state pending, due or retrying)', async (gauge) => {
+      const [row] = await this.safeQuery<{ count: number }>(INBOX_BACKLOG);
+      if (row) gauge.set(row.count);
+    });
+    metrics.gauge('wa_webhook_inbox_oldest_pending_age_seconds', 'Age of the oldest webhook body not processed yet', async (gauge) => {
+      const [row] = await this.safeQuery<{ seconds: number }>(INBOX_OLDEST_PENDING_AGE);
+      if (row) gauge.set(Number(row.seconds));
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.runsWorker) this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /**
+   * New bodies were committed: process them shortly rather than at the next tick. Arrivals within
+   * COALESCE_MS join one batch, so a flood of single-status requests is applied in batches of hundreds
+   * instead of one transaction per commit of the receiver.
+   */
+  nudge(): void {
+    this.wakeRequested = true;
+    this.armWake();
+  }
+
+  private armWake(): void {
+    if (!this.wake || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.wake?.();
+    }, Math.min(COALESCE_MS, this.config.env.WEBHOOK_PROCESSOR_INTERVAL_MS));
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.config.env.WEBHOOK_PROCESSOR_BATCH_SIZE;
+    while (!this.stopped) {
+      let claimed = 0;
+      try {
+        this.wakeRequested = false;
+        claimed = await this.drainOnce();
+      } catch (error) {
+        this.logger.error(`Webhook processing failed: ${describe(error)}`);
+      }
+      if (this.stopped) break;
+      if (claimed >= batchSize) continue;
+      await this.sleep(this.config.env.WEBHOOK_PROCESSOR_INTERVAL_MS);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wakeTimer) clearTimeout(this.wakeTimer);
+        this.wakeTimer = null;
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      if (this.wakeRequested) this.armWake();
+    });
+  }
+
+  /** Claims and processes one batch; returns how many inbox items it took. */
+  async drainOnce(): Promise<number> {
+    let claimed: ClaimedItem[] = [];
+    let tally: BatchTally;
+    try {
+      tally = await this.dataSource.transaction(async (manager) => {
+        claimed = await manager.query(CLAIM_INBOX_BATCH, [this.config.env.WEBHOOK_PROCESSOR_BATCH_SIZE]);
+        return this.process(manager, claimed);
+      });
+    } catch (error) {
+      if (claimed.length === 0) throw error;
+      this.logger.warn(`A batch of ${claimed.length} webhook bodies failed (${describe(error)}); processing them one by one`);
+      for (const item of claimed) await this.processOne(item.id);
+      return claimed.length;
+    }
+    this.count(tally);
+    return claimed.length;
+  }
+
+  private async processOne(id: string): Promise<void> {
+    try {
+      const tally = await this.dataSource.transaction(async (manager) => {
+        const items: ClaimedItem[] = await manager.query(CLAIM_INBOX_ITEM, [id]);
+        return this.process(manager, items);
+      });
+      this.count(tally);
+    } catch (error) {
+      const reason = describe(error);
+      this.logger.warn(`Webhook inbox item ${id} failed: ${reason}`);
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          const items: ClaimedItem[] = await manager.query(CLAIM_INBOX_ITEM, [id]);
+          if (items.length === 0) return;
+          const decision = processingErrorDecision({ attempts: items[0].attempts + 1, now: new Date() });
+          await this.defer(manager, [{ id, decision, lastError: `processing failed: ${reason}`.slice(0, 2000) }]);
+          if (decision.action === 'park') this.metrics.webhookEvents.inc({ kind: 'inbox', status: 'parked_error' });
+        });
+      } catch (inner) {
+        this.logger.error(`Could not record the failure of webhook inbox item ${id}: ${describe(inner)}`);
+      }
+    }
+  }
+
+  private async process(db: EntityManager, items: ClaimedItem[]): Promise<BatchTally> {
+    const tally: BatchTally = { applied: new Map(), duplicates: 0, unknownRetried: 0, unknownParked: 0, inbound: 0, optOuts: 0, parkedItems: 0 };
+    if (items.length === 0) return tally;
+    const plans = items.map((item) => this.plan(item));
+
+    const statuses = plans.flatMap((plan) =>
+      plan.statuses.map((event): StatusRef => ({ plan, event, callbackRecipientId: parseCallbackData(event.callbackData) })),
+    );
+    if (statuses.length > 0) await this.applyStatuses(db, statuses, tally);
+    const matched = new Set(statuses.flatMap((ref) => (ref.recipientId !== undefined ? [ref.event] : [])));
+
+    const inbound = plans.flatMap((plan) => plan.messages.map((event) => ({ plan, event })));
+    if (inbound.length > 0) await this.applyInbound(db, inbound, tally);
+
+    await this.settleItems(db, plans, matched, tally);
+    return tally;
+  }
+
+  private plan(item: ClaimedItem): ItemPlan {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(item.body);
+    } catch (error) {
+      return { item, statuses: [], messages: [], unreadable: `body is not valid JSON: ${describe(error)}` };
+    }
+    const mapped = mapWebhookPayload(payload, new Date(item.received_at));
+    return {
+      item,
+      statuses: mapped.events.filter((event): event is StatusEvent => event.kind === 'status'),
+      messages: mapped.events.filter((event): event is InboundMessageEvent => event.kind === 'message'),
+    };
+  }
+
+  /**
+   * Matches each status to a recipient of the item's channel: by message id, else by the callback data
+   * `r:<recipient id>` when that recipient has no message id yet (or this one); a message id learned
+   * that way also matches the batch's other events of that message.
+   */
+  private async applyStatuses(db: EntityManager, statuses: StatusRef[], tally: BatchTally): Promise<void> {
+    const messageIds = unique(statuses.map((ref) => ref.event.messageId));
+    const callbackIds = unique(statuses.flatMap((ref) => (ref.callbackRecipientId ? [ref.callbackRecipientId] : [])));
+    const rows: RecipientRow[] = await db.query(FIND_RECIPIENTS, [messageIds, callbackIds]);
+    const byMessage = new Map<string, RecipientRow>();
+    const byId = new Map<string, RecipientRow>();
+    for (const row of rows) {
+      byId.set(row.id, row);
+      if (row.message_id !== null) byMessage.set(row.message_id, row);
+    }
+    for (const ref of statuses) {
+      const channelId = ref.plan.item.channel_id;
+      const known = byMessage.get(ref.event.messageId);
+      if (known) {
+        if (known.channel_id === channelId) ref.recipientId = known.id;
+        continue;
+      }
+      const named = ref.callbackRecipientId ? byId.get(ref.callbackRecipientId) : undefined;
+      if (named && named.channel_id === channelId && named.message_id === null) {
+        named.message_id = ref.event.messageId;
+        byMessage.set(ref.event.messageId, named);
+        ref.recipientId = named.id;
+      }
+    }
+    for (const ref of statuses) {
+      if (ref.recipientId) continue;
+      const learned = byMessage.get(ref.event.messageId);
+      if (learned && learned.channel_id === ref.plan.item.channel_id) ref.recipientId = learned.id;
+    }
+
+    const matched = statuses.filter((ref) => ref.recipientId !== undefined);
+    if (matched.length === 0) return;
+    const firstOfPair = new Map<string, StatusRef>();
+    for (const ref of matched) {
+      const key = pairKey(ref.event.messageId, ref.event.status);
+      if (!firstOfPair.has(key)) firstOfPair.set(key, ref);
+    }
+    const candidates = [...firstOfPair.values()];
+
+    await db.query(LOCK_RECIPIENTS, [unique(candidates.map((ref) => ref.recipientId!))]);
+    const inserted: Array<{ message_id: string; status: string }> = await db.query(INSERT_STATUS_EVENTS, [
+      candidates.map((ref) => ref.event.messageId),
+      candidates.map((ref) => ref.event.status),
+      candidates.map((ref) => ref.recipientId!),
+      candidates.map((ref) => ref.event.timestamp),
+      candidates.map((ref) => ref.event.errors?.[0]?.code ?? null),
+      candidates.map((ref) => ref.event.errors?.[0]?.title ?? null),
+    ]);
+    tally.duplicates += matched.length - inserted.length;
+    if (inserted.length === 0) return;
+    const fresh = inserted.map((row) => firstOfPair.get(pairKey(row.message_id, row.status))!);
+    await db.query(APPLY_STATUS_EVENTS, [
+      fresh.map((ref) => ref.recipientId!),
+      fresh.map((ref) => ref.event.messageId),
+      fresh.map((ref) => ref.event.status),
+      fresh.map((ref) => ref.event.timestamp),
+      fresh.map((ref) => ref.event.errors?.[0]?.code ?? null),
+      fresh.map((ref) => ref.event.errors?.[0]?.title ?? null),
+    ]);
+    for (const ref of fresh) tally.applied.set(ref.event.status, (tally.applied.get(ref.event.status) ?? 0) + 1);
+  }
+
+  private async applyInbound(db: EntityManager, inbound: Array<{ plan: ItemPlan; event: InboundMessageEvent }>, tally: BatchTally): Promise<void> {
+    const firstById = new Map<string, { plan: ItemPlan; event: InboundMessageEvent }>();
+    for (const message of inbound) if (!firstById.has(message.event.messageId)) firstById.set(message.event.messageId, message);
+    const candidates = [...firstById.values()];
+    const inserted: Array<{ message_id: string }> = await db.query(INSERT_INBOUND_EVENTS, [
+      candidates.map((message) => message.event.messageId),
+      candidates.map((message) => message.event.timestamp),
+    ]);
+    tally.duplicates += inbound.length - inserted.length;
+    if (inserted.length === 0) return;
+    const fresh = inserted.map((row) => firstById.get(row.message_id)!);
+    tally.inbound += fresh.length;
+    await db.query(TOUCH_LAST_INBOUND, [fresh.map((message) => message.event.fromWaId), fresh.map((message) => message.event.timestamp)]);
+
+    const optOuts = fresh.flatMap(({ plan, event }) => {
+      const keyword = this.matcher.match(event.text);
+      if (!keyword) return [];
+      const proof = JSON.stringify({
+        channelId: plan.item.channel_id,
+        messageId: event.messageId,
+        from: event.fromWaId,
+        text: event.text,
+        timestamp: event.timestamp.toISOString(),
+        inboxId: plan.item.id,
+      });
+      return [{ event, keyword, proof }];
+    });
+    if (optOuts.length === 0) return;
+    const changed: Array<{ id: string; created: boolean }> = await db.query(OPT_OUT_BY_KEYWORD, [
+      optOuts.map((optOut) => optOut.event.fromWaId),
+      optOuts.map((optOut) => optOut.event.timestamp),
+      optOuts.map((optOut) => `inbound keyword "${optOut.keyword}"`),
+      optOuts.map((optOut) => `inbound keyword "${optOut.keyword}" from a number not in contacts (opted-out-unknown)`),
+      optOuts.map((optOut) => optOut.proof),
+    ]);
+    tally.optOuts += changed.length;
+  }
+
+  private async settleItems(db: EntityManager, plans: ItemPlan[], matched: Set<StatusEvent>, tally: BatchTally): Promise<void> {
+    const now = new Date();
+    const retrySeconds = this.config.env.WEBHOOK_UNKNOWN_MESSAGE_RETRY_SECONDS;
+    const processed: string[] = [];
+    const deferred: Array<{ id: string; decision: RetryDecision; lastError: string }> = [];
+    const remainders: Array<{ plan: ItemPlan; unknown: StatusEvent[]; decision: RetryDecision; lastError: string }> = [];
+
+    for (const plan of plans) {
+      if (plan.unreadable) {
+        deferred.push({ id: plan.item.id, decision: { action: 'park' }, lastError: plan.unreadable });
+        tally.parkedItems++;
+        continue;
+      }
+      const unknown = plan.statuses.filter((event) => !matched.has(event));
+      if (unknown.length === 0) {
+        processed.push(plan.item.id);
+        continue;
+      }
+      const attempts = plan.item.attempts + 1;
+      const decision = unknownMessageDecision({ receivedAt: new Date(plan.item.received_at), attempts, now, retrySeconds });
+      const lastError = unknownReason(unknown, decision, attempts, plan.item);
+      if (decision.action === 'park') tally.unknownParked += unknown.length;
+      else tally.unknownRetried += unknown.length;
+      const allUnknown = unknown.length === plan.statuses.length && plan.messages.length === 0;
+      if (allUnknown) {
+        deferred.push({ id: plan.item.id, decision, lastError });
+      } else {
+        processed.push(plan.item.id);
+        remainders.push({ plan, unknown, decision, lastError });
+      }
+    }
+
+    if (processed.length > 0) await db.query(MARK_INBOX_PROCESSED, [processed]);
+    if (deferred.length > 0) await this.defer(db, deferred);
+    if (remainders.length > 0) {
+      await db.query(INSERT_INBOX_REMAINDERS, [
+        remainders.map((r) => r.plan.item.channel_id),
+        remainders.map((r) => statusEventsToBody(r.unknown)),
+        remainders.map((r) => (r.decision.action === 'park' ? 'parked' : 'pending')),
+        remainders.map((r) => r.plan.item.received_at),
+        remainders.map((r) => (r.decision.action === 'retry' ? r.decision.nextAttemptAt : now)),
+        remainders.map((r) => r.plan.item.attempts + 1),
+        remainders.map((r) => `${r.lastError} (split from inbox item ${r.plan.item.id})`),
+      ]);
+    }
+  }
+
+  private async defer(db: EntityManager, rows: Array<{ id: string; decision: RetryDecision; lastError: string }>): Promise<void> {
+    await db.query(MARK_INBOX_DEFERRED, [
+      rows.map((row) => row.id),
+      rows.map((row) => (row.decision.action === 'park' ? 'parked' : 'pending')),
+      rows.map((row) => (row.decision.action === 'retry' ? row.decision.nextAttemptAt : null)),
+      rows.map((row) => row.lastError),
+    ]);
+  }
+
+  private count(tally: BatchTally): void {
+    const events = this.metrics.webhookEvents;
+    for (const [status, count] of tally.applied) events.inc({ kind: 'status', status }, count);
+    if (tally.duplicates > 0) events.inc({ kind: 'any', status: 'duplicate' }, tally.duplicates);
+    if (tally.unknownRetried > 0) events.inc({ kind: 'status', status: 'unknown_message_retry' }, tally.unknownRetried);
+    if (tally.unknownParked > 0) events.inc({ kind: 'status', status: 'unknown_message_parked' }, tally.unknownParked);
+    if (tally.inbound > 0) events.inc({ kind: 'message', status: 'inbound' }, tally.inbound);
+    if (tally.optOuts > 0) events.inc({ kind: 'message', status: 'opt_out' }, tally.optOuts);
+    if (tally.parkedItems > 0) events.inc({ kind: 'inbox', status: 'parked_unreadable' }, tally.parkedItems);
+  }
+
+  private async safeQuery<T>(sql: string): Promise<T[]> {
+    try {
+      return await this.dataSource.query(sql);
+    } catch {
+      return [];
+    }
+  }
+}
+
+function unknownReason(unknown: StatusEvent[], decision: RetryDecision, attempts: number, item: ClaimedItem): string {
+  const ids = unique(unknown.map((event) => event.messageId));
+  const listed = ids.slice(0, MAX_LISTED_IDS).join(', ') + (ids.length > MAX_LISTED_IDS ? `, … (${ids.length} in all)` : '');
+  if (decision.action === 'park') {
+    const seconds = Math.round((Date.now() - new Date(item.received_at).getTime()) / 1000);
+    return `parked: no campaign recipient of this channel has message id ${listed} after ${attempts} attempts over ${seconds} s`;
+  }
+  return `unknown message id ${listed}; attempt ${attempts}, retrying`;
+}
+
+function pairKey(messageId: string, status: string): string {
+  return `${messageId}\u0000${status}`;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,139 @@
+import request from 'supertest';
+import { createTestApp, type TestApp } from './app.js';
+import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
+
+const template = { name: 'spring_sale', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first_name|there}}' }] }] };
+const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
+
+describe('campaigns (lifecycle, validation, launch)', () => {
+  let engine: TestApp;
+  let channelId: string;
+  let listId: string;
+
+  beforeAll(async () => {
+    // The sender is off: these tests are about the lifecycle and the frozen audience, not sending.
+    engine = await createTestApp({ env: { SENDER_ENABLED: 'false' } });
+    ({ id: channelId } = await createChannel(engine, { name: 'Main', phoneNumber: '+4930123456', apiKey: 'key-cloud-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9' }));
+    ({ listId } = await seedList(engine.dataSource, 'customers', [
+      { phone: '+4915100000001', firstName: 'Maria', attributes: { code: 'A1' } },
+      { phone: '+4915100000002', firstName: null, attributes: {} },
+      { phone: '+4915100000003', firstName: 'Opted Out', optedOut: true },
+      { phone: '+4915100000004', firstName: 'Never opted in', optedIn: false },
+    ]));
+  });
+  afterAll(() => engine.close());
+
+  const api = () => request(engine.url);
+  const create = (body: Record<string, unknown>) => api().post('/v1/campaigns').set(engine.auth).send({ name: 'Spring', channelId, listId, template, ...body });
+  const act = (id: string, action: string, body: Record<string, unknown> = {}) => api().post(`/v1/campaigns/${id}/${action}`).set(engine.auth).send(body);
+
+  it('creates a draft without scheduledAt and a scheduled campaign with it', async () => {
+    const draft = await create({}).expect(201);
+    expect(draft.body).toMatchObject({ status: 'draft', scheduledAt: null, channelId, listId, template: { name: 'spring_sale' } });
+    const scheduled = await create({ scheduledAt: inAnHour() }).expect(201);
+    expect(scheduled.body.status).toBe('scheduled');
+    const fetched = await api().get(`/v1/campaigns/${scheduled.body.id}`).set(engine.auth).expect(200);
+    expect(fetched.body.id).toBe(scheduled.body.id);
+    const list = await api().get('/v1/campaigns?limit=1').set(engine.auth).expect(200);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.nextCursor).toEqual(expect.any(String));
+    const next = await api().get(`/v1/campaigns?limit=1&cursor=${list.body.nextCursor}`).set(engine.auth).expect(200);
+    expect(next.body.items[0].id).not.toBe(list.body.items[0].id);
+  });
+
+  it.each([
+    [{ channelId: '00000000-0000-4000-8000-000000000000' }, /channelId: no channel/],
+    [{ listId: '00000000-0000-4000-8000-000000000000' }, /listId: no list/],
+    [{ channelId: 'nope' }, /channelId must be a channel id/],
+    [{ template: { ...template, components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first name}}' }] }] } }, /template\.components: .*placeholder/],
+    [{ template: { ...template, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Hi {{first_name' }] }] } }, /unbalanced/],
+    [{ sendWindow: { start: '10:00', end: '10:00', timezone: 'Europe/Berlin' } }, /sendWindow is empty/],
+    [{ sendWindow: { start: '10:00', end: '12:00', timezone: 'Nowhere/City' } }, /sendWindow.timezone/],
+    [{ scheduledAt: '2020-01-01T09:00:00+01:00' }, /scheduledAt .* is in the past/],
+    [{ scheduledAt: '2030-01-01T09:00:00' }, /scheduledAt must be an ISO 8601 timestamp with an offset/],
+    [{ surprise: true }, /property surprise should not exist/],
+    [{ template: { ...template, name: '' } }, /template.name/],
+  ])('refuses %p with a message naming the field', async (override, message) => {
+    const response = await create(override).expect(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(response.body.message).toMatch(message);
+  });
+
+  it('answers 404 for an unknown campaign, 400 for a malformed id, 401 without the token', async () => {
+    await api().get('/v1/campaigns/00000000-0000-4000-8000-000000000000').set(engine.auth).expect(404);
+    await api().get('/v1/campaigns/xyz').set(engine.auth).expect(400);
+    await api().get('/v1/campaigns').expect(401);
+    await api().post('/v1/campaigns').set({ Authorization: 'Bearer wrong-token-value' }).send({}).expect(401);
+  });
+
+  it('walks draft → scheduled → paused → scheduled (time still ahead) → cancelled, and 409s the rest', async () => {
+    const { body: draft } = await create({}).expect(201);
+    for (const action of ['pause', 'resume', 'retry-failed']) {
+      const refused = await act(draft.id, action).expect(409);
+      expect(refused.body.message).toContain('is draft');
+    }
+    const scheduled = await act(draft.id, 'schedule', { scheduledAt: inAnHour() }).expect(200);
+    expect(scheduled.body.status).toBe('scheduled');
+    await act(draft.id, 'schedule', { scheduledAt: inAnHour() }).expect(200);
+    expect((await act(draft.id, 'pause').expect(200)).body.status).toBe('paused');
+    await act(draft.id, 'pause').expect(409);
+    await act(draft.id, 'schedule').expect(409);
+    expect((await act(draft.id, 'resume').expect(200)).body.status).toBe('scheduled');
+    expect((await act(draft.id, 'cancel').expect(200)).body.status).toBe('cancelled');
+    for (const action of ['schedule', 'pause', 'resume', 'cancel', 'retry-failed']) {
+      const refused = await act(draft.id, action).expect(409);
+      expect(refused.body.message).toContain('is cancelled');
+    }
+    await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ name: 'x' }).expect(409);
+  });
+
+  it('edits a draft and refuses a bad edit', async () => {
+    const { body: draft } = await create({}).expect(201);
+    const edited = await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ name: 'Renamed', sendWindow: { start: '09:00', end: '20:00', timezone: 'Europe/Berlin' } }).expect(200);
+    expect(edited.body).toMatchObject({ name: 'Renamed', sendWindow: { start: '09:00', end: '20:00', timezone: 'Europe/Berlin' } });
+    await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ status: 'running' }).expect(400);
+  });
+
+  it('launches when due: freezes the audience once, with rendered parameters and skip reasons', async () => {
+    const { body: campaign } = await create({
+      template: { name: 'codes', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Hi {{first_name|there}}' }, { type: 'text', text: '{{code}}' }] }] },
+      scheduledAt: new Date().toISOString(),
+    }).expect(201);
+    await waitFor('launch', async () => (await api().get(`/v1/campaigns/${campaign.id}`).set(engine.auth)).body.status === 'running');
+    const recipients = (await engine.dataSource.query(
+      'SELECT phone, status, skip_reason, components FROM campaign_recipients WHERE campaign_id = $1 ORDER BY phone',
+      [campaign.id],
+    )) as Array<{ phone: string; status: string; skip_reason: string | null; components: unknown }>;
+    expect(recipients.map(({ phone, status, skip_reason }) => [phone, status, skip_reason])).toEqual([
+      ['+4915100000001', 'pending', null],
+      ['+4915100000002', 'skipped', 'missing_parameter:code'],
+      ['+4915100000003', 'skipped', 'opted_out'],
+      ['+4915100000004', 'skipped', 'not_opted_in'],
+    ]);
+    expect(recipients[0].components).toEqual([{ type: 'body', parameters: [{ type: 'text', text: 'Hi Maria' }, { type: 'text', text: 'A1' }] }]);
+
+    // A contact added after launch is not part of the campaign.
+    await seedList(engine.dataSource, 'other', []);
+    const [late] = (await engine.dataSource.query(
+      `INSERT INTO contacts (phone, wa_id, opted_in_at) VALUES ('+4915100000099', '4915100000099', now()) RETURNING id`,
+    )) as Array<{ id: string }>;
+    await engine.dataSource.query('INSERT INTO list_members (list_id, contact_id) VALUES ($1, $2)', [listId, late.id]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(Object.values(await recipientStatuses(engine.dataSource, campaign.id)).reduce((a, b) => a + b, 0)).toBe(4);
+
+    // cancel: pending recipients become cancelled, never sent later.
+    expect((await act(campaign.id, 'cancel').expect(200)).body.status).toBe('cancelled');
+    expect(await recipientStatuses(engine.dataSource, campaign.id)).toEqual({ cancelled: 1, skipped: 3 });
+  });
+
+  it('resumes a campaign paused before launch whose time has passed straight to running, and launches it', async () => {
+    const { body: campaign } = await create({ scheduledAt: inAnHour() }).expect(201);
+    await act(campaign.id, 'pause').expect(200);
+    await engine.dataSource.query(`UPDATE campaigns SET scheduled_at = now() - interval '1 minute' WHERE id = $1`, [campaign.id]);
+    expect((await act(campaign.id, 'resume').expect(200)).body.status).toBe('running');
+    await waitFor('launch', async () => {
+      const [row] = (await engine.dataSource.query('SELECT launched_at FROM campaigns WHERE id = $1', [campaign.id])) as Array<{ launched_at: Date | null }>;
+      return row.launched_at !== null;
+    });
+  });
+});

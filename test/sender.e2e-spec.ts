@@ -1,0 +1,208 @@
+import request from 'supertest';
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
+import { createTestApp, type TestApp } from './app.js';
+import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
+
+const NAMESPACE = 'c8ae5f90_307a_ca4c_b8f6_d1e2a2573574';
+const template = { name: 'spring_sale', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first_name|there}}' }] }] };
+const phones = (count: number, base: number) => Array.from({ length: count }, (_, i) => `+49151${String(base + i).padStart(8, '0')}`);
+const waId = (phone: string) => phone.slice(1);
+
+describe('sender against the sandbox', () => {
+  let sandbox: Sandbox;
+  let engine: TestApp;
+  let keySequence = 0;
+
+  beforeAll(async () => {
+    sandbox = await createSandbox();
+    engine = await createTestApp({ env: { UNKNOWN_OUTCOME_GRACE_SECONDS: '2', SEND_TIMEOUT_MS: '1500', SEND_LEASE_SECONDS: '5' } });
+  });
+  afterAll(async () => {
+    await engine.close();
+    await sandbox.close();
+  });
+
+  /** A fresh channel (own API key at the sandbox, webhook registered through the engine) and list. */
+  async function setup(generation: 'cloud' | 'onpremise', contacts: string[], channelOptions: Record<string, unknown> = {}) {
+    keySequence += 1;
+    const apiKey = `${generation}-key-${keySequence}`;
+    sandbox.addKey(apiKey, generation === 'cloud' ? 'cloud' : { generation: 'onpremise', templateNamespace: NAMESPACE });
+    const channel = await createChannel(engine, {
+      name: `${generation} ${keySequence}`,
+      phoneNumber: '+4930123456',
+      apiKey,
+      apiGeneration: generation,
+      baseUrl: sandbox.url,
+      templateNamespace: generation === 'onpremise' ? NAMESPACE : undefined,
+      messagesPerSecond: 200,
+      ...channelOptions,
+    });
+    await request(engine.url).post(`/v1/channels/${channel.id}/webhook`).set(engine.auth).expect(200);
+    const { listId } = await seedList(engine.dataSource, `list ${keySequence}`, contacts.map((phone, i) => ({ phone, firstName: `Name${i}` })));
+    return { apiKey, channelId: channel.id, listId };
+  }
+
+  async function launch(channelId: string, listId: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const response = await request(engine.url)
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Test', channelId, listId, template, scheduledAt: new Date().toISOString(), ...extra })
+      .expect(201);
+    return response.body.id as string;
+  }
+
+  const campaignStatus = async (id: string) => (await request(engine.url).get(`/v1/campaigns/${id}`).set(engine.auth)).body as { status: string; pausedReason: string | null };
+
+  it.each(['cloud', 'onpremise'] as const)('%s: every recipient gets exactly one message, and statuses come back', async (generation) => {
+    const numbers = phones(30, generation === 'cloud' ? 1000 : 2000);
+    const { channelId, listId } = await setup(generation, numbers);
+    const campaignId = await launch(channelId, listId);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+    await waitFor('all read', async () => (await recipientStatuses(engine.dataSource, campaignId)).read === 30);
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+    const [message] = sandbox.recentMessages({ to: waId(numbers[0]) });
+    expect(message.components).toEqual([{ type: 'body', parameters: [{ type: 'text', text: 'Name0' }] }]);
+    if (generation === 'cloud') expect(message.callbackData).toMatch(/^r:\d+$/);
+    else expect(message.namespace).toBe(NAMESPACE);
+  });
+
+  it('fails permanent errors with code and title, retries transient ones, never counts throttling', async () => {
+    const numbers = phones(6, 3000);
+    const { apiKey, channelId, listId } = await setup('cloud', numbers);
+    sandbox.configure({ failingNumbers: { [waId(numbers[0])]: { code: 131026, title: 'Message undeliverable', when: 'send' } } });
+    sandbox.injectFailure({ kind: 'server_error', apiKey, count: 2, to: waId(numbers[1]) });
+    sandbox.injectFailure({ kind: 'throttle', apiKey, count: 1, to: waId(numbers[2]) });
+    const campaignId = await launch(channelId, listId);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 30_000);
+    const rows = (await engine.dataSource.query(
+      'SELECT wa_id, status, error_code, error_title, attempts FROM campaign_recipients WHERE campaign_id = $1 ORDER BY wa_id',
+      [campaignId],
+    )) as Array<{ wa_id: string; status: string; error_code: number | null; error_title: string | null; attempts: number }>;
+    expect(rows[0]).toMatchObject({ status: 'failed', error_code: 131026 });
+    expect(rows[0].error_title).toContain('Message undeliverable');
+    expect(rows[1].status).not.toBe('failed');
+    expect(rows[1].attempts).toBe(3);
+    expect(rows[2].status).not.toBe('failed');
+    expect(rows[2].attempts).toBe(1);
+    for (const phone of numbers.slice(1)) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+    sandbox.configure({ failingNumbers: {} });
+  });
+
+  it.each([
+    ['a bad API key (401) pauses every campaign of the channel', 'unauthorized', /channel unusable: HTTP 401/],
+    ['a paused template (132015) pauses the campaign', 'template_paused', /132015/],
+  ] as const)('%s, with a readable reason, and resume carries on', async (_label, kind, reason) => {
+    const numbers = phones(5, kind === 'unauthorized' ? 4000 : 4100);
+    const { apiKey, channelId, listId } = await setup('cloud', numbers, { messagesPerSecond: 5 });
+    sandbox.injectFailure({ kind, apiKey, count: 1 });
+    const campaignId = await launch(channelId, listId);
+    await waitFor('pause', async () => (await campaignStatus(campaignId)).status === 'paused');
+    expect((await campaignStatus(campaignId)).pausedReason).toMatch(reason);
+    if (kind === 'unauthorized') {
+      await request(engine.url).patch(`/v1/channels/${channelId}`).set(engine.auth).send({ pausedReason: null }).expect(200);
+    }
+    await request(engine.url).post(`/v1/campaigns/${campaignId}/resume`).set(engine.auth).expect(200);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 30_000);
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+  });
+
+  it('pause stops sending before the next claim; cancel leaves the rest cancelled and unsent', async () => {
+    const numbers = phones(60, 5000);
+    const { channelId, listId } = await setup('cloud', numbers, { messagesPerSecond: 10 });
+    const campaignId = await launch(channelId, listId);
+    await waitFor('first sends', async () => numbers.some((phone) => sandbox.acceptedFor(waId(phone)) > 0));
+    await request(engine.url).post(`/v1/campaigns/${campaignId}/pause`).set(engine.auth).expect(200);
+    const sentAtPause = numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sentAfter = numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length;
+    // Calls already in flight when the pause answered may still land: at most one limiter slot (1 at 10 mps).
+    expect(sentAfter - sentAtPause).toBeLessThanOrEqual(2);
+    expect(sentAfter).toBeLessThan(60);
+
+    await request(engine.url).post(`/v1/campaigns/${campaignId}/cancel`).set(engine.auth).expect(200);
+    await waitFor('claimed rows released', async () => (await recipientStatuses(engine.dataSource, campaignId)).sending === undefined);
+    const counts = await recipientStatuses(engine.dataSource, campaignId);
+    expect(counts.pending ?? 0).toBe(0);
+    expect(counts.cancelled).toBe(60 - sentAfter);
+    expect(numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length).toBe(sentAfter);
+  });
+
+  it('a send window that excludes now sends nothing', async () => {
+    const numbers = phones(3, 6000);
+    const { channelId, listId } = await setup('cloud', numbers);
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const campaignId = await launch(channelId, listId, { sendWindow: closed });
+    await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(0);
+    expect(await recipientStatuses(engine.dataSource, campaignId)).toEqual({ pending: 3 });
+  });
+
+  it('Cloud: a lost answer is not resent while the status webhook (callback data) can reveal it went out', async () => {
+    const numbers = phones(3, 7000);
+    const { apiKey, channelId, listId } = await setup('cloud', numbers);
+    sandbox.injectFailure({ kind: 'lost_response', apiKey, count: 1, to: waId(numbers[0]) });
+    const campaignId = await launch(channelId, listId);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 30_000);
+    // Wait past the grace period: still exactly one message.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(1);
+    const [row] = (await engine.dataSource.query('SELECT status, message_id FROM campaign_recipients WHERE campaign_id = $1 AND wa_id = $2', [
+      campaignId,
+      waId(numbers[0]),
+    ])) as Array<{ status: string; message_id: string | null }>;
+    expect(['sent', 'delivered', 'read']).toContain(row.status);
+    expect(row.message_id).toEqual(expect.any(String));
+  });
+
+  it('On-Premise: a lost answer is marked unknown and never resent (default policy)', async () => {
+    const numbers = phones(2, 7100);
+    const { apiKey, channelId, listId } = await setup('onpremise', numbers);
+    sandbox.injectFailure({ kind: 'lost_response', apiKey, count: 1, to: waId(numbers[0]) });
+    const campaignId = await launch(channelId, listId);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 30_000);
+    expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(1);
+    // The sandbox's statuses name the message id the engine never got: they cannot be matched.
+    const [row] = (await engine.dataSource.query('SELECT status FROM campaign_recipients WHERE campaign_id = $1 AND wa_id = $2', [
+      campaignId,
+      waId(numbers[0]),
+    ])) as Array<{ status: string }>;
+    expect(row.status).toBe('unknown');
+  });
+
+  it('never opens more conversations than the messaging limit; the rest wait visibly', async () => {
+    const numbers = phones(5, 8000);
+    const { channelId, listId } = await setup('cloud', numbers, { messagingLimit: 3 });
+    const campaignId = await launch(channelId, listId);
+    await waitFor('three sent', async () => numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length === 3);
+    await waitFor('waiting', async () => {
+      const rows = (await engine.dataSource.query(
+        `SELECT count(*)::int AS n FROM campaign_recipients WHERE campaign_id = $1 AND status = 'pending' AND waiting_reason = 'messaging_limit' AND next_attempt_at > now() + interval '23 hours'`,
+        [campaignId],
+      )) as Array<{ n: number }>;
+      return rows[0].n === 2;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0)).toHaveLength(3);
+  });
+
+  it('a contact who opts out after launch is skipped at claim', async () => {
+    const numbers = phones(2, 9000);
+    const { channelId, listId } = await setup('cloud', numbers);
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const campaignId = await launch(channelId, listId, { sendWindow: closed });
+    await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
+    await engine.dataSource.query(`UPDATE contacts SET opted_out_at = now() WHERE phone = $1`, [numbers[0]]);
+    await engine.dataSource.query(`UPDATE campaigns SET send_window = NULL WHERE id = $1`, [campaignId]);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+    expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(0);
+    expect(sandbox.acceptedFor(waId(numbers[1]))).toBe(1);
+    const [row] = (await engine.dataSource.query('SELECT status, skip_reason FROM campaign_recipients WHERE campaign_id = $1 AND wa_id = $2', [
+      campaignId,
+      waId(numbers[0]),
+    ])) as Array<{ status: string; skip_reason: string }>;
+    expect(row).toEqual({ status: 'skipped', skip_reason: 'opted_out' });
+  });
+});
