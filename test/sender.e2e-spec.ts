@@ -139,6 +139,37 @@ describe('sender against the sandbox', () => {
     expect(await recipientStatuses(engine.dataSource, campaignId)).toEqual({ pending: 3 });
   });
 
+  it('a failed status that arrives before the send answer keeps its error code, so report errors add up to failed', async () => {
+    const numbers = phones(2, 7200);
+    const { channelId, listId } = await setup('cloud', numbers);
+    // The status webhook (via callback data) lands while the send answer is still on its way.
+    sandbox.configure({
+      responseDelayMs: 800,
+      statusDelaysMs: { failed: 0 },
+      failingNumbers: { [waId(numbers[0])]: { code: 131026, title: 'Message undeliverable', when: 'webhook' } },
+    });
+    try {
+      const campaignId = await launch(channelId, listId);
+      const row = async () =>
+        ((await engine.dataSource.query('SELECT status, error_code, sent_at FROM campaign_recipients WHERE campaign_id = $1 AND wa_id = $2', [
+          campaignId,
+          waId(numbers[0]),
+        ])) as Array<{ status: string; error_code: number | null; sent_at: Date | null }>)[0];
+      // sent_at is written by the send answer (the failed status does not imply sent): the answer has been stored.
+      await waitFor('send answer stored after the failed status', async () => (await row()).sent_at !== null && (await row()).status === 'failed');
+      await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+      expect(await row()).toMatchObject({ status: 'failed', error_code: 131026 });
+      const report = (await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth).expect(200)).body as {
+        counts: { failed: number };
+        errors: Array<{ code: number; count: number }>;
+      };
+      expect(report.counts.failed).toBe(1);
+      expect(report.errors).toEqual([expect.objectContaining({ code: 131026, count: 1 })]);
+    } finally {
+      sandbox.configure({ responseDelayMs: 0, statusDelaysMs: { failed: 30 }, failingNumbers: {} });
+    }
+  });
+
   it('Cloud: a lost answer is not resent while the status webhook (callback data) can reveal it went out', async () => {
     const numbers = phones(3, 7000);
     const { apiKey, channelId, listId } = await setup('cloud', numbers);

@@ -41,13 +41,19 @@ export const CONFIRM_BEFORE_SEND = `
   WHERE r.id = ANY($1::bigint[]) AND r.status = 'sending' AND c.id = r.campaign_id AND c.status = 'running'
   RETURNING r.id`;
 
-/** Accepted by 360dialog. A status webhook may already have moved the row further: never backwards. */
+/**
+ * Accepted by 360dialog. A status webhook may already have moved the row further: never backwards.
+ * The error of an earlier attempt is cleared only on a row this answer moves to sent: a `failed`
+ * status that arrived before the answer keeps its code and title (the report counts errors by them).
+ */
 export const RECORD_ACCEPTED = `
   UPDATE campaign_recipients r SET
     status = CASE WHEN r.status IN ('sending', 'pending', 'unknown') THEN 'sent' ELSE r.status END,
     message_id = coalesce(r.message_id, v.message_id),
     sent_at = coalesce(r.sent_at, v.sent_at),
-    lease_until = NULL, waiting_reason = NULL, error_code = NULL, error_title = NULL
+    lease_until = NULL, waiting_reason = NULL,
+    error_code = CASE WHEN r.status IN ('sending', 'pending', 'unknown') THEN NULL ELSE r.error_code END,
+    error_title = CASE WHEN r.status IN ('sending', 'pending', 'unknown') THEN NULL ELSE r.error_title END
   FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, sent_at)
   WHERE r.id = v.id`;
 
