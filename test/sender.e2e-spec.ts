@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
+import { ChannelsService } from '../src/channels/channels.service.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
@@ -216,6 +218,47 @@ describe('sender against the sandbox', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0)).toHaveLength(3);
+  });
+
+  it('two campaigns of one limited channel reaching the same people: both send (one claim may hold a wa_id twice)', async () => {
+    const numbers = phones(3, 8100);
+    const { channelId, listId } = await setup('cloud', numbers, { messagingLimit: 10 });
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    // Both launched while the window is closed, then opened together: the first claim holds each wa_id twice.
+    const first = await launch(channelId, listId, { sendWindow: closed });
+    const second = await launch(channelId, listId, { sendWindow: closed });
+    await waitFor('launch', async () => (await campaignStatus(first)).status === 'running' && (await campaignStatus(second)).status === 'running');
+    await engine.dataSource.query('UPDATE campaigns SET send_window = NULL WHERE id = ANY($1::uuid[])', [[first, second]]);
+    await waitFor('completion', async () => (await campaignStatus(first)).status === 'completed' && (await campaignStatus(second)).status === 'completed');
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(2);
+    const [conversations] = (await engine.dataSource.query('SELECT count(*)::int AS n FROM channel_conversations WHERE channel_id = $1', [channelId])) as Array<{ n: number }>;
+    expect(conversations.n).toBe(3);
+  });
+
+  it('a channel whose turn fails does not hold up the other channels', async () => {
+    const blocked = await setup('cloud', phones(1, 8200));
+    const healthy = await setup('cloud', phones(2, 8300));
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const blockedCampaign = await launch(blocked.channelId, blocked.listId, { sendWindow: closed });
+    await waitFor('launch', async () => (await campaignStatus(blockedCampaign)).status === 'running');
+    await engine.dataSource.query('UPDATE campaigns SET send_window = NULL WHERE id = $1', [blockedCampaign]);
+    const channels = engine.app.get(ChannelsService);
+    const findActiveById = channels.findActiveById.bind(channels);
+    // Every other channel's turn fails (a database error, say); only the healthy one works.
+    const spy = jest.spyOn(channels, 'findActiveById').mockImplementation(async (id: string) => {
+      if (id !== healthy.channelId) throw new Error(`simulated failure for channel ${id}`);
+      return findActiveById(id);
+    });
+    try {
+      const campaignId = await launch(healthy.channelId, healthy.listId);
+      await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+      expect(sandbox.acceptedFor(waId(phones(1, 8200)[0]))).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    await waitFor('the blocked channel catches up', async () => (await campaignStatus(blockedCampaign)).status === 'completed');
   });
 
   it('a contact who opts out after launch is skipped at claim', async () => {

@@ -130,10 +130,14 @@ export const CONVERSATIONS_IN_WINDOW = `
   FROM channel_conversations
   WHERE channel_id = $1 AND started_at > now() - interval '24 hours'`;
 
-/** Opens (or re-opens, after 24 h) a conversation per claimed user: counted at claim, never more than the limit. */
+/**
+ * Opens (or re-opens, after 24 h) a conversation per claimed user: counted at claim, never more than the limit.
+ * DISTINCT: one claim can hold a user twice (two campaigns of the channel), and ON CONFLICT DO UPDATE
+ * may not touch a row twice in one statement.
+ */
 export const RESERVE_CONVERSATIONS = `
   INSERT INTO channel_conversations (channel_id, wa_id, started_at)
-  SELECT $1, wa_id, now() FROM unnest($2::text[]) AS wa_id
+  SELECT DISTINCT $1::uuid, wa_id, now() FROM unnest($2::text[]) AS wa_id
   ON CONFLICT (channel_id, wa_id) DO UPDATE SET started_at = now()
   WHERE channel_conversations.started_at <= now() - interval '24 hours'`;
 

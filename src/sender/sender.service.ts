@@ -102,26 +102,36 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** One pass over running campaigns; returns whether more work is waiting right now. */
   async poll(now = new Date()): Promise<boolean> {
-    try {
-      if (now.getTime() - this.lastRecovery >= RECOVERY_EVERY_MS) {
-        this.lastRecovery = now.getTime();
+    if (now.getTime() - this.lastRecovery >= RECOVERY_EVERY_MS) {
+      this.lastRecovery = now.getTime();
+      try {
         await this.recoverExpiredLeases();
+      } catch (error) {
+        this.logger.error(`recovering expired send leases failed: ${(error as Error).message}`);
       }
-      const campaigns = (await this.dataSource.query(RUNNING_CAMPAIGNS)) as RunningCampaign[];
-      const open = campaigns.filter((campaign) => !campaign.send_window || isInsideWindow(now, campaign.send_window));
-      const byChannel = new Map<string, RunningCampaign[]>();
-      for (const campaign of open) byChannel.set(campaign.channel_id, [...(byChannel.get(campaign.channel_id) ?? []), campaign]);
-      let busy = false;
-      for (const [channelId, channelCampaigns] of byChannel) {
-        const channel = await this.channels.findActiveById(channelId);
-        if (!channel) continue;
-        busy = (await this.claimAndSend(channel, channelCampaigns)) || busy;
-      }
-      return busy;
+    }
+    let campaigns: RunningCampaign[];
+    try {
+      campaigns = (await this.dataSource.query(RUNNING_CAMPAIGNS)) as RunningCampaign[];
     } catch (error) {
       this.logger.error(`sender poll failed: ${(error as Error).message}`);
       return false;
     }
+    const open = campaigns.filter((campaign) => !campaign.send_window || isInsideWindow(now, campaign.send_window));
+    const byChannel = new Map<string, RunningCampaign[]>();
+    for (const campaign of open) byChannel.set(campaign.channel_id, [...(byChannel.get(campaign.channel_id) ?? []), campaign]);
+    let busy = false;
+    // One channel's failure (its claim, its limit bookkeeping) must not starve the others.
+    for (const [channelId, channelCampaigns] of byChannel) {
+      try {
+        const channel = await this.channels.findActiveById(channelId);
+        if (!channel) continue;
+        busy = (await this.claimAndSend(channel, channelCampaigns)) || busy;
+      } catch (error) {
+        this.logger.error(`sender: channel ${channelId} skipped this round: ${(error as Error).message}`);
+      }
+    }
+    return busy;
   }
 
   private async claimAndSend(channel: Channel, campaigns: RunningCampaign[]): Promise<boolean> {
