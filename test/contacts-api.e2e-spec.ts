@@ -211,7 +211,7 @@ describe('contacts API and opt-in registry', () => {
       const { body } = await api().get(`/v1/contacts/${contact.id}`).set(engine.auth).expect(200);
       expect(body).toMatchObject({ id: contact.id, phone: germanMobile(100), waId: germanMobile(100).slice(1), listIds: [listId], optedIn: true });
       expect(body.consentHistory).toHaveLength(1);
-      for (const id of ['999999999', 'abc', '0']) {
+      for (const id of ['999999999', 'abc', '0', '9223372036854775808', '9999999999999999999']) {
         const missing = await api().get(`/v1/contacts/${id}`).set(engine.auth).expect(404);
         expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Contact ${id} not found` });
       }

@@ -92,6 +92,28 @@ describe('contacts import: file shapes, rejects, accounting', () => {
     });
   });
 
+  it('reads files whose line ends change after the header (CRLF header, LF rows and the reverse)', async () => {
+    const crlfHeader = `phone,first_name,last_name\r\n${germanMobile(5141)},Mia,"Meyer, Dr."\n12ab,X,Y\n${germanMobile(5142)},Noah,Z\n`;
+    const lfHeader = `phone,first_name,last_name\n${germanMobile(5143)},Ida,"Roth, Dr."\r\n12ab,X,Y\r\n${germanMobile(5144)},Ole,Z\r\n`;
+    for (const csv of [crlfHeader, lfHeader]) {
+      const status = await importCsv(engine, csv);
+      expect(status).toMatchObject({ status: 'completed', totalRows: 3, imported: 2, rejected: 1 });
+      expect(status.errors).toEqual([{ line: 3, value: '12ab', reason: 'invalid phone number' }]);
+    }
+    expect(await contactByPhone(engine, germanMobile(5141))).toMatchObject({ firstName: 'Mia', lastName: 'Meyer, Dr.' });
+    expect(await contactByPhone(engine, germanMobile(5143))).toMatchObject({ firstName: 'Ida', lastName: 'Roth, Dr.' });
+  });
+
+  it('takes a burst of uploads larger than the connection pool: each one completes, none waits on a held connection', async () => {
+    const burst = 24; // the tests' pool holds 10 connections
+    const statuses = await Promise.all(
+      Array.from({ length: burst }, (_, i) => importCsv(engine, `phone,first_name\n${germanMobile(3000 + i)},Burst${i}\n`, { list: `Burst ${i % 3}` })),
+    );
+    expect(statuses.map((status) => [status.status, status.imported])).toEqual(Array.from({ length: burst }, () => ['completed', 1]));
+    const health = await request(engine.url).get('/health').expect(200);
+    expect(health.body.status).toBe('ok');
+  });
+
   describe('columns', () => {
     it('maps known columns, puts the others into attributes with snake_case keys, and takes the country from the number', async () => {
       const csv =

@@ -1,11 +1,12 @@
 /**
  * Opaque keyset cursors of the contacts module. A contacts cursor names the last contact id of a page
- * (the next page is id > it); a lists cursor names the last (created_at, id). Pure; no imports.
+ * (the next page is id > it); a lists cursor names the last (created_at, id). Pure.
  */
+import { bigintId } from '../common/bigint-id.js';
+
 const CONTACT_PREFIX = 'c1:';
 const LIST_PREFIX = 'l1:';
 const BASE64URL = /^[A-Za-z0-9_-]{1,256}$/;
-const ID = /^(0|[1-9]\d{0,18})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeContactCursor(lastId: string): string {
@@ -17,7 +18,7 @@ export function decodeContactCursor(cursor: string): string | null {
   const text = decode(cursor);
   if (!text?.startsWith(CONTACT_PREFIX)) return null;
   const id = text.slice(CONTACT_PREFIX.length);
-  return ID.test(id) && BigInt(id) <= 9223372036854775807n ? id : null;
+  return bigintId(id);
 }
 
 /** `createdAt` with its full (microsecond) precision, as PostgreSQL returned it: see LISTS_PAGE. */

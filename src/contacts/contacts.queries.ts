@@ -168,10 +168,13 @@ export const SAVE_IMPORT_PROGRESS = `
   UPDATE imports SET total_rows = $2, imported = $3, updated = $4, duplicates = $5, rejected = $6, opted_out = $7, bytes_read = $8
   WHERE id = $1`;
 
+export const START_IMPORT = `UPDATE imports SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued'`;
+
+/** Only a running import completes: one another engine declared failed stays failed (the writer then rolls back). */
 export const COMPLETE_IMPORT = `
   UPDATE imports SET status = 'completed', list_id = $2, total_rows = $3, imported = $4, updated = $5, duplicates = $6,
          rejected = $7, opted_out = $8, bytes_read = $9, failure_reason = NULL, finished_at = clock_timestamp()
-  WHERE id = $1`;
+  WHERE id = $1 AND status = 'running'`;
 
 /** Nothing of a failed import was written: its write counters go back to zero; rows read and rejects stay. */
 export const FAIL_IMPORT = `

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
+import { bigintId } from '../common/bigint-id.js';
 import { decodeContactCursor, encodeContactCursor } from './contacts-cursor.js';
 import {
   CONTACT_BY_ID,
@@ -161,7 +162,7 @@ export class ContactsService {
   }
 
   private async find(manager: EntityManager, id: string): Promise<ContactRecord> {
-    if (!/^[1-9]\d{0,18}$/.test(id)) throw new DomainError('not_found', `Contact ${id} not found`);
+    if (!bigintId(id)) throw new DomainError('not_found', `Contact ${id} not found`);
     const rows: ContactRecord[] = await manager.query(CONTACT_BY_ID, [id]);
     if (rows.length === 0) throw new DomainError('not_found', `Contact ${id} not found`);
     return rows[0];

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import {
   COMPLETE_IMPORT,
   COPY_IMPORT_ERRORS,
@@ -24,6 +24,7 @@ import {
   type MergeChunkResult,
   mergeImportChunk,
   SAVE_IMPORT_PROGRESS,
+  START_IMPORT,
   TRY_LIVENESS_LOCK,
   UNFINISHED_IMPORTS,
 } from './contacts.queries.js';
@@ -90,9 +91,50 @@ export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * Imports of one process run one after another: they would wait for each other's lock on contacts
+   * anyway, and a waiting import must not hold pooled connections (a burst of uploads would otherwise
+   * take the whole pool while the running import waits for one).
+   */
+  private queue: Promise<void> = Promise.resolve();
+
+  /**
+   * One pooled connection per process holds the liveness lock of every import it has accepted, queued
+   * or running, so another engine's recovery never fails an import that is only waiting its turn.
+   */
+  private liveness: { runner: QueryRunner; client: Promise<PoolClient>; held: number } | undefined;
+
   start(job: ImportJob): void {
-    const run = this.run(job).finally(() => this.running.delete(job.id));
+    const previous = this.queue;
+    const run = (async () => {
+      await this.holdLiveness(job.id);
+      try {
+        await previous;
+        await this.run(job);
+      } finally {
+        await this.releaseLiveness(job.id);
+      }
+    })().finally(() => this.running.delete(job.id));
+    this.queue = run.catch(() => undefined);
     this.running.set(job.id, run);
+  }
+
+  private async holdLiveness(importId: string): Promise<void> {
+    if (!this.liveness) {
+      const runner = this.dataSource.createQueryRunner();
+      this.liveness = { runner, client: runner.connect() as Promise<PoolClient>, held: 0 };
+    }
+    this.liveness.held++;
+    await (await this.liveness.client).query(LIVENESS_LOCK, [importId]);
+  }
+
+  private async releaseLiveness(importId: string): Promise<void> {
+    const liveness = this.liveness!;
+    await (await liveness.client).query(LIVENESS_UNLOCK, [importId]).catch(() => undefined);
+    if (--liveness.held === 0) {
+      this.liveness = undefined;
+      await liveness.runner.release().catch(() => undefined);
+    }
   }
 
   /** Resolves once every import this process is running has finished (tests, shutdown). */
@@ -199,14 +241,13 @@ class ImportRun {
     const stagerRunner = this.dataSource.createQueryRunner();
     try {
       const writer = (this.writer = (await writerRunner.connect()) as PoolClient);
-      await writer.query(LIVENESS_LOCK, [this.job.id]);
       try {
         await writer.query('BEGIN');
         this.inTransaction = true;
         for (const setting of IMPORT_TRANSACTION_SETTINGS) await writer.query(setting);
         await writer.query(LOCK_CONTACTS_FOR_IMPORT); // waits here (status queued) while another import runs
         this.checkStopping();
-        await this.dataSource.query(`UPDATE imports SET status = 'running', started_at = now() WHERE id = $1`, [this.job.id]);
+        await this.markRunning();
         await writer.query(CREATE_IMPORT_SEEN);
         this.listId = this.job.listName ? await this.ensureList(writer, this.job.listName) : null;
         this.stager = (await stagerRunner.connect()) as PoolClient;
@@ -218,7 +259,8 @@ class ImportRun {
         await this.saveRejects();
         this.checkAccounting();
         const c = this.counts;
-        await writer.query(COMPLETE_IMPORT, [this.job.id, this.listId, c.totalRows, c.imported, c.updated, c.duplicates, c.rejected, c.optedOut, c.bytesRead]);
+        const completed = await writer.query(COMPLETE_IMPORT, [this.job.id, this.listId, c.totalRows, c.imported, c.updated, c.duplicates, c.rejected, c.optedOut, c.bytesRead]);
+        if (completed.rowCount !== 1) throw new ImportAborted('the import was declared failed meanwhile');
         await writer.query('COMMIT');
         this.inTransaction = false;
       } finally {
@@ -229,12 +271,17 @@ class ImportRun {
           this.inTransaction = false;
         }
         await this.dropTables();
-        await writer.query(LIVENESS_UNLOCK, [this.job.id]).catch(() => undefined);
       }
     } finally {
       await stagerRunner.release().catch(() => undefined);
       await writerRunner.release().catch(() => undefined);
     }
+  }
+
+  /** Refuses to go on with an import that another engine's recovery has already declared failed. */
+  private async markRunning(): Promise<void> {
+    const [, affected] = (await this.dataSource.query(START_IMPORT, [this.job.id])) as [unknown, number];
+    if (affected !== 1) throw new ImportAborted('the import is no longer queued');
   }
 
   /** Marks the import failed: nothing was written; rows read and rejects found so far stay visible. */

@@ -23,8 +23,21 @@ describe('CsvRecordReader: the physical line each record starts on', () => {
     ['quoted newline in the header', '"phone","the\nnote"\n1,a\n', [1, 3]],
     ['empty lines', 'phone\n\n1\n\n\n2\n', [1, 2, 3, 4, 5, 6]],
     ['CRLF empty lines', 'phone\r\n\r\n1\r\n\r\n2\r\n', [1, 2, 3, 4, 5]],
+    ['CRLF header, LF rows', 'phone,note\r\n1,a\n2,b\n', [1, 2, 3]],
+    ['LF header, CRLF rows', 'phone,note\n1,a\r\n2,"b, c"\r\n', [1, 2, 3]],
+    ['CR, LF and CRLF mixed', 'phone,note\r1,a\n2,b\r\n3,c\r', [1, 2, 3, 4]],
   ])('%s', async (_name, content, lines) => {
     expect((await readAll(content)).map(([line]) => line)).toEqual(lines);
+  });
+
+  it.each([
+    ['CRLF header, LF rows', 'phone,note\r\n1,a\n2,b\n'],
+    ['LF header, CRLF rows', 'phone,note\n1,a\r\n2,b\r\n'],
+    ['CR header, CRLF rows', 'phone,note\r1,a\r\n2,b\r\n'],
+  ])('splits records at every kind of line end, whatever the first line used (%s)', async (_name, content) => {
+    for (const size of [1, 2, 3, 7, 1024]) {
+      expect((await readAll(content, ',', size)).map(([, cells]) => cells)).toEqual([['phone', 'note'], ['1', 'a'], ['2', 'b']]);
+    }
   });
 
   it('gives the same lines whatever the piece boundaries', async () => {

@@ -104,6 +104,9 @@ export class CsvRecordReader {
     this.parser = parse({
       delimiter,
       bom: true,
+      // Every kind of line end, always: csv-parse otherwise keeps the one the first line used, and files
+      // that were appended to in another program mix them (CRLF header, LF rows and the reverse).
+      record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: false,
