@@ -6,6 +6,7 @@ import { ReportIndexes1795269499431 } from './1795269499431-ReportIndexes.js';
 import { CampaignCounterWaiting1795269499432 } from './1795269499432-CampaignCounterWaiting.js';
 import { ChannelConversations1795269687548 } from './1795269687548-ChannelConversations.js';
 import { ContactsImport1795270249599 } from './1795270249599-ContactsImport.js';
+import { SendClaims1795735487845 } from './1795735487845-SendClaims.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -14,4 +15,5 @@ export const migrations = [
   CampaignCounterWaiting1795269499432,
   ChannelConversations1795269687548,
   ContactsImport1795270249599,
+  SendClaims1795735487845,
 ];

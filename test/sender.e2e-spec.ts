@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { ChannelsService } from '../src/channels/channels.service.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
+import { CONFIRM_BEFORE_SEND, RECOVER_EXPIRED_LEASES } from '../src/sender/sender.queries.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
@@ -187,6 +188,42 @@ describe('sender against the sandbox', () => {
     ])) as Array<{ status: string; message_id: string | null }>;
     expect(['sent', 'delivered', 'read']).toContain(row.status);
     expect(row.message_id).toEqual(expect.any(String));
+  });
+
+  it('a worker whose lease ran out and whose recipient was claimed again cannot send it any more', async () => {
+    const numbers = phones(1, 7300);
+    const { channelId, listId } = await setup('cloud', numbers);
+    const dataSource = engine.dataSource;
+    const query = dataSource.query.bind(dataSource);
+    const env = engine.config.env;
+    let stalled = false;
+    // The first confirm for this recipient stalls (GC pause, slow database…) past its lease: lease
+    // recovery hands the row back, the sender claims it again, and only then does the stalled confirm run.
+    const spy = jest.spyOn(dataSource, 'query').mockImplementation((async (sql: string, parameters?: unknown[]) => {
+      if (sql === CONFIRM_BEFORE_SEND && !stalled) {
+        const ids = parameters![0] as string[];
+        const [mine] = (await query('SELECT count(*)::int AS n FROM campaign_recipients WHERE id = ANY($1::bigint[]) AND wa_id = $2', [ids, waId(numbers[0])])) as Array<{ n: number }>;
+        if (mine.n > 0) {
+          stalled = true;
+          await query(`UPDATE campaign_recipients SET lease_until = now() - interval '1 second' WHERE id = ANY($1::bigint[])`, [ids]);
+          await query(RECOVER_EXPIRED_LEASES, [env.SEND_LEASE_SECONDS, env.UNKNOWN_OUTCOME_GRACE_SECONDS, env.ONPREMISE_UNKNOWN_OUTCOME_POLICY]);
+          await waitFor('claimed again', async () => {
+            const [row] = (await query(`SELECT status, lease_until > now() AS leased FROM campaign_recipients WHERE id = ANY($1::bigint[])`, [ids])) as Array<{ status: string; leased: boolean }>;
+            return row.status === 'sending' && row.leased;
+          });
+        }
+      }
+      return query(sql, parameters);
+    }) as never);
+    try {
+      const campaignId = await launch(channelId, listId);
+      await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(stalled).toBe(true);
+      expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('On-Premise: a lost answer is marked unknown and never resent (default policy)', async () => {

@@ -62,6 +62,18 @@ export class CampaignRecipient {
   @Column('timestamptz', { name: 'lease_until', nullable: true })
   leaseUntil: Date | null;
 
+  /**
+   * The claim that owns a `sending` row: new at every claim and required by every later write of that
+   * claim, so a worker whose lease ran out (and whose row was claimed again) can no longer confirm,
+   * re-queue, fail or release it.
+   */
+  @Column('uuid', { name: 'claim_id', nullable: true })
+  claimId: string | null;
+
+  /** When the current claim was confirmed for sending (handed to HTTP); NULL: claimed, never sent. */
+  @Column('timestamptz', { name: 'dispatched_at', nullable: true })
+  dispatchedAt: Date | null;
+
   @Index('uq_campaign_recipients_message_id', { unique: true, where: 'message_id IS NOT NULL' })
   @Column('text', { name: 'message_id', nullable: true })
   messageId: string | null;

@@ -2,11 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RECORD_ACCEPTED, RECORD_FAILED, RECORD_UNKNOWN, REQUEUE } from './sender.queries.js';
 
+/** `claim` is the claim_id the row was claimed with: outcomes other than accepted apply only while it still owns the row. */
 export type SendOutcome =
-  | { kind: 'accepted'; id: string; messageId: string; sentAt: Date }
-  | { kind: 'failed'; id: string; code: number | null; title: string }
-  | { kind: 'requeue'; id: string; delayMs: number; uncount: boolean; reason: string; code: number | null; title: string | null }
-  | { kind: 'unknown'; id: string; title: string };
+  | { kind: 'accepted'; id: string; claim: string; messageId: string; sentAt: Date }
+  | { kind: 'failed'; id: string; claim: string; code: number | null; title: string }
+  | { kind: 'requeue'; id: string; claim: string; delayMs: number; uncount: boolean; reason: string; code: number | null; title: string | null }
+  | { kind: 'unknown'; id: string; claim: string; title: string };
 
 const FLUSH_EVERY_MS = 25;
 const FLUSH_AT = 1000;
@@ -53,11 +54,12 @@ export class OutcomeWriter {
             await manager.query(RECORD_ACCEPTED, [accepted.map((o) => o.id), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt)]);
           }
           if (failed.length) {
-            await manager.query(RECORD_FAILED, [failed.map((o) => o.id), failed.map((o) => o.code), failed.map((o) => o.title)]);
+            await manager.query(RECORD_FAILED, [failed.map((o) => o.id), failed.map((o) => o.claim), failed.map((o) => o.code), failed.map((o) => o.title)]);
           }
           if (requeued.length) {
             await manager.query(REQUEUE, [
               requeued.map((o) => o.id),
+              requeued.map((o) => o.claim),
               requeued.map((o) => Math.round(o.delayMs)),
               requeued.map((o) => (o.uncount ? 1 : 0)),
               requeued.map((o) => o.reason),
@@ -65,7 +67,7 @@ export class OutcomeWriter {
               requeued.map((o) => o.title),
             ]);
           }
-          if (unknown.length) await manager.query(RECORD_UNKNOWN, [unknown.map((o) => o.id), unknown.map((o) => o.title)]);
+          if (unknown.length) await manager.query(RECORD_UNKNOWN, [unknown.map((o) => o.id), unknown.map((o) => o.claim), unknown.map((o) => o.title)]);
         });
         return;
       } catch (error) {

@@ -1,7 +1,9 @@
 /**
  * Claims due recipients of the given running campaigns: locked with SKIP LOCKED so that any number
  * of workers share the work, re-checking at claim time that the campaign still runs and that the
- * contact has not opted out since launch (those become `skipped`).
+ * contact has not opted out since launch (those become `skipped`). Every claim writes its own
+ * `claim_id` ($4): the later writes of this claim (confirm, outcome, release) require it, so once a
+ * lease ran out and another claim took the row, the first worker can no longer touch it.
  */
 export const CLAIM_RECIPIENTS = `
   WITH due AS (
@@ -19,10 +21,12 @@ export const CLAIM_RECIPIENTS = `
     skip_reason = CASE WHEN due.opted_out THEN 'opted_out' ELSE r.skip_reason END,
     lease_until = CASE WHEN due.opted_out THEN NULL ELSE now() + make_interval(secs => $3) END,
     attempts = r.attempts + CASE WHEN due.opted_out THEN 0 ELSE 1 END,
+    claim_id = CASE WHEN due.opted_out THEN r.claim_id ELSE $4::uuid END,
+    dispatched_at = CASE WHEN due.opted_out THEN r.dispatched_at END,
     waiting_reason = NULL
   FROM due
   WHERE r.id = due.id
-  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts`;
+  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.claim_id`;
 
 /** Running, launched campaigns with their channel: what the sender works on. */
 export const RUNNING_CAMPAIGNS = `
@@ -31,20 +35,24 @@ export const RUNNING_CAMPAIGNS = `
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;
 
 /**
- * Right before a batch goes out: keep only rows this worker still owns (status sending — a lease that
- * ran out was recovered by someone else) whose campaign still runs, and renew their lease. What a pause
- * or cancel committed before this statement is honoured: those rows are not sent.
+ * Right before a batch goes out: keep only rows this claim ($3) still owns (status sending, same
+ * claim_id — a lease that ran out may have been recovered and claimed again by someone else) whose
+ * campaign still runs, renew their lease and stamp them dispatched. What a pause or cancel committed
+ * before this statement is honoured: those rows are not sent.
  */
 export const CONFIRM_BEFORE_SEND = `
-  UPDATE campaign_recipients r SET lease_until = now() + make_interval(secs => $2)
+  UPDATE campaign_recipients r SET lease_until = now() + make_interval(secs => $2), dispatched_at = now()
   FROM campaigns c
-  WHERE r.id = ANY($1::bigint[]) AND r.status = 'sending' AND c.id = r.campaign_id AND c.status = 'running'
+  WHERE r.id = ANY($1::bigint[]) AND r.claim_id = $3::uuid AND r.status = 'sending'
+    AND c.id = r.campaign_id AND c.status = 'running'
   RETURNING r.id`;
 
 /**
  * Accepted by 360dialog. A status webhook may already have moved the row further: never backwards.
  * The error of an earlier attempt is cleared only on a row this answer moves to sent: a `failed`
  * status that arrived before the answer keeps its code and title (the report counts errors by them).
+ * Not bound to the claim: the message went out, which is a fact whoever holds the row now — recording
+ * it only moves the row forward, and stops a newer claim of it from sending it a second time.
  */
 export const RECORD_ACCEPTED = `
   UPDATE campaign_recipients r SET
@@ -57,11 +65,12 @@ export const RECORD_ACCEPTED = `
   FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, sent_at)
   WHERE r.id = v.id`;
 
+/** Outcomes below apply only to rows their claim still owns (see CLAIM_RECIPIENTS). */
 export const RECORD_FAILED = `
   UPDATE campaign_recipients r SET
     status = 'failed', error_code = v.code, error_title = v.title, failed_at = now(), lease_until = NULL, waiting_reason = NULL
-  FROM unnest($1::bigint[], $2::int[], $3::text[]) AS v(id, code, title)
-  WHERE r.id = v.id AND r.status = 'sending'`;
+  FROM unnest($1::bigint[], $2::uuid[], $3::int[], $4::text[]) AS v(id, claim_id, code, title)
+  WHERE r.id = v.id AND r.claim_id = v.claim_id AND r.status = 'sending'`;
 
 /**
  * Back to pending after a delay (retry, throttling, unknown outcome…). `uncount` gives back the
@@ -73,16 +82,17 @@ export const REQUEUE = `
     next_attempt_at = now() + v.delay_ms * interval '1 millisecond',
     attempts = greatest(0, r.attempts - v.uncount),
     waiting_reason = v.reason, error_code = v.code, error_title = v.title, lease_until = NULL
-  FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::int[], $6::text[]) AS v(id, delay_ms, uncount, reason, code, title),
+  FROM unnest($1::bigint[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[])
+         AS v(id, claim_id, delay_ms, uncount, reason, code, title),
        campaigns c
-  WHERE r.id = v.id AND c.id = r.campaign_id AND r.status = 'sending'`;
+  WHERE r.id = v.id AND r.claim_id = v.claim_id AND c.id = r.campaign_id AND r.status = 'sending'`;
 
 /** On-Premise, policy mark_unknown: the outcome is lost and the message is not resent. */
 export const RECORD_UNKNOWN = `
   UPDATE campaign_recipients r SET status = 'unknown', lease_until = NULL, waiting_reason = NULL,
     error_title = v.title
-  FROM unnest($1::bigint[], $2::text[]) AS v(id, title)
-  WHERE r.id = v.id AND r.status = 'sending'`;
+  FROM unnest($1::bigint[], $2::uuid[], $3::text[]) AS v(id, claim_id, title)
+  WHERE r.id = v.id AND r.claim_id = v.claim_id AND r.status = 'sending'`;
 
 /**
  * Leases that ran out: the worker died between claim and outcome. Whether the message left is
@@ -114,13 +124,13 @@ export const PAUSE_CHANNEL = `
   UPDATE campaigns SET status = 'paused', paused_reason = $2, updated_at = now()
   WHERE channel_id = $1 AND status IN ('running', 'scheduled')`;
 
-/** Claimed rows that were never sent (pause, cancel, shutdown): give them back untouched. */
+/** Rows of this claim ($2) that were never handed to 360dialog (pause, cancel, shutdown): give them back untouched. */
 export const RELEASE_UNSENT = `
   UPDATE campaign_recipients r SET
     status = CASE WHEN c.status = 'cancelled' THEN 'cancelled' ELSE 'pending' END,
     attempts = greatest(0, r.attempts - 1), lease_until = NULL
   FROM campaigns c
-  WHERE r.id = ANY($1::bigint[]) AND c.id = r.campaign_id AND r.status = 'sending'`;
+  WHERE r.id = ANY($1::bigint[]) AND r.claim_id = $2::uuid AND c.id = r.campaign_id AND r.status = 'sending'`;
 
 /** Serialises claims per channel while its messaging limit is counted (several workers, one limit). */
 export const LOCK_CHANNEL_LIMIT = `SELECT pg_advisory_xact_lock(hashtextextended('messaging-limit:' || $1, 0))`;

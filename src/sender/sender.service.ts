@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { CampaignTemplate, TemplateComponent } from '../campaigns/campaign.entity.js';
 import { isInsideWindow, type SendWindow } from '../campaigns/send-window.js';
@@ -46,6 +47,8 @@ interface ClaimedRecipient {
   components: TemplateComponent[] | null;
   status: 'sending' | 'skipped';
   attempts: number;
+  /** The claim that owns the row (one per claim statement); every later write of it names this. */
+  claim_id: string;
 }
 
 /** Seconds of sending a worker keeps claimed ahead per channel: enough to keep the pipe full, small enough that pause bites fast. */
@@ -157,7 +160,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
         .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, batch, templates))
         .catch(async (error: Error) => {
           this.logger.error(`batch for channel ${channel.id} not sent: ${error.message}`);
-          await this.release(channel.id, batch.map((recipient) => recipient.id));
+          await this.release(channel.id, batch);
         });
       this.track(job);
     }
@@ -171,8 +174,9 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private async claim(channel: Channel, campaigns: RunningCampaign[], room: number): Promise<ClaimedRecipient[] | 'limit_reached'> {
     const campaignIds = campaigns.map((campaign) => campaign.id);
     const lease = this.config.env.SEND_LEASE_SECONDS;
+    const claimId = randomUUID();
     if (channel.messagingLimit === null) {
-      const [rows] = (await this.dataSource.query(CLAIM_RECIPIENTS, [campaignIds, room, lease])) as [ClaimedRecipient[], number];
+      const [rows] = (await this.dataSource.query(CLAIM_RECIPIENTS, [campaignIds, room, lease, claimId])) as [ClaimedRecipient[], number];
       return rows;
     }
     const limit = channel.messagingLimit;
@@ -185,7 +189,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
         await manager.query(WAIT_FOR_MESSAGING_LIMIT, [campaignIds, continueAt]);
         return 'limit_reached' as const;
       }
-      const [rows] = (await manager.query(CLAIM_RECIPIENTS, [campaignIds, Math.min(room, remaining), lease])) as [ClaimedRecipient[], number];
+      const [rows] = (await manager.query(CLAIM_RECIPIENTS, [campaignIds, Math.min(room, remaining), lease, claimId])) as [ClaimedRecipient[], number];
       const sending = rows.filter((row) => row.status === 'sending').map((row) => row.wa_id);
       if (sending.length > 0) await manager.query(RESERVE_CONVERSATIONS, [channel.id, sending]);
       return rows;
@@ -198,10 +202,11 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     const [confirmed] = (await this.dataSource.query(CONFIRM_BEFORE_SEND, [
       batch.map((recipient) => recipient.id),
       this.config.env.SEND_LEASE_SECONDS,
+      batch[0].claim_id,
     ])) as [Array<{ id: string }>, number];
     const owned = new Set(confirmed.map((row) => row.id));
     const notSent = batch.filter((recipient) => !owned.has(recipient.id));
-    if (notSent.length > 0) await this.release(channel.id, notSent.map((recipient) => recipient.id));
+    if (notSent.length > 0) await this.release(channel.id, notSent);
     const sendable = batch.filter((recipient) => owned.has(recipient.id));
     if (sendable.length === 0) return;
     // Leave at a fixed phase of the slot: the confirm round trip's jitter would otherwise bunch two
@@ -228,12 +233,12 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     this.metrics.sendLatency.observe(result.latencyMs / 1000);
     if (result.ok) {
       this.metrics.messagesSent.inc({ channel: channel.id, outcome: 'accepted' });
-      this.outcomes.add({ kind: 'accepted', id: recipient.id, messageId: result.messageId, sentAt: new Date() });
+      this.outcomes.add({ kind: 'accepted', id: recipient.id, claim: recipient.claim_id, messageId: result.messageId, sentAt: new Date() });
       return;
     }
     const failureClass = classifySendFailure(result);
     this.metrics.messagesSent.inc({ channel: channel.id, outcome: failureClass });
-    const base = { id: recipient.id, code: result.errorCode, title: result.errorTitle };
+    const base = { id: recipient.id, claim: recipient.claim_id, code: result.errorCode, title: result.errorTitle };
     const outcome = await this.outcomeFor(channel, recipient, failureClass, describeFailure(result), base);
     this.outcomes.add(outcome);
   }
@@ -243,7 +248,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     recipient: ClaimedRecipient,
     failureClass: ReturnType<typeof classifySendFailure>,
     description: string,
-    base: { id: string; code: number | null; title: string },
+    base: { id: string; claim: string; code: number | null; title: string },
   ): Promise<SendOutcome> {
     const requeue = (delayMs: number, uncount: boolean, reason: string): SendOutcome => ({ kind: 'requeue', ...base, delayMs, uncount, reason });
     switch (failureClass) {
@@ -264,7 +269,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
           const waitMs = channel.apiGeneration === 'cloud' ? this.config.env.UNKNOWN_OUTCOME_GRACE_SECONDS * 1000 : 0;
           return requeue(waitMs, false, 'unknown_outcome');
         }
-        return { kind: 'unknown', id: recipient.id, title: base.title || 'no answer from 360dialog' };
+        return { kind: 'unknown', id: recipient.id, claim: recipient.claim_id, title: base.title || 'no answer from 360dialog' };
       case 'permanent':
         return { kind: 'failed', ...base };
       case 'campaign':
@@ -287,10 +292,12 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     if (rows.length > 0) this.logger.warn(`recovered ${rows.length} recipients whose send lease expired (outcome unknown)`);
   }
 
-  private async release(channelId: string, ids: string[]): Promise<void> {
+  /** Gives back rows of one claim that were never handed to 360dialog. */
+  private async release(channelId: string, recipients: ClaimedRecipient[]): Promise<void> {
+    if (recipients.length === 0) return;
     const queued = this.queuedFor(channelId);
-    for (const id of ids) queued.delete(id);
-    await this.dataSource.query(RELEASE_UNSENT, [ids]);
+    for (const recipient of recipients) queued.delete(recipient.id);
+    await this.dataSource.query(RELEASE_UNSENT, [recipients.map((recipient) => recipient.id), recipients[0].claim_id]);
   }
 
   private queuedFor(channelId: string): Set<string> {
