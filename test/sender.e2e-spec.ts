@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { ChannelsService } from '../src/channels/channels.service.js';
+import { WhatsAppClient } from '../src/channels/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
-import { CONFIRM_BEFORE_SEND, RECOVER_EXPIRED_LEASES } from '../src/sender/sender.queries.js';
+import { CONFIRM_BEFORE_SEND, PAUSE_CAMPAIGN, RECOVER_EXPIRED_LEASES } from '../src/sender/sender.queries.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
@@ -223,6 +224,43 @@ describe('sender against the sandbox', () => {
       expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(1);
     } finally {
       spy.mockRestore();
+    }
+  });
+
+  it('an error while handling one answer does not give back the batch: nothing already handed to 360dialog is resent', async () => {
+    const numbers = phones(5, 7400);
+    const { apiKey, channelId, listId } = await setup('cloud', numbers);
+    sandbox.injectFailure({ kind: 'template_paused', apiKey, count: 1, to: waId(numbers[0]) });
+    const client = engine.app.get(WhatsAppClient);
+    const send = client.send.bind(client);
+    // The other answers of the batch are slow to come back: their messages were accepted, the calls still run.
+    const sendSpy = jest.spyOn(client, 'send').mockImplementation(async (credentials, message) => {
+      const result = await send(credentials, message);
+      if (message.to !== waId(numbers[0])) await new Promise((resolve) => setTimeout(resolve, 400));
+      return result;
+    });
+    const dataSource = engine.dataSource;
+    const query = dataSource.query.bind(dataSource);
+    let pauseFailed = false;
+    // Pausing the campaign for the refused template fails once (a lost connection, say).
+    const querySpy = jest.spyOn(dataSource, 'query').mockImplementation((async (sql: string, parameters?: unknown[]) => {
+      if (sql === PAUSE_CAMPAIGN && !pauseFailed) {
+        pauseFailed = true;
+        throw new Error('simulated: connection lost');
+      }
+      return query(sql, parameters);
+    }) as never);
+    try {
+      const campaignId = await launch(channelId, listId);
+      await waitFor('pause attempted', async () => pauseFailed);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      for (const phone of numbers.slice(1)) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+      // The refused one is retried later (the campaign could not be paused) and goes out once.
+      await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 30_000);
+      for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+    } finally {
+      sendSpy.mockRestore();
+      querySpy.mockRestore();
     }
   });
 

@@ -156,11 +156,19 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     for (const recipient of toSend) queued.add(recipient.id);
     for (let start = 0; start < toSend.length; start += batchSize) {
       const batch = toSend.slice(start, start + batchSize);
+      /** Rows passed to client.send: whatever happens afterwards, they are never given back as unsent. */
+      const handedOver = new Set<string>();
       const job = this.limiters
-        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, batch, templates))
+        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, batch, templates, handedOver))
         .catch(async (error: Error) => {
-          this.logger.error(`batch for channel ${channel.id} not sent: ${error.message}`);
-          await this.release(channel.id, batch);
+          const unsent = batch.filter((recipient) => !handedOver.has(recipient.id));
+          this.logger.error(`batch for channel ${channel.id}: ${unsent.length} of ${batch.length} not sent: ${error.message}`);
+          try {
+            await this.release(channel.id, unsent);
+          } catch (releaseError) {
+            // Their lease runs out and recovery re-queues them (never dispatched: at once).
+            this.logger.error(`releasing ${unsent.length} unsent recipients failed: ${(releaseError as Error).message}`);
+          }
         });
       this.track(job);
     }
@@ -197,7 +205,12 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Runs when the limiter grants the batch its slots: re-check the campaigns, then send all at once. */
-  private async sendBatch(channel: Channel, batch: ClaimedRecipient[], templates: Map<string, CampaignTemplate>): Promise<void> {
+  private async sendBatch(
+    channel: Channel,
+    batch: ClaimedRecipient[],
+    templates: Map<string, CampaignTemplate>,
+    handedOver: Set<string>,
+  ): Promise<void> {
     const slotStart = Date.now();
     const [confirmed] = (await this.dataSource.query(CONFIRM_BEFORE_SEND, [
       batch.map((recipient) => recipient.id),
@@ -215,32 +228,80 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     if (phaseWait > 0) await new Promise((resolve) => setTimeout(resolve, phaseWait));
 
     const credentials = this.channels.credentialsFor(channel);
-    await Promise.all(
-      sendable.map(async (recipient) => {
-        const template = templates.get(recipient.campaign_id)!;
-        const result = await this.client.send(credentials, {
-          to: recipient.wa_id,
-          template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
-          callbackData: channel.apiGeneration === 'cloud' ? `r:${recipient.id}` : undefined,
-        });
-        this.queuedFor(channel.id).delete(recipient.id);
-        await this.handleResult(channel, recipient, result);
-      }),
-    );
+    // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
+    // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
+    await Promise.all(sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver)));
+  }
+
+  /** Sends one message and records its outcome; never rejects. */
+  private async sendOne(
+    channel: Channel,
+    credentials: ReturnType<ChannelsService['credentialsFor']>,
+    recipient: ClaimedRecipient,
+    template: CampaignTemplate,
+    handedOver: Set<string>,
+  ): Promise<void> {
+    handedOver.add(recipient.id);
+    let result: SendResult;
+    try {
+      result = await this.client.send(credentials, {
+        to: recipient.wa_id,
+        template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
+        callbackData: channel.apiGeneration === 'cloud' ? `r:${recipient.id}` : undefined,
+      });
+    } catch (error) {
+      // The client answers every HTTP or network failure with a value; anything else may have left after all.
+      result = { ok: false, latencyMs: 0, httpStatus: null, errorCode: null, errorTitle: `send failed: ${(error as Error).message}`, outcomeUnknown: true };
+    } finally {
+      this.queuedFor(channel.id).delete(recipient.id);
+    }
+    try {
+      await this.handleResult(channel, recipient, result);
+    } catch (error) {
+      this.logger.error(`recording the outcome for recipient ${recipient.id} failed: ${(error as Error).message}`);
+      if (result.ok) this.outcomes.add({ kind: 'accepted', id: recipient.id, claim: recipient.claim_id, messageId: result.messageId, sentAt: new Date() });
+      else if (result.outcomeUnknown) this.outcomes.add(this.unknownOutcome(channel, recipient, result.errorTitle));
+      else this.outcomes.add(this.retryLater(recipient, result));
+    }
   }
 
   private async handleResult(channel: Channel, recipient: ClaimedRecipient, result: SendResult): Promise<void> {
-    this.metrics.sendLatency.observe(result.latencyMs / 1000);
     if (result.ok) {
-      this.metrics.messagesSent.inc({ channel: channel.id, outcome: 'accepted' });
       this.outcomes.add({ kind: 'accepted', id: recipient.id, claim: recipient.claim_id, messageId: result.messageId, sentAt: new Date() });
+      this.metrics.sendLatency.observe(result.latencyMs / 1000);
+      this.metrics.messagesSent.inc({ channel: channel.id, outcome: 'accepted' });
       return;
     }
+    this.metrics.sendLatency.observe(result.latencyMs / 1000);
     const failureClass = classifySendFailure(result);
     this.metrics.messagesSent.inc({ channel: channel.id, outcome: failureClass });
     const base = { id: recipient.id, claim: recipient.claim_id, code: result.errorCode, title: result.errorTitle };
-    const outcome = await this.outcomeFor(channel, recipient, failureClass, describeFailure(result), base);
+    const outcome = await this.outcomeFor(channel, recipient, failureClass, describeFailure(result), base, result);
     this.outcomes.add(outcome);
+  }
+
+  /** Refused (nothing went out), and what the refusal calls for could not be done: try again after a backoff. */
+  private retryLater(recipient: ClaimedRecipient, result: { errorCode: number | null; errorTitle: string }): SendOutcome {
+    return {
+      kind: 'requeue',
+      id: recipient.id,
+      claim: recipient.claim_id,
+      delayMs: retryDelayMs(recipient.attempts, TRANSIENT_BACKOFF, Math.random),
+      uncount: false,
+      reason: 'retry',
+      code: result.errorCode,
+      title: result.errorTitle,
+    };
+  }
+
+  /** The call may have gone out: Cloud waits for a status webhook before resending; On-Premise follows its policy. */
+  private unknownOutcome(channel: Channel, recipient: ClaimedRecipient, title: string, code: number | null = null): SendOutcome {
+    if (channel.apiGeneration === 'cloud' || this.config.env.ONPREMISE_UNKNOWN_OUTCOME_POLICY === 'resend') {
+      // Cloud: a status webhook carrying r:<id> may still reveal that it went out; wait before resending.
+      const waitMs = channel.apiGeneration === 'cloud' ? this.config.env.UNKNOWN_OUTCOME_GRACE_SECONDS * 1000 : 0;
+      return { kind: 'requeue', id: recipient.id, claim: recipient.claim_id, delayMs: waitMs, uncount: false, reason: 'unknown_outcome', code, title };
+    }
+    return { kind: 'unknown', id: recipient.id, claim: recipient.claim_id, title: title || 'no answer from 360dialog' };
   }
 
   private async outcomeFor(
@@ -249,6 +310,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     failureClass: ReturnType<typeof classifySendFailure>,
     description: string,
     base: { id: string; claim: string; code: number | null; title: string },
+    result: { errorCode: number | null; errorTitle: string },
   ): Promise<SendOutcome> {
     const requeue = (delayMs: number, uncount: boolean, reason: string): SendOutcome => ({ kind: 'requeue', ...base, delayMs, uncount, reason });
     switch (failureClass) {
@@ -264,20 +326,26 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
           ? { kind: 'failed', ...base }
           : requeue(retryDelayMs(recipient.attempts, TRANSIENT_BACKOFF, Math.random), false, 'retry');
       case 'unknown_outcome':
-        if (channel.apiGeneration === 'cloud' || this.config.env.ONPREMISE_UNKNOWN_OUTCOME_POLICY === 'resend') {
-          // Cloud: a status webhook carrying r:<id> may still reveal that it went out; wait before resending.
-          const waitMs = channel.apiGeneration === 'cloud' ? this.config.env.UNKNOWN_OUTCOME_GRACE_SECONDS * 1000 : 0;
-          return requeue(waitMs, false, 'unknown_outcome');
-        }
-        return { kind: 'unknown', id: recipient.id, claim: recipient.claim_id, title: base.title || 'no answer from 360dialog' };
+        return this.unknownOutcome(channel, recipient, base.title, base.code);
       case 'permanent':
         return { kind: 'failed', ...base };
       case 'campaign':
-        await this.dataSource.query(PAUSE_CAMPAIGN, [recipient.campaign_id, `360dialog refused the template: ${description}`]);
+        try {
+          await this.dataSource.query(PAUSE_CAMPAIGN, [recipient.campaign_id, `360dialog refused the template: ${description}`]);
+        } catch (error) {
+          // Not paused: retry later rather than at once (the retry tries to pause again if it is refused again).
+          this.logger.error(`campaign ${recipient.campaign_id}: pausing after "${description}" failed: ${(error as Error).message}`);
+          return this.retryLater(recipient, result);
+        }
         this.logger.warn(`campaign ${recipient.campaign_id} paused: ${description}`);
         return requeue(0, true, 'campaign_paused');
       case 'channel':
-        await this.dataSource.query(PAUSE_CHANNEL, [channel.id, `channel unusable: ${description}`]);
+        try {
+          await this.dataSource.query(PAUSE_CHANNEL, [channel.id, `channel unusable: ${description}`]);
+        } catch (error) {
+          this.logger.error(`channel ${channel.id}: pausing after "${description}" failed: ${(error as Error).message}`);
+          return this.retryLater(recipient, result);
+        }
         this.logger.warn(`channel ${channel.id}: campaigns paused: ${description}`);
         return requeue(0, true, 'channel_paused');
     }
