@@ -131,6 +131,49 @@ describe('sender against the sandbox', () => {
     expect(numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length).toBe(sentAfter);
   });
 
+  it('no send starts once a pause has committed, even from a batch confirmed just before it', async () => {
+    const numbers = phones(20, 5100);
+    const { channelId, listId } = await setup('cloud', numbers, { messagesPerSecond: 10 });
+    const ours = new Set(numbers.map(waId));
+    const client = engine.app.get(WhatsAppClient);
+    const send = client.send.bind(client);
+    const sendStarts: number[] = [];
+    const sendSpy = jest.spyOn(client, 'send').mockImplementation((credentials, message) => {
+      if (ours.has(message.to)) sendStarts.push(performance.now());
+      return send(credentials, message);
+    });
+    const dataSource = engine.dataSource;
+    const query = dataSource.query.bind(dataSource);
+    let campaignId = '';
+    let armed = false;
+    let pausedAt: number | null = null;
+    // The moment a batch of this campaign has been confirmed for sending, a pause commits (the
+    // statement POST /pause runs; its answer can only come later still).
+    const querySpy = jest.spyOn(dataSource, 'query').mockImplementation((async (sql: string, parameters?: unknown[]) => {
+      const result = (await query(sql, parameters)) as [unknown[], number];
+      if (sql === CONFIRM_BEFORE_SEND && armed && result[0].length > 0) {
+        armed = false;
+        void query(`UPDATE campaigns SET status = 'paused', paused_reason = 'paused by user' WHERE id = $1`, [campaignId]).then(() => {
+          pausedAt = performance.now();
+        });
+      }
+      return result;
+    }) as never);
+    try {
+      campaignId = await launch(channelId, listId);
+      await waitFor('first sends', async () => sendStarts.length >= 2);
+      armed = true;
+      await waitFor('paused', async () => pausedAt !== null);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(sendStarts.filter((startedAt) => startedAt > pausedAt!)).toEqual([]);
+      expect((await campaignStatus(campaignId)).status).toBe('paused');
+    } finally {
+      sendSpy.mockRestore();
+      querySpy.mockRestore();
+    }
+    await request(engine.url).post(`/v1/campaigns/${campaignId}/cancel`).set(engine.auth).expect(200);
+  });
+
   it('a send window that excludes now sends nothing', async () => {
     const numbers = phones(3, 6000);
     const { channelId, listId } = await setup('cloud', numbers);

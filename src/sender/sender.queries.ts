@@ -37,14 +37,20 @@ export const RUNNING_CAMPAIGNS = `
 /**
  * Right before a batch goes out: keep only rows this claim ($3) still owns (status sending, same
  * claim_id — a lease that ran out may have been recovered and claimed again by someone else) whose
- * campaign still runs, renew their lease and stamp them dispatched. What a pause or cancel committed
- * before this statement is honoured: those rows are not sent.
+ * campaign still runs, renew their lease and stamp them dispatched. The campaigns are read FOR SHARE:
+ * a pause or cancel (which locks its campaign FOR UPDATE) either committed first and is honoured here,
+ * or waits for this statement — whose rows the caller hands to HTTP the moment it returns.
  */
 export const CONFIRM_BEFORE_SEND = `
+  WITH live AS (
+    SELECT c.id FROM campaigns c
+    WHERE c.id IN (SELECT campaign_id FROM campaign_recipients WHERE id = ANY($1::bigint[])) AND c.status = 'running'
+    ORDER BY c.id
+    FOR SHARE
+  )
   UPDATE campaign_recipients r SET lease_until = now() + make_interval(secs => $2), dispatched_at = now()
-  FROM campaigns c
-  WHERE r.id = ANY($1::bigint[]) AND r.claim_id = $3::uuid AND r.status = 'sending'
-    AND c.id = r.campaign_id AND c.status = 'running'
+  FROM live
+  WHERE r.id = ANY($1::bigint[]) AND r.claim_id = $3::uuid AND r.status = 'sending' AND r.campaign_id = live.id
   RETURNING r.id`;
 
 /**

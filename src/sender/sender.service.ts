@@ -54,7 +54,6 @@ interface ClaimedRecipient {
 /** Seconds of sending a worker keeps claimed ahead per channel: enough to keep the pipe full, small enough that pause bites fast. */
 const CLAIM_AHEAD_SECONDS = 1;
 const RECOVERY_EVERY_MS = 5_000;
-const SEND_PHASE_MS = 40;
 
 /**
  * Claims due recipients, pushes them through the channel's limiter in weighted batches and records
@@ -204,14 +203,17 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
-  /** Runs when the limiter grants the batch its slots: re-check the campaigns, then send all at once. */
+  /**
+   * Runs when the limiter grants the batch its slots: confirm (the campaigns still run, the rows are
+   * still this claim's), then send all at once — nothing awaited in between, so once a pause has
+   * committed (and so before it answers) no send of a batch confirmed earlier can still start.
+   */
   private async sendBatch(
     channel: Channel,
     batch: ClaimedRecipient[],
     templates: Map<string, CampaignTemplate>,
     handedOver: Set<string>,
   ): Promise<void> {
-    const slotStart = Date.now();
     const [confirmed] = (await this.dataSource.query(CONFIRM_BEFORE_SEND, [
       batch.map((recipient) => recipient.id),
       this.config.env.SEND_LEASE_SECONDS,
@@ -219,18 +221,17 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     ])) as [Array<{ id: string }>, number];
     const owned = new Set(confirmed.map((row) => row.id));
     const notSent = batch.filter((recipient) => !owned.has(recipient.id));
-    if (notSent.length > 0) await this.release(channel.id, notSent);
     const sendable = batch.filter((recipient) => owned.has(recipient.id));
-    if (sendable.length === 0) return;
-    // Leave at a fixed phase of the slot: the confirm round trip's jitter would otherwise bunch two
-    // batches closer than their interval, and a provider counting a sliding second sees one too many.
-    const phaseWait = slotStart + SEND_PHASE_MS - Date.now();
-    if (phaseWait > 0) await new Promise((resolve) => setTimeout(resolve, phaseWait));
-
-    const credentials = this.channels.credentialsFor(channel);
-    // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
-    // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
-    await Promise.all(sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver)));
+    if (sendable.length > 0) {
+      const credentials = this.channels.credentialsFor(channel);
+      // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
+      // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
+      const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver));
+      if (notSent.length > 0) await this.release(channel.id, notSent);
+      await Promise.all(sends);
+    } else if (notSent.length > 0) {
+      await this.release(channel.id, notSent);
+    }
   }
 
   /** Sends one message and records its outcome; never rejects. */
