@@ -250,7 +250,7 @@ describe('sender against the sandbox', () => {
         if (mine.n > 0) {
           stalled = true;
           await query(`UPDATE campaign_recipients SET lease_until = now() - interval '1 second' WHERE id = ANY($1::bigint[])`, [ids]);
-          await query(RECOVER_EXPIRED_LEASES, [env.SEND_LEASE_SECONDS, env.UNKNOWN_OUTCOME_GRACE_SECONDS, env.ONPREMISE_UNKNOWN_OUTCOME_POLICY]);
+          await query(RECOVER_EXPIRED_LEASES, [env.UNKNOWN_OUTCOME_GRACE_SECONDS, env.ONPREMISE_UNKNOWN_OUTCOME_POLICY]);
           await waitFor('claimed again', async () => {
             const [row] = (await query(`SELECT status, lease_until > now() AS leased FROM campaign_recipients WHERE id = ANY($1::bigint[])`, [ids])) as Array<{ status: string; leased: boolean }>;
             return row.status === 'sending' && row.leased;
@@ -320,6 +320,35 @@ describe('sender against the sandbox', () => {
       waId(numbers[0]),
     ])) as Array<{ status: string }>;
     expect(row.status).toBe('unknown');
+  });
+
+  it('after a crash, a claimed recipient never handed to 360dialog is sent at once; a dispatched one is not resent', async () => {
+    const numbers = phones(2, 7500);
+    const { channelId, listId } = await setup('onpremise', numbers);
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const campaignId = await launch(channelId, listId, { sendWindow: closed });
+    await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
+    // What a worker that died leaves behind: both claimed, their leases over; only the second was confirmed for sending.
+    await engine.dataSource.query(
+      `UPDATE campaign_recipients SET status = 'sending', attempts = 1, claim_id = gen_random_uuid(), lease_until = now() - interval '1 second',
+         dispatched_at = CASE WHEN wa_id = $2 THEN now() - interval '6 seconds' END
+       WHERE campaign_id = $1`,
+      [campaignId, waId(numbers[1])],
+    );
+    await engine.dataSource.query('UPDATE campaigns SET send_window = NULL WHERE id = $1', [campaignId]);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 15_000);
+    expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(1);
+    expect(sandbox.acceptedFor(waId(numbers[1]))).toBe(0);
+    const rows = (await engine.dataSource.query('SELECT wa_id, status, attempts FROM campaign_recipients WHERE campaign_id = $1 ORDER BY wa_id', [campaignId])) as Array<{
+      wa_id: string;
+      status: string;
+      attempts: number;
+    }>;
+    expect(rows).toEqual([
+      { wa_id: waId(numbers[0]), status: expect.stringMatching(/^(sent|delivered|read)$/), attempts: 1 },
+      { wa_id: waId(numbers[1]), status: 'unknown', attempts: 1 },
+    ]);
   });
 
   it('never opens more conversations than the messaging limit; the rest wait visibly', async () => {

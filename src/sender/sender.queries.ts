@@ -101,25 +101,30 @@ export const RECORD_UNKNOWN = `
   WHERE r.id = v.id AND r.claim_id = v.claim_id AND r.status = 'sending'`;
 
 /**
- * Leases that ran out: the worker died between claim and outcome. Whether the message left is
- * unknown. Cloud: wait (pending, not due) until the grace period after the claim has passed — a
- * status webhook carrying `biz_opaque_callback_data` moves it to sent meanwhile; only then resend.
- * On-Premise (no callback data): the configured policy, `unknown` or resend at once.
+ * Leases that ran out: the worker died (or stalled) between claim and outcome.
+ * - Never confirmed for sending (`dispatched_at` NULL): nothing left, so back to pending at once,
+ *   giving back the attempt.
+ * - Dispatched: whether the message left is unknown. Cloud: wait (pending, not due) until the grace
+ *   period after dispatch has passed — a status webhook carrying `biz_opaque_callback_data` moves it
+ *   to sent meanwhile; only then resend. On-Premise (no callback data): the configured policy,
+ *   `unknown` or resend at once.
+ * $1: the grace in seconds, $2: the On-Premise policy.
  */
 export const RECOVER_EXPIRED_LEASES = `
   UPDATE campaign_recipients r SET
     status = CASE
       WHEN c.status = 'cancelled' THEN 'cancelled'
-      WHEN ch.api_generation = 'cloud' OR $3 = 'resend' THEN 'pending'
+      WHEN r.dispatched_at IS NULL OR ch.api_generation = 'cloud' OR $2 = 'resend' THEN 'pending'
       ELSE 'unknown' END,
-    next_attempt_at = CASE WHEN ch.api_generation = 'cloud'
-      THEN greatest(now(), r.lease_until - make_interval(secs => $1) + make_interval(secs => $2))
+    next_attempt_at = CASE WHEN r.dispatched_at IS NOT NULL AND ch.api_generation = 'cloud'
+      THEN greatest(now(), r.dispatched_at + make_interval(secs => $1))
       ELSE now() END,
-    waiting_reason = 'unknown_outcome',
+    waiting_reason = CASE WHEN r.dispatched_at IS NULL OR c.status = 'cancelled' THEN NULL ELSE 'unknown_outcome' END,
+    attempts = CASE WHEN r.dispatched_at IS NULL THEN greatest(0, r.attempts - 1) ELSE r.attempts END,
     lease_until = NULL
   FROM campaigns c JOIN channels ch ON ch.id = c.channel_id
   WHERE r.status = 'sending' AND r.lease_until < now() AND c.id = r.campaign_id
-  RETURNING r.id, r.status`;
+  RETURNING r.id, r.status, r.dispatched_at IS NOT NULL AS dispatched`;
 
 export const PAUSE_CAMPAIGN = `
   UPDATE campaigns SET status = 'paused', paused_reason = $2, updated_at = now()

@@ -354,11 +354,12 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async recoverExpiredLeases(): Promise<void> {
     const [rows] = (await this.dataSource.query(RECOVER_EXPIRED_LEASES, [
-      this.config.env.SEND_LEASE_SECONDS,
       this.config.env.UNKNOWN_OUTCOME_GRACE_SECONDS,
       this.config.env.ONPREMISE_UNKNOWN_OUTCOME_POLICY,
-    ])) as [Array<{ id: string; status: string }>, number];
-    if (rows.length > 0) this.logger.warn(`recovered ${rows.length} recipients whose send lease expired (outcome unknown)`);
+    ])) as [Array<{ id: string; status: string; dispatched: boolean }>, number];
+    const dispatched = rows.filter((row) => row.dispatched).length;
+    if (rows.length > dispatched) this.logger.warn(`re-queued ${rows.length - dispatched} claimed recipients whose lease expired before they were sent`);
+    if (dispatched > 0) this.logger.warn(`recovered ${dispatched} recipients whose send lease expired after dispatch (outcome unknown)`);
   }
 
   /** Gives back rows of one claim that were never handed to 360dialog. */
