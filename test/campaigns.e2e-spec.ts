@@ -126,6 +126,16 @@ describe('campaigns (lifecycle, validation, launch)', () => {
     expect(await recipientStatuses(engine.dataSource, campaign.id)).toEqual({ cancelled: 1, skipped: 3 });
   });
 
+  it('retry-failed on a campaign paused before launch keeps it scheduled for its time', async () => {
+    const { body: campaign } = await create({ scheduledAt: inAnHour() }).expect(201);
+    await act(campaign.id, 'pause').expect(200);
+    expect((await act(campaign.id, 'retry-failed').expect(200)).body.status).toBe('scheduled');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const [row] = (await engine.dataSource.query('SELECT status, launched_at FROM campaigns WHERE id = $1', [campaign.id])) as Array<{ status: string; launched_at: Date | null }>;
+    expect(row).toEqual({ status: 'scheduled', launched_at: null });
+    await act(campaign.id, 'cancel').expect(200);
+  });
+
   it('resumes a campaign paused before launch whose time has passed straight to running, and launches it', async () => {
     const { body: campaign } = await create({ scheduledAt: inAnHour() }).expect(201);
     await act(campaign.id, 'pause').expect(200);

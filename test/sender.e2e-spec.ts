@@ -92,6 +92,35 @@ describe('sender against the sandbox', () => {
     sandbox.configure({ failingNumbers: {} });
   });
 
+  it('retry-failed sends again under a new message id (statuses of the new message are matched)', async () => {
+    const numbers = phones(2, 3100);
+    const { channelId, listId } = await setup('cloud', numbers);
+    // Accepted, then a failed status with a retryable code.
+    sandbox.configure({ failingNumbers: { [waId(numbers[0])]: { code: 131000, title: 'Something went wrong', when: 'webhook' } } });
+    const campaignId = await launch(channelId, listId);
+    const row = async () =>
+      ((await engine.dataSource.query('SELECT status, message_id, sent_at FROM campaign_recipients WHERE campaign_id = $1 AND wa_id = $2', [
+        campaignId,
+        waId(numbers[0]),
+      ])) as Array<{ status: string; message_id: string | null; sent_at: Date | null }>)[0];
+    try {
+      await waitFor('failed by webhook', async () => (await row()).status === 'failed');
+      await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+    } finally {
+      sandbox.configure({ failingNumbers: {} });
+    }
+    const first = await row();
+    const retriedAt = new Date();
+    await request(engine.url).post(`/v1/campaigns/${campaignId}/retry-failed`).set(engine.auth).expect(200);
+    await waitFor('read after the retry', async () => (await row()).status === 'read');
+    expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(2);
+    const latest = sandbox.recentMessages({ to: waId(numbers[0]) }).at(-1)!;
+    const retried = await row();
+    expect(retried.message_id).toBe(latest.id);
+    expect(retried.message_id).not.toBe(first.message_id);
+    expect(new Date(retried.sent_at!).getTime()).toBeGreaterThanOrEqual(retriedAt.getTime() - 1000);
+  });
+
   it.each([
     ['a bad API key (401) pauses every campaign of the channel', 'unauthorized', /channel unusable: HTTP 401/],
     ['a paused template (132015) pauses the campaign', 'template_paused', /132015/],

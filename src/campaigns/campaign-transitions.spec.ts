@@ -42,4 +42,15 @@ describe('campaign transitions', () => {
   ] as const)('resume when %s', (_label, scheduledAt, launched, to) => {
     expect(transition('paused', 'resume', { now, scheduledAt, launched })).toEqual({ ok: true, to });
   });
+
+  // retry-failed also un-pauses: a campaign paused before its launch keeps its scheduled time.
+  it.each([
+    ['paused', 'not launched, time ahead', future, false, 'scheduled'],
+    ['paused', 'not launched, time passed', past, false, 'running'],
+    ['paused', 'launched, time ahead', future, true, 'running'],
+    ['running', 'launched', past, true, 'running'],
+    ['completed', 'launched, time ahead', future, true, 'running'],
+  ] as const)('retry-failed from %s when %s', (from, _label, scheduledAt, launched, to) => {
+    expect(transition(from, 'retry-failed', { now, scheduledAt, launched })).toEqual({ ok: true, to });
+  });
 });

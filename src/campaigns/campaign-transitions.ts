@@ -34,15 +34,19 @@ export function transition(from: CampaignStatus, action: CampaignAction, context
       return { ok: true, to: 'scheduled' };
     case 'pause':
       return { ok: true, to: 'paused' };
-    case 'resume': {
-      const stillAhead = context.scheduledAt !== null && context.scheduledAt.getTime() > context.now.getTime();
-      return { ok: true, to: !context.launched && stillAhead ? 'scheduled' : 'running' };
-    }
+    // retry-failed un-pauses too: a campaign paused before its launch has nothing to retry and keeps its time.
+    case 'resume':
+    case 'retry-failed':
+      return { ok: true, to: runsOrWaits(context) };
     case 'cancel':
       return { ok: true, to: 'cancelled' };
-    case 'retry-failed':
-      return { ok: true, to: 'running' };
   }
+}
+
+/** `running`, or `scheduled` when the audience is not frozen yet and its time is still ahead (running would launch it now). */
+function runsOrWaits(context: TransitionContext): CampaignStatus {
+  const stillAhead = context.scheduledAt !== null && context.scheduledAt.getTime() > context.now.getTime();
+  return !context.launched && stillAhead ? 'scheduled' : 'running';
 }
 
 export function isFinal(status: CampaignStatus): boolean {

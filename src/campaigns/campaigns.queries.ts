@@ -91,11 +91,15 @@ export const CANCEL_UNSENT_RECIPIENTS = `
   UPDATE campaign_recipients SET status = 'cancelled', next_attempt_at = now(), waiting_reason = NULL
   WHERE campaign_id = $1 AND status = 'pending'`;
 
-/** Failed recipients whose error says a later try can succeed (no code = no answer at all). */
+/**
+ * Failed recipients whose error says a later try can succeed (no code = no answer at all). The
+ * failed message's id and milestones go too: the retry is a new message, and the send answer keeps
+ * a message id already present (a status may arrive first), so an old one would hide the new one.
+ */
 export const REQUEUE_RETRYABLE_FAILURES = `
   UPDATE campaign_recipients
   SET status = 'pending', attempts = 0, next_attempt_at = now(), error_code = NULL, error_title = NULL,
-      failed_at = NULL, waiting_reason = NULL
+      failed_at = NULL, waiting_reason = NULL, message_id = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL
   WHERE campaign_id = $1 AND status = 'failed' AND (error_code IS NULL OR error_code = ANY($2::int[]))`;
 
 export const MARK_LAUNCHED = `
