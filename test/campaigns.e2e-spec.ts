@@ -136,6 +136,25 @@ describe('campaigns (lifecycle, validation, launch)', () => {
     await act(campaign.id, 'cancel').expect(200);
   });
 
+  it('a campaign that cannot launch fails with its reason shown, and does not hold up the others', async () => {
+    const { body: broken } = await create({ scheduledAt: new Date(Date.now() + 1500).toISOString() }).expect(201);
+    // A stored template that no longer renders (written around the API's validation): its launch throws every time.
+    await engine.dataSource.query(
+      `UPDATE campaigns SET template = jsonb_set(template, '{components,0,parameters,0,text}', '"{{first name}}"'), scheduled_at = now() - interval '1 minute' WHERE id = $1`,
+      [broken.id],
+    );
+    const { body: healthy } = await create({ scheduledAt: new Date().toISOString() }).expect(201);
+    await waitFor('the healthy campaign launches', async () => (await api().get(`/v1/campaigns/${healthy.id}`).set(engine.auth)).body.status === 'running');
+    const failed = await waitFor('the broken campaign fails', async () => {
+      const { body } = await api().get(`/v1/campaigns/${broken.id}`).set(engine.auth);
+      return body.status === 'failed' ? (body as { failureReason: string | null }) : null;
+    });
+    expect(failed.failureReason).toMatch(/could not be launched: .*\{\{first name\}\}/);
+    const report = await api().get(`/v1/campaigns/${broken.id}/report`).set(engine.auth).expect(200);
+    expect(report.body).toMatchObject({ status: 'failed', failureReason: failed.failureReason });
+    await act(healthy.id, 'cancel').expect(200);
+  });
+
   it('resumes a campaign paused before launch whose time has passed straight to running, and launches it', async () => {
     const { body: campaign } = await create({ scheduledAt: inAnHour() }).expect(201);
     await act(campaign.id, 'pause').expect(200);

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { execute } from '../database/sql.js';
 import type { CampaignTemplate } from './campaign.entity.js';
-import { buildLaunchStatement, CLAIM_DUE_CAMPAIGNS, COMPLETE_FINISHED_CAMPAIGNS, MARK_LAUNCHED } from './campaigns.queries.js';
+import { buildLaunchStatement, CLAIM_DUE_CAMPAIGNS, COMPLETE_FINISHED_CAMPAIGNS, MARK_LAUNCH_FAILED, MARK_LAUNCHED } from './campaigns.queries.js';
+import { launchFailure } from './launch-failure.js';
 
 interface DueCampaign {
   id: string;
@@ -16,11 +17,15 @@ interface DueCampaign {
 /**
  * The scheduler tick: launches due campaigns (one transaction each, the campaign row locked with
  * SKIP LOCKED so any number of instances can tick) and completes campaigns with nothing left to send.
+ * A campaign whose launch throws is backed off (a passing condition) or failed with its reason
+ * (launch-failure.ts); either way the others launch, and completion runs whatever launching did.
  */
 @Injectable()
 export class CampaignScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(CampaignScheduler.name);
   private ticking = false;
+  /** This instance's backoff after failed launches (only a delay: another instance may try meanwhile). */
+  private readonly launchBackoff = new Map<string, { failures: number; retryAt: number }>();
 
   constructor(
     private readonly config: AppConfig,
@@ -41,26 +46,63 @@ export class CampaignScheduler implements OnApplicationBootstrap {
       while (await this.launchOne()) {
         // launch every due campaign before completing others
       }
+    } catch (error) {
+      this.logger.error(`launching due campaigns failed: ${messageOf(error)}`);
+    }
+    try {
       const completed = (await this.dataSource.query(COMPLETE_FINISHED_CAMPAIGNS)) as [Array<{ id: string }>, number];
       for (const row of completed[0]) this.logger.log(`campaign ${row.id} completed`);
     } catch (error) {
-      this.logger.error(`scheduler tick failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`completing finished campaigns failed: ${messageOf(error)}`);
     } finally {
       this.ticking = false;
     }
   }
 
-  /** Launches at most one due campaign; returns whether it found one. */
-  async launchOne(): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const [due] = (await manager.query(CLAIM_DUE_CAMPAIGNS)) as DueCampaign[];
-      if (!due) return false;
-      const started = Date.now();
-      const launch = buildLaunchStatement(due.id, due.channel_id, due.list_id, due.template);
-      const recipients = await execute(manager, launch.sql, launch.parameters);
-      await manager.query(MARK_LAUNCHED, [due.id]);
-      this.logger.log(`campaign ${due.id} launched: ${recipients} recipients frozen in ${Date.now() - started} ms`);
+  /**
+   * Launches at most one due campaign; returns whether it found one (launched, backed off or failed).
+   * Throws only when no campaign could even be claimed.
+   */
+  async launchOne(now = Date.now()): Promise<boolean> {
+    const backingOff = [...this.launchBackoff].filter(([, backoff]) => backoff.retryAt > now).map(([id]) => id);
+    let claimed: string | null = null;
+    try {
+      const found = await this.dataSource.transaction(async (manager) => {
+        const [due] = (await manager.query(CLAIM_DUE_CAMPAIGNS, [backingOff])) as DueCampaign[];
+        if (!due) return false;
+        claimed = due.id;
+        const started = Date.now();
+        const launch = buildLaunchStatement(due.id, due.channel_id, due.list_id, due.template);
+        const recipients = await execute(manager, launch.sql, launch.parameters);
+        await manager.query(MARK_LAUNCHED, [due.id]);
+        this.logger.log(`campaign ${due.id} launched: ${recipients} recipients frozen in ${Date.now() - started} ms`);
+        return true;
+      });
+      if (claimed !== null) this.launchBackoff.delete(claimed);
+      return found;
+    } catch (error) {
+      if (claimed === null) throw error;
+      await this.launchFailed(claimed, error, now);
       return true;
-    });
+    }
   }
+
+  private async launchFailed(campaignId: string, error: unknown, now: number): Promise<void> {
+    const failures = this.launchBackoff.get(campaignId)?.failures ?? 0;
+    const decision = launchFailure(error, failures);
+    // Backed off first: should marking it failed fail too, the next launches still skip it for a while.
+    const delayMs = decision.action === 'retry' ? decision.delayMs : 60_000;
+    this.launchBackoff.set(campaignId, { failures: failures + 1, retryAt: now + delayMs });
+    if (decision.action === 'retry') {
+      this.logger.warn(`campaign ${campaignId}: launch failed (attempt ${failures + 1}), retrying in ${delayMs / 1000} s: ${messageOf(error)}`);
+      return;
+    }
+    await this.dataSource.query(MARK_LAUNCH_FAILED, [campaignId, decision.reason]);
+    this.launchBackoff.delete(campaignId);
+    this.logger.error(`campaign ${campaignId} failed: ${decision.reason}`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

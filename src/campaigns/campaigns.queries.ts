@@ -67,14 +67,21 @@ export function buildLaunchStatement(campaignId: string, channelId: string, list
 
 /**
  * Due campaigns, locked so that no other instance launches the same one. A campaign resumed from
- * paused after its time passed is `running` without an audience yet: it is launched too.
+ * paused after its time passed is `running` without an audience yet: it is launched too. $1: ids this
+ * instance is backing off from after a failed launch (they would otherwise come first every time).
  */
 export const CLAIM_DUE_CAMPAIGNS = `
   SELECT id, channel_id, list_id, template FROM campaigns
-  WHERE (status = 'scheduled' AND scheduled_at <= now()) OR (status = 'running' AND launched_at IS NULL)
+  WHERE ((status = 'scheduled' AND scheduled_at <= now()) OR (status = 'running' AND launched_at IS NULL))
+    AND NOT (id = ANY($1::uuid[]))
   ORDER BY scheduled_at NULLS FIRST
   LIMIT 1
   FOR UPDATE SKIP LOCKED`;
+
+/** A campaign whose launch cannot succeed: failed, with the reason GET and the report show. */
+export const MARK_LAUNCH_FAILED = `
+  UPDATE campaigns SET status = 'failed', failure_reason = $2, updated_at = now()
+  WHERE id = $1 AND launched_at IS NULL AND status IN ('scheduled', 'running')`;
 
 /** Running campaigns with nothing left to send or waiting, judged from the counters (no scan). */
 export const COMPLETE_FINISHED_CAMPAIGNS = `
