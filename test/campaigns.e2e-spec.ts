@@ -155,6 +155,37 @@ describe('campaigns (lifecycle, validation, launch)', () => {
     await act(healthy.id, 'cancel').expect(200);
   });
 
+  it('a campaign on a paused channel is paused with the channel named, not left running; resume answers 409 until the channel is back', async () => {
+    const { id: pausedChannel } = await createChannel(engine, {
+      name: 'Suspended number',
+      phoneNumber: '+4930999999',
+      apiKey: 'key-cloud-0002',
+      apiGeneration: 'cloud',
+      baseUrl: 'http://127.0.0.1:9',
+    });
+    await api().patch(`/v1/channels/${pausedChannel}`).set(engine.auth).send({ pausedReason: 'channel unusable: HTTP 401: Invalid api key' }).expect(200);
+    const { body: campaign } = await create({ channelId: pausedChannel, scheduledAt: new Date().toISOString() }).expect(201);
+    const paused = await waitFor('paused', async () => {
+      const { body } = await api().get(`/v1/campaigns/${campaign.id}`).set(engine.auth);
+      return body.status === 'paused' ? (body as { pausedReason: string; launchedAt: string | null }) : null;
+    });
+    expect(paused.pausedReason).toBe('channel "Suspended number" is paused: channel unusable: HTTP 401: Invalid api key');
+    expect(paused.launchedAt).toBeNull();
+    const report = await api().get(`/v1/campaigns/${campaign.id}/report`).set(engine.auth).expect(200);
+    expect(report.body).toMatchObject({ status: 'paused', pausedReason: paused.pausedReason });
+
+    for (const action of ['resume', 'retry-failed']) {
+      const refused = await act(campaign.id, action).expect(409);
+      expect(refused.body.message).toContain(`channel "Suspended number" (${pausedChannel}) is paused: channel unusable: HTTP 401`);
+    }
+    expect((await api().get(`/v1/campaigns/${campaign.id}`).set(engine.auth)).body.status).toBe('paused');
+
+    await api().patch(`/v1/channels/${pausedChannel}`).set(engine.auth).send({ pausedReason: null }).expect(200);
+    expect((await act(campaign.id, 'resume').expect(200)).body).toMatchObject({ status: 'running', pausedReason: null });
+    await waitFor('launch', async () => (await api().get(`/v1/campaigns/${campaign.id}`).set(engine.auth)).body.launchedAt !== null);
+    await act(campaign.id, 'cancel').expect(200);
+  });
+
   it('resumes a campaign paused before launch whose time has passed straight to running, and launches it', async () => {
     const { body: campaign } = await create({ scheduledAt: inAnHour() }).expect(201);
     await act(campaign.id, 'pause').expect(200);

@@ -132,6 +132,9 @@ describe('sender against the sandbox', () => {
     await waitFor('pause', async () => (await campaignStatus(campaignId)).status === 'paused');
     expect((await campaignStatus(campaignId)).pausedReason).toMatch(reason);
     if (kind === 'unauthorized') {
+      // Resuming while the channel is still paused would leave the campaign running without sending.
+      const refused = await request(engine.url).post(`/v1/campaigns/${campaignId}/resume`).set(engine.auth).expect(409);
+      expect(refused.body.message).toMatch(/channel ".*" \(.*\) is paused: channel unusable: HTTP 401/);
       await request(engine.url).patch(`/v1/channels/${channelId}`).set(engine.auth).send({ pausedReason: null }).expect(200);
     }
     await request(engine.url).post(`/v1/campaigns/${campaignId}/resume`).set(engine.auth).expect(200);

@@ -4,7 +4,14 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { execute } from '../database/sql.js';
 import type { CampaignTemplate } from './campaign.entity.js';
-import { buildLaunchStatement, CLAIM_DUE_CAMPAIGNS, COMPLETE_FINISHED_CAMPAIGNS, MARK_LAUNCH_FAILED, MARK_LAUNCHED } from './campaigns.queries.js';
+import {
+  buildLaunchStatement,
+  CLAIM_DUE_CAMPAIGNS,
+  COMPLETE_FINISHED_CAMPAIGNS,
+  MARK_LAUNCH_FAILED,
+  MARK_LAUNCHED,
+  PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS,
+} from './campaigns.queries.js';
 import { launchFailure } from './launch-failure.js';
 
 interface DueCampaign {
@@ -19,6 +26,7 @@ interface DueCampaign {
  * SKIP LOCKED so any number of instances can tick) and completes campaigns with nothing left to send.
  * A campaign whose launch throws is backed off (a passing condition) or failed with its reason
  * (launch-failure.ts); either way the others launch, and completion runs whatever launching did.
+ * First of all, campaigns that would run on a paused channel are paused, naming it.
  */
 @Injectable()
 export class CampaignScheduler implements OnApplicationBootstrap {
@@ -42,6 +50,12 @@ export class CampaignScheduler implements OnApplicationBootstrap {
   async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
+    try {
+      const [paused] = (await this.dataSource.query(PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS)) as [Array<{ id: string; paused_reason: string }>, number];
+      for (const row of paused) this.logger.warn(`campaign ${row.id} paused: ${row.paused_reason}`);
+    } catch (error) {
+      this.logger.error(`pausing campaigns of paused channels failed: ${messageOf(error)}`);
+    }
     try {
       while (await this.launchOne()) {
         // launch every due campaign before completing others

@@ -78,6 +78,20 @@ export const CLAIM_DUE_CAMPAIGNS = `
   LIMIT 1
   FOR UPDATE SKIP LOCKED`;
 
+/**
+ * Campaigns that would run (or launch now) on a paused channel: the sender does not touch a paused
+ * channel, so they would stay `running` and silent. They are paused instead, naming the channel and
+ * its reason (a bad key or payment problem pauses the channel with it); resume is refused until the
+ * channel is back (campaigns.service.ts).
+ */
+export const PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS = `
+  UPDATE campaigns c SET status = 'paused',
+    paused_reason = 'channel "' || ch.name || '" is paused: ' || ch.paused_reason, updated_at = now()
+  FROM channels ch
+  WHERE ch.id = c.channel_id AND ch.paused_reason IS NOT NULL
+    AND (c.status = 'running' OR (c.status = 'scheduled' AND c.scheduled_at <= now()))
+  RETURNING c.id, c.paused_reason`;
+
 /** A campaign whose launch cannot succeed: failed, with the reason GET and the report show. */
 export const MARK_LAUNCH_FAILED = `
   UPDATE campaigns SET status = 'failed', failure_reason = $2, updated_at = now()

@@ -93,6 +93,7 @@ export class CampaignsService {
       const campaign = await this.lock(id, manager);
       const result = transition(campaign.status, action, { now, scheduledAt: campaign.scheduledAt, launched: campaign.launchedAt !== null });
       if (!result.ok) throw new DomainError('conflict', result.reason, { currentStatus: campaign.status });
+      if (action === 'resume' || action === 'retry-failed') await this.requireUsableChannel(campaign, action, manager);
       switch (action) {
         case 'schedule':
           campaign.scheduledAt = options.scheduledAt ? this.validScheduledAt(options.scheduledAt, now) : (campaign.scheduledAt ?? now);
@@ -124,6 +125,18 @@ export class CampaignsService {
     const campaign = await manager.getRepository(Campaign).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!campaign) throw notFound('campaign', id);
     return campaign;
+  }
+
+  /** A paused channel sends nothing: a campaign resumed onto it would run silently (and be paused again). */
+  private async requireUsableChannel(campaign: Campaign, action: CampaignAction, manager: EntityManager): Promise<void> {
+    const channel = await manager.getRepository(Channel).findOneBy({ id: campaign.channelId });
+    if (!channel?.pausedReason) return;
+    throw new DomainError(
+      'conflict',
+      `cannot ${action} a campaign that is ${campaign.status} while its channel "${channel.name}" (${channel.id}) is paused: ${channel.pausedReason}. ` +
+        `Fix the cause, clear the channel's pausedReason (PATCH /v1/channels/${channel.id}), then ${action} again`,
+      { currentStatus: campaign.status, channelId: channel.id, channelPausedReason: channel.pausedReason },
+    );
   }
 
   private async requireChannel(id: string, manager: EntityManager): Promise<Channel> {
