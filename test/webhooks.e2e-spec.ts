@@ -93,6 +93,24 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       }
     });
 
+    it('answers 401, not 500, when the stored password hash of the channel is malformed', async () => {
+      const broken = await insertChannel(db());
+      await db().query(`UPDATE channels SET webhook_password_hash = 'not-a-sha256-hex' WHERE id = $1`, [broken.id]);
+      const before = await inboxCount();
+      // the credentials cache learns of the new channel on a miss (reloaded at most once a second)
+      const status = await waitFor(
+        async () => (await post(onPremiseStatuses([{ id: 'wamid.broken', status: 'sent', timestamp: T0 }]), { channelId: broken.id, authorization: broken.authorization })).status,
+        (code) => code !== 404,
+        5000,
+      );
+      expect(status).toBe(401);
+      const odd = `${'ab'.repeat(31)}a`; // 63 hex digits: Buffer.from(hex) would drop the last one
+      await db().query(`UPDATE channels SET webhook_password_hash = $2 WHERE id = $1`, [broken.id, odd]);
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // past the miss-reload interval
+      expect((await post(onPremiseStatuses([{ id: 'wamid.broken', status: 'sent', timestamp: T0 }]), { channelId: broken.id, authorization: broken.authorization })).status).toBe(401);
+      expect(await inboxCount()).toBe(before);
+    });
+
     it('does not let another channel\'s credentials in', async () => {
       const other = secondChannel;
       expect((await post({ statuses: [] }, { channelId: other.id })).status).toBe(401);

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { IsNull, type Repository } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
-import { constantTimeEquals, decryptSecret, encryptSecret, randomSecret, sha256 } from '../common/secrets.js';
+import { decryptSecret, encryptSecret, randomSecret, sha256 } from '../common/secrets.js';
 import { AppConfig } from '../config/app-config.js';
+import { credentialsMatch } from '../webhooks/webhook-auth.js';
 import { Channel } from './channel.entity.js';
 import type {
   ChannelHealthResponse,
@@ -36,7 +37,8 @@ const WEBHOOK_CREDENTIALS_MISS_RELOAD_MS = 1_000;
 
 interface WebhookCredentialsEntry {
   username: string;
-  passwordHash: Buffer;
+  /** sha256 hex as stored; a malformed one never matches (credentialsMatch). */
+  passwordHash: string;
 }
 
 interface CachedHealth {
@@ -293,10 +295,9 @@ export class ChannelsService {
   private checkWebhookCredentials(channelId: string, given: { username: string; password: string } | null): WebhookCredentialsVerdict {
     const expected = this.webhookCredentials.get(channelId);
     if (!expected) return 'unknown_channel';
-    if (!given) return 'bad_credentials';
-    const usernameMatches = constantTimeEquals(given.username, expected.username);
-    const passwordMatches = timingSafeEqual(sha256(given.password), expected.passwordHash);
-    return usernameMatches && passwordMatches ? 'ok' : 'bad_credentials';
+    // The one tested comparison (webhook-auth.ts): constant time, and a stored hash that is not 64 hex
+    // digits is refused instead of making timingSafeEqual throw (a 500).
+    return credentialsMatch(given, expected) ? 'ok' : 'bad_credentials';
   }
 
   /** Waits only for the very first load; afterwards a stale copy is used while it refreshes in the background. */
@@ -317,7 +318,7 @@ export class ChannelsService {
       try {
         const rows = await this.channels.find({ select: { id: true, webhookUsername: true, webhookPasswordHash: true } });
         const next = new Map<string, WebhookCredentialsEntry>();
-        for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: Buffer.from(row.webhookPasswordHash, 'hex') });
+        for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: row.webhookPasswordHash });
         this.webhookCredentials = next;
         this.webhookCredentialsLoadedAt = performance.now();
       } finally {
@@ -328,7 +329,7 @@ export class ChannelsService {
   }
 
   private rememberWebhookCredentials(id: string, username: string, passwordHashHex: string): void {
-    this.webhookCredentials.set(id, { username, passwordHash: Buffer.from(passwordHashHex, 'hex') });
+    this.webhookCredentials.set(id, { username, passwordHash: passwordHashHex });
   }
 }
 

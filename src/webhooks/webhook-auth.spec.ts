@@ -22,8 +22,18 @@ describe('webhook credentials', () => {
     expect(credentialsMatch(parseBasicAuthorization(header), expected)).toBe(ok);
   });
 
-  it('refuses when the stored hash is malformed', () => {
-    expect(credentialsMatch({ username: 'u', password: '' }, { username: 'u', passwordHash: 'not-hex' })).toBe(false);
+  const valid = webhookPasswordHash('pw');
+  it.each<[string, string, boolean]>([
+    ['the stored hash', valid, true],
+    ['the stored hash in upper case', valid.toUpperCase(), true],
+    ['not hex', 'not-hex', false],
+    ['empty', '', false],
+    ['one digit short', valid.slice(1), false],
+    ['an odd length (Buffer.from would drop the last digit)', `${valid}a`, false],
+    ['twice as long', valid + valid, false],
+    ['the all-zero digest', '0'.repeat(64), false],
+  ])('a stored hash that is %s: matches %p, never throws', (_name, passwordHash, ok) => {
+    expect(credentialsMatch({ username: 'u', password: 'pw' }, { username: 'u', passwordHash })).toBe(ok);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { BasicCredentials } from '../channels/webhook-credentials.js';
 import { constantTimeEquals } from '../common/secrets.js';
 
 /** Pure checks of what 360dialog sends with each webhook call: Basic credentials and the partner signature. */
@@ -9,20 +10,9 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-export interface BasicCredentials {
-  username: string;
-  password: string;
-}
-
-export function parseBasicAuthorization(header: string | undefined): BasicCredentials | null {
-  if (!header) return null;
-  const match = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
+// The receiver parses the header with channels/webhook-credentials.ts; re-exported so the table tests
+// here exercise the parser production uses, not a copy.
+export { type BasicCredentials, parseBasicAuthorization } from '../channels/webhook-credentials.js';
 
 /** sha256 hex of the password, as channels.webhook_password_hash stores it. */
 export function webhookPasswordHash(password: string): string {
@@ -30,8 +20,10 @@ export function webhookPasswordHash(password: string): string {
 }
 
 /**
+ * The webhook credential check (ChannelsService.verifyWebhookCredentials uses it for every request).
  * Constant time in the supplied values: both parts are always compared, on fixed-length digests,
- * and combined without short-circuit.
+ * and combined without short-circuit. A stored hash that is not 64 hex digits never matches (it
+ * must not throw: that would answer 500).
  */
 export function credentialsMatch(
   given: BasicCredentials | null,
@@ -39,10 +31,11 @@ export function credentialsMatch(
 ): boolean {
   const username = given?.username ?? '';
   const passwordDigest = createHash('sha256').update(given?.password ?? '', 'utf8').digest();
-  const stored = /^[0-9a-f]{64}$/i.test(expected.passwordHash) ? Buffer.from(expected.passwordHash, 'hex') : Buffer.alloc(32);
+  const hashValid = /^[0-9a-f]{64}$/i.test(expected.passwordHash);
+  const stored = hashValid ? Buffer.from(expected.passwordHash, 'hex') : Buffer.alloc(32);
   const usernameOk = constantTimeEquals(username, expected.username);
   const passwordOk = timingSafeEqual(passwordDigest, stored);
-  return (Number(usernameOk) & Number(passwordOk) & Number(given !== null)) === 1;
+  return (Number(usernameOk) & Number(passwordOk) & Number(hashValid) & Number(given !== null)) === 1;
 }
 
 /**
