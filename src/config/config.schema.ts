@@ -11,7 +11,12 @@ const csvList = z.string().transform((value) =>
     .filter((item) => item.length > 0),
 );
 
-/** The one place the engine's environment is described. Names and defaults follow docs/api.md. */
+/**
+ * The one place the engine's environment is described. Names and defaults follow docs/api.md.
+ * loadConfig drops empty values before parsing (docker compose passes an unset `${VAR:-}` as ""), so
+ * an empty variable is an unset one: it gets its default, and an optional one (e.g.
+ * WEBHOOK_PARTNER_SECRET) stays undefined. app-config.spec.ts holds that rule.
+ */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
