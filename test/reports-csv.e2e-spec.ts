@@ -123,6 +123,9 @@ describe('GET /v1/campaigns/:id/report.csv', () => {
     expect(empty.body).toBe(`${HEADER}\n`);
     const bad = await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv?status=nope`).set(engine.auth).expect(400);
     expect(bad.body.allowed).toContain('delivered');
+    // an error code outside the column's range: a 400 before the first byte, not a truncated 200
+    const overflow = await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv?errorCode=3000000000`).set(engine.auth).expect(400);
+    expect(overflow.body.message).toMatch(/errorCode/);
     await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv`).expect(401);
   });
 });

@@ -152,6 +152,8 @@ describe('delivery report API', () => {
       [{ status: 'failed', errorCode: 131047 }, 3],
       [{ status: 'read', errorCode: 131047 }, 0],
       [{ errorCode: 404 }, 0],
+      [{ errorCode: 2147483647 }, 0],
+      [{ errorCode: -2147483648 }, 0],
     ])('filters by %j → %d', async (filter, expected) => {
       const { body } = await request(engine.url)
         .get(`/v1/campaigns/${campaignId}/recipients`)
@@ -191,6 +193,9 @@ describe('delivery report API', () => {
       ['a limit above 1000', { limit: 1001 }, /limit/],
       ['a limit that is not a number', { limit: 'ten' }, /limit/],
       ['an error code that is not a number', { errorCode: 'x' }, /errorCode/],
+      ['an error code above the 32-bit range of the column', { errorCode: '3000000000' }, /errorCode/],
+      ['an error code below it', { errorCode: '-2147483649' }, /errorCode/],
+      ['an error code that is not an integer', { errorCode: '1.5' }, /errorCode/],
       ['an unknown parameter', { color: 'blue' }, /color/],
     ])('400 for %s', async (_name, query, message) => {
       const { body } = await request(engine.url).get(`/v1/campaigns/${campaignId}/recipients`).query(query).set(engine.auth).expect(400);

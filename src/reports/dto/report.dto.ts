@@ -4,6 +4,10 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } fro
 import { RECIPIENT_STATUSES } from '../../common/recipient-status.js';
 import { BUCKETS, type Bucket } from '../report-math.js';
 
+/** The range of campaign_recipients.error_code (int4). */
+const ERROR_CODE_MIN = -2147483648;
+const ERROR_CODE_MAX = 2147483647;
+
 export class ReportCountsDto {
   @ApiProperty({ example: 10 }) pending: number;
   @ApiProperty({ example: 0 }) sending: number;
@@ -105,10 +109,19 @@ export class RecipientFilterQueryDto {
   @IsString()
   status?: string;
 
-  @ApiPropertyOptional({ type: Number, description: 'Only recipients with this 360dialog/WhatsApp error code', example: 131026 })
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: ERROR_CODE_MIN,
+    maximum: ERROR_CODE_MAX,
+    description: 'Only recipients with this 360dialog/WhatsApp error code',
+    example: 131026,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
+  // error_code is a 32-bit integer column: a value outside it cannot match, and would make Postgres fail.
+  @Min(ERROR_CODE_MIN)
+  @Max(ERROR_CODE_MAX)
   errorCode?: number;
 }
 
