@@ -7,6 +7,7 @@ import { CampaignCounterWaiting1795269499432 } from './1795269499432-CampaignCou
 import { ChannelConversations1795269687548 } from './1795269687548-ChannelConversations.js';
 import { ContactsImport1795270249599 } from './1795270249599-ContactsImport.js';
 import { SendClaims1795735487845 } from './1795735487845-SendClaims.js';
+import { ClearStaleRecipientErrors1795736307535 } from './1795736307535-ClearStaleRecipientErrors.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -16,4 +17,5 @@ export const migrations = [
   ChannelConversations1795269687548,
   ContactsImport1795270249599,
   SendClaims1795735487845,
+  ClearStaleRecipientErrors1795736307535,
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ClearStaleRecipientErrors1795736307535 } from '../migrations/1795736307535-ClearStaleRecipientErrors.js';
 import { createTestApp, type TestApp } from './app.js';
 import {
   type ChannelFixture,
@@ -272,6 +273,69 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       if (seen.has('sent')) expect(row.sent_at).toEqual(seconds(timestampOf.sent));
       if (expected === 'failed') expect(row).toMatchObject({ error_code: 131049, error_title: 'Per-user marketing limit', failed_at: seconds(timestampOf.failed) });
       expect(await events(r.messageId!)).toEqual([...seen].sort());
+      await expectCountersTrue();
+    });
+
+    it.each<[string, string[]]>([
+      ['failed, delivered', ['failed', 'delivered']],
+      ['failed, read', ['failed', 'read']],
+      ['failed, delivered in one body', ['failed+delivered']],
+      ['delivered, failed', ['delivered', 'failed']],
+    ])('keeps no failure on a recipient that ends delivered or read (%s): the row does not depend on the order', async (_name, sequence) => {
+      const r = await insertRecipient(db(), campaignId, channel.id);
+      const failed = { id: r.messageId!, status: 'failed', timestamp: T0 + 5, errors: [{ code: 131026, title: 'Message undeliverable' }] };
+      const later = (status: string) => ({ id: r.messageId!, status, timestamp: T0 + 9 });
+      for (const step of sequence) {
+        if (step === 'failed+delivered') await postAndApply(cloudStatuses([failed, later('delivered')]));
+        else await postAndApply(cloudStatuses([step === 'failed' ? failed : later(step)]));
+      }
+      const row = await recipient(db(), r.id);
+      expect(['delivered', 'read']).toContain(row.status);
+      expect(row).toMatchObject({ error_code: null, error_title: null, failed_at: null });
+      // the failure stays in the history
+      const [history] = await db().query(`SELECT error_code FROM message_events WHERE message_id = $1 AND status = 'failed'`, [r.messageId]);
+      expect(history).toEqual({ error_code: 131026 });
+      // and neither the error filter nor the CSV lists this recipient as errored
+      const listed = (await (await fetch(`${engine.url}/v1/campaigns/${campaignId}/recipients?errorCode=131026&limit=1000`, { headers: engine.auth })).json()) as {
+        items: Array<{ id: string }>;
+      };
+      expect(listed.items.map((item) => item.id)).not.toContain(r.id);
+      const csv = await (await fetch(`${engine.url}/v1/campaigns/${campaignId}/report.csv`, { headers: engine.auth })).text();
+      const line = csv.split('\n').find((text) => text.includes(r.messageId!));
+      expect(line).toBeDefined();
+      expect(line).not.toContain('131026');
+      await expectCountersTrue();
+    });
+
+    it('clears the send error of a recipient waiting to retry when a webhook proves it went out', async () => {
+      const r = await insertRecipient(db(), campaignId, channel.id, { status: 'pending', messageId: null, sentAt: null });
+      await db().query(
+        `UPDATE campaign_recipients SET waiting_reason = 'retry', error_code = 131000, error_title = 'Something went wrong' WHERE id = $1`,
+        [r.id],
+      );
+      await postAndApply(cloudStatuses([{ id: `wamid.retry.${r.id}`, status: 'sent', timestamp: T0 + 4, callback: `r:${r.id}` }]));
+      expect(await recipient(db(), r.id)).toMatchObject({ status: 'sent', error_code: null, error_title: null, failed_at: null });
+      await expectCountersTrue();
+    });
+
+    it('migration ClearStaleRecipientErrors clears the failure left on recipients that are not failed', async () => {
+      const stale = await insertRecipient(db(), campaignId, channel.id, { status: 'sent' });
+      const failed = await insertRecipient(db(), campaignId, channel.id, { status: 'sent' });
+      await db().query(
+        `UPDATE campaign_recipients SET status = 'delivered', delivered_at = now(), failed_at = now(), error_code = 131026, error_title = 'Message undeliverable' WHERE id = $1`,
+        [stale.id],
+      );
+      await db().query(`UPDATE campaign_recipients SET status = 'failed', failed_at = now(), error_code = 131026, error_title = 'Message undeliverable' WHERE id = $1`, [
+        failed.id,
+      ]);
+      const runner = db().createQueryRunner();
+      try {
+        await new ClearStaleRecipientErrors1795736307535().up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await recipient(db(), stale.id)).toMatchObject({ status: 'delivered', error_code: null, error_title: null, failed_at: null });
+      expect(await recipient(db(), failed.id)).toMatchObject({ status: 'failed', error_code: 131026, error_title: 'Message undeliverable' });
       await expectCountersTrue();
     });
 

@@ -54,11 +54,25 @@ const CURRENT_RANK = statusRankSql('r.status');
 const FAILED = statusRank('failed');
 
 /**
+ * failed_at, error_code and error_title describe the recipient's current failure, and only that:
+ * set when it becomes `failed`, cleared when it moves to any other state (a `delivered`/`read` after
+ * `failed`, or a `sent` for a recipient waiting to retry after a send error), otherwise kept. So the
+ * final row does not depend on the order the statuses arrived in, and `?errorCode=` and the CSV never
+ * show a delivered recipient as errored. The failure stays in message_events (the history).
+ */
+function failureField(column: 'failed_at' | 'error_code' | 'error_title'): string {
+  return `CASE WHEN agg.rank = ${FAILED} AND ${CURRENT_RANK} < ${FAILED} THEN agg.${column}
+    WHEN agg.rank > ${CURRENT_RANK} THEN NULL
+    ELSE r.${column} END`;
+}
+
+/**
  * Applies the new events of a batch, aggregated per recipient, forward-only (status-rank.ts):
  * the highest-ranked event wins if it outranks the current status; read implies delivered and sent;
- * each milestone keeps its earliest evidence (a late `delivered` corrects the time a `read` implied); `failed` keeps its error code and title; a
- * recipient matched through its callback data gets its message id. A recipient that changes state
- * leaves any lease or waiting reason behind (the sender's crash reconciliation).
+ * each milestone keeps its earliest evidence (a late `delivered` corrects the time a `read` implied); `failed` keeps its error code and title
+ * while the recipient stays failed (failureField); a recipient matched through its callback data gets its
+ * message id. A recipient that changes state leaves any lease or waiting reason behind (the sender's crash
+ * reconciliation).
  */
 export const APPLY_STATUS_EVENTS = `
   WITH e AS (
@@ -82,9 +96,9 @@ export const APPLY_STATUS_EVENTS = `
     sent_at = least(r.sent_at, agg.sent_at),
     delivered_at = least(r.delivered_at, agg.delivered_at),
     read_at = least(r.read_at, agg.read_at),
-    failed_at = CASE WHEN agg.rank = ${FAILED} AND ${CURRENT_RANK} < ${FAILED} THEN agg.failed_at ELSE r.failed_at END,
-    error_code = CASE WHEN agg.rank = ${FAILED} AND ${CURRENT_RANK} < ${FAILED} THEN agg.error_code ELSE r.error_code END,
-    error_title = CASE WHEN agg.rank = ${FAILED} AND ${CURRENT_RANK} < ${FAILED} THEN agg.error_title ELSE r.error_title END,
+    failed_at = ${failureField('failed_at')},
+    error_code = ${failureField('error_code')},
+    error_title = ${failureField('error_title')},
     lease_until = CASE WHEN agg.rank > ${CURRENT_RANK} THEN NULL ELSE r.lease_until END,
     waiting_reason = CASE WHEN agg.rank > ${CURRENT_RANK} THEN NULL ELSE r.waiting_reason END
   FROM agg
