@@ -440,6 +440,25 @@ describe('sender against the sandbox', () => {
     await waitFor('the blocked channel catches up', async () => (await campaignStatus(blockedCampaign)).status === 'completed');
   });
 
+  it('/metrics reports the recipients due per channel', async () => {
+    const numbers = phones(3, 9200);
+    const { channelId, listId } = await setup('cloud', numbers);
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    // Launched, due, and held back by its send window: due until it is sent.
+    const campaignId = await launch(channelId, listId, { sendWindow: closed });
+    await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
+    const due = async () => {
+      const text = (await request(engine.url).get('/metrics').expect(200)).text;
+      const line = text.split('\n').find((candidate) => candidate.startsWith(`wa_recipients_due{channel="${channelId}"}`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    expect(await due()).toBe(3);
+    await engine.dataSource.query('UPDATE campaigns SET send_window = NULL WHERE id = $1', [campaignId]);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+    expect(await due()).toBe(0);
+  });
+
   it('a contact who opts out after launch is skipped at claim', async () => {
     const numbers = phones(2, 9000);
     const { channelId, listId } = await setup('cloud', numbers);

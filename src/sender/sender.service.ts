@@ -26,6 +26,7 @@ import {
   LOCK_CHANNEL_LIMIT,
   PAUSE_CAMPAIGN,
   PAUSE_CHANNEL,
+  RECIPIENTS_DUE,
   RECOVER_EXPIRED_LEASES,
   RELEASE_UNSENT,
   RESERVE_CONVERSATIONS,
@@ -79,6 +80,20 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly metrics: MetricsService,
   ) {
     this.outcomes = new OutcomeWriter(dataSource);
+    metrics.gauge(
+      'wa_recipients_due',
+      'Recipients of running campaigns whose (next) send is due now, per channel (incl. those held back by a closed send window)',
+      async (gauge) => {
+        try {
+          const rows = (await this.dataSource.query(RECIPIENTS_DUE)) as Array<{ channel_id: string; due: number }>;
+          gauge.reset();
+          for (const row of rows) gauge.set({ channel: row.channel_id }, row.due);
+        } catch (error) {
+          this.logger.error(`collecting wa_recipients_due failed: ${(error as Error).message}`);
+        }
+      },
+      ['channel'],
+    );
   }
 
   onApplicationBootstrap(): void {
