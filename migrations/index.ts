@@ -8,6 +8,7 @@ import { ChannelConversations1795269687548 } from './1795269687548-ChannelConver
 import { ContactsImport1795270249599 } from './1795270249599-ContactsImport.js';
 import { SendClaims1795735487845 } from './1795735487845-SendClaims.js';
 import { ClearStaleRecipientErrors1795736307535 } from './1795736307535-ClearStaleRecipientErrors.js';
+import { WebhookInboxParkedIndex1795736307536 } from './1795736307536-WebhookInboxParkedIndex.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -18,4 +19,5 @@ export const migrations = [
   ContactsImport1795270249599,
   SendClaims1795735487845,
   ClearStaleRecipientErrors1795736307535,
+  WebhookInboxParkedIndex1795736307536,
 ];

@@ -5,6 +5,8 @@ export type InboxState = 'pending' | 'processed' | 'rejected' | 'parked';
 /** Every webhook body, stored before it is acknowledged. */
 @Entity('webhook_inbox')
 @Index('ix_webhook_inbox_due', ['nextAttemptAt', 'id'], { where: "state = 'pending'" })
+/** Parked items: counted for /metrics and re-driven by an operator, without scanning the whole inbox. */
+@Index('ix_webhook_inbox_parked', ['id'], { where: "state = 'parked'" })
 export class WebhookInboxItem {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

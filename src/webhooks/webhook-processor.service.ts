@@ -3,7 +3,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { parseCallbackData } from './callback-data.js';
-import { processingErrorDecision, type RetryDecision, unknownMessageDecision } from './inbox-retry.js';
+import {
+  classifyProcessingError,
+  isConnectionLoss,
+  processingErrorDecision,
+  type RetryDecision,
+  retryDelayMs,
+  uncountedRetryDelayMs,
+  unknownMessageDecision,
+} from './inbox-retry.js';
 import { createOptOutMatcher, type OptOutMatcher } from './opt-out-keywords.js';
 import { type InboundMessageEvent, mapWebhookPayload, type StatusEvent, statusEventsToBody } from './webhook-events.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
@@ -20,6 +28,7 @@ import {
   LOCK_RECIPIENTS,
   MARK_INBOX_DEFERRED,
   MARK_INBOX_PROCESSED,
+  MARK_INBOX_RETRY_UNCOUNTED,
   OPT_OUT_BY_KEYWORD,
   TOUCH_LAST_INBOUND,
 } from './webhooks.queries.js';
@@ -67,6 +76,12 @@ interface BatchTally {
 const MAX_LISTED_IDS = 5;
 /** How long after new arrivals the processor starts a batch (arrivals meanwhile join it). */
 const COALESCE_MS = 25;
+/** A batch that failed transiently this many times in a row is processed one by one (isolates a culprit). */
+const SPLIT_AFTER_TRANSIENT_FAILURES = 3;
+/** Longest pause after failures (the claim itself, or transient batch failures) before trying again. */
+const MAX_BACKOFF_MS = 10_000;
+
+type ItemOutcome = 'done' | 'failed' | 'connection_lost';
 
 /**
  * Drains webhook_inbox: claims due items in batches (FOR UPDATE SKIP LOCKED, so any number of workers
@@ -81,9 +96,16 @@ const COALESCE_MS = 25;
  * row (On-Premise shape, same received_at) that follows the same retry rule, and the original row is
  * marked processed.
  *
- * A batch that fails (a statement error) is rolled back and its items are processed one by one, each in
- * its own transaction; an item that still fails is retried with backoff and parked after a few
- * attempts, so one bad body never blocks the others.
+ * A batch that fails is rolled back, and what happens next depends on why (inbox-retry.ts,
+ * classifyProcessingError):
+ * - transient (deadlock, serialization failure, connection lost, lock or statement timeout, …): the
+ *   whole batch is tried again after a short backoff, consuming no attempt; after
+ *   SPLIT_AFTER_TRANSIENT_FAILURES failures in a row it is processed one by one like below;
+ * - anything else: its items are processed one by one, each in its own transaction. An item that still
+ *   fails because of itself (data or integrity error, mapper exception) is retried with backoff and
+ *   parked after MAX_ERROR_ATTEMPTS, so one bad body never blocks the others; an item that fails for a
+ *   transient or system reason is retried later without consuming an attempt (never parked for it).
+ * Parked items can be re-driven by an operator: POST /v1/webhooks/inbox/requeue (InboxController).
  */
 @Injectable()
 export class WebhookProcessorService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -94,6 +116,10 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
   private wakeRequested = false;
   private wake: (() => void) | null = null;
   private wakeTimer: NodeJS.Timeout | null = null;
+  /** Failures in a row (of the claim, or transient ones of a batch); reset by a batch that commits. */
+  private failureStreak = 0;
+  /** Set by a failure: the loop pauses this long (not cut short by new arrivals) before the next batch. */
+  private backoffMs = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -145,19 +171,27 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
     const batchSize = this.config.env.WEBHOOK_PROCESSOR_BATCH_SIZE;
     while (!this.stopped) {
       let claimed = 0;
+      this.backoffMs = 0;
       try {
         this.wakeRequested = false;
         claimed = await this.drainOnce();
       } catch (error) {
-        this.logger.error(`Webhook processing failed: ${describe(error)}`);
+        // The claim itself failed (database unreachable, …): nothing was taken, try again later.
+        this.failureStreak++;
+        this.backoffMs = Math.min(retryDelayMs(this.failureStreak), MAX_BACKOFF_MS);
+        this.logger.error(`Webhook processing failed: ${describe(error)}; next try in ${this.backoffMs} ms`);
       }
       if (this.stopped) break;
+      if (this.backoffMs > 0) {
+        await this.sleep(this.backoffMs, false);
+        continue;
+      }
       if (claimed >= batchSize) continue;
       await this.sleep(this.config.env.WEBHOOK_PROCESSOR_INTERVAL_MS);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, wakeable = true): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -167,6 +201,13 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
         resolve();
       };
       const timer = setTimeout(done, ms);
+      if (!wakeable) {
+        // a backoff: only shutdown ends it early
+        this.wake = () => {
+          if (this.stopped) done();
+        };
+        return;
+      }
       this.wake = done;
       if (this.wakeRequested) this.armWake();
     });
@@ -183,35 +224,77 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
       });
     } catch (error) {
       if (claimed.length === 0) throw error;
-      this.logger.warn(`A batch of ${claimed.length} webhook bodies failed (${describe(error)}); processing them one by one`);
-      for (const item of claimed) await this.processOne(item.id);
+      const kind = classifyProcessingError(error);
+      this.metrics.webhookEvents.inc({ kind: 'inbox', status: `batch_error_${kind}` });
+      if (kind === 'transient') {
+        this.failureStreak++;
+        if (this.failureStreak < SPLIT_AFTER_TRANSIENT_FAILURES) {
+          // Rolled back, nothing recorded: the same items are due again, no attempt consumed.
+          this.backoffMs = Math.min(retryDelayMs(this.failureStreak), MAX_BACKOFF_MS);
+          this.logger.warn(
+            `A batch of ${claimed.length} webhook bodies failed transiently (${describe(error)}); retrying it in ${this.backoffMs} ms`,
+          );
+          return claimed.length;
+        }
+      }
+      this.logger.warn(`A batch of ${claimed.length} webhook bodies failed (${kind}: ${describe(error)}); processing them one by one`);
+      for (const item of claimed) {
+        if ((await this.processOne(item.id)) === 'connection_lost') {
+          this.failureStreak++;
+          this.backoffMs = Math.min(retryDelayMs(this.failureStreak), MAX_BACKOFF_MS);
+          return claimed.length;
+        }
+      }
+      this.failureStreak = 0;
       return claimed.length;
     }
+    this.failureStreak = 0;
     this.count(tally);
     return claimed.length;
   }
 
-  private async processOne(id: string): Promise<void> {
+  /**
+   * One item in its own transaction. If it fails, the failure is recorded by its kind: an error of the
+   * item counts an attempt (parked after MAX_ERROR_ATTEMPTS); a transient or system error only pushes
+   * next_attempt_at back. A lost connection records nothing (the item stays due) and stops the caller.
+   */
+  private async processOne(id: string): Promise<ItemOutcome> {
     try {
       const tally = await this.dataSource.transaction(async (manager) => {
         const items: ClaimedItem[] = await manager.query(CLAIM_INBOX_ITEM, [id]);
         return this.process(manager, items);
       });
       this.count(tally);
+      return 'done';
     } catch (error) {
       const reason = describe(error);
-      this.logger.warn(`Webhook inbox item ${id} failed: ${reason}`);
+      const kind = classifyProcessingError(error);
+      if (isConnectionLoss(error)) {
+        this.logger.warn(`Webhook inbox item ${id} could not be processed, the database connection is gone (${reason}); it stays due`);
+        return 'connection_lost';
+      }
+      this.logger.warn(`Webhook inbox item ${id} failed (${kind}): ${reason}`);
       try {
-        await this.dataSource.transaction(async (manager) => {
+        const parked = await this.dataSource.transaction(async (manager) => {
           const items: ClaimedItem[] = await manager.query(CLAIM_INBOX_ITEM, [id]);
-          if (items.length === 0) return;
-          const decision = processingErrorDecision({ attempts: items[0].attempts + 1, now: new Date() });
+          if (items.length === 0) return false;
+          const now = new Date();
+          if (kind !== 'item') {
+            const delay = uncountedRetryDelayMs(now.getTime() - new Date(items[0].received_at).getTime());
+            const lastError = `${kind} error (no attempt counted), retrying: ${reason}`.slice(0, 2000);
+            await manager.query(MARK_INBOX_RETRY_UNCOUNTED, [id, new Date(now.getTime() + delay), lastError]);
+            return false;
+          }
+          const decision = processingErrorDecision({ attempts: items[0].attempts + 1, now });
           await this.defer(manager, [{ id, decision, lastError: `processing failed: ${reason}`.slice(0, 2000) }]);
-          if (decision.action === 'park') this.metrics.webhookEvents.inc({ kind: 'inbox', status: 'parked_error' });
+          return decision.action === 'park';
         });
+        if (parked) this.metrics.webhookEvents.inc({ kind: 'inbox', status: 'parked_error' });
       } catch (inner) {
         this.logger.error(`Could not record the failure of webhook inbox item ${id}: ${describe(inner)}`);
+        if (isConnectionLoss(inner)) return 'connection_lost';
       }
+      return 'failed';
     }
   }
 

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { ApiTokenGuard } from '../common/api-token.guard.js';
+import { InboxController } from './inbox.controller.js';
+import { InboxService } from './inbox.service.js';
 import { MessageEvent } from './message-event.entity.js';
 import { WebhookInboxItem } from './webhook-inbox.entity.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
@@ -10,12 +13,13 @@ import { WebhooksController } from './webhooks.controller.js';
 /**
  * Receives 360dialog's webhooks (POST /webhooks/360dialog/:channelId → webhook_inbox, group commit)
  * and applies them (WebhookProcessorService, where ROLE runs workers). The raw-body hook it needs is
- * installed by app.setup.ts (installWebhookRawBody).
+ * installed by app.setup.ts (installWebhookRawBody). Operators list and re-drive parked items under
+ * /v1/webhooks/inbox (InboxController).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookInboxItem, MessageEvent]), ChannelsModule],
-  controllers: [WebhooksController],
-  providers: [WebhookInboxWriter, WebhookProcessorService],
+  controllers: [WebhooksController, InboxController],
+  providers: [WebhookInboxWriter, WebhookProcessorService, InboxService, ApiTokenGuard],
   exports: [WebhookProcessorService],
 })
 export class WebhooksModule {}

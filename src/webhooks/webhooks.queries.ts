@@ -185,8 +185,52 @@ export const INSERT_INBOX_REMAINDERS = `
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::text[])
     AS v(channel_id, body, state, received_at, next_attempt_at, attempts, last_error)`;
 
+/**
+ * An item whose processing failed for a reason that is not its own (transient or system error):
+ * tried again later, without counting an attempt (inbox-retry.ts, classifyProcessingError).
+ */
+export const MARK_INBOX_RETRY_UNCOUNTED = `
+  UPDATE webhook_inbox SET next_attempt_at = $2, last_error = $3
+  WHERE id = $1 AND state = 'pending'`;
+
 export const INBOX_BACKLOG = `SELECT count(*)::int AS count FROM webhook_inbox WHERE state = 'pending'`;
 
 export const INBOX_OLDEST_PENDING_AGE = `
   SELECT coalesce(extract(epoch FROM now() - min(received_at)), 0)::float8 AS seconds
   FROM webhook_inbox WHERE state = 'pending'`;
+
+/** Which parked items an operator re-drives (POST /v1/webhooks/inbox/requeue). */
+export interface RequeueFilter {
+  ids: string[] | null;
+  channelId: string | null;
+  /** 'processing_error': parked after MAX_ERROR_ATTEMPTS; 'unknown_message': parked after the retry window. */
+  reason: 'processing_error' | 'unknown_message' | null;
+}
+
+/**
+ * Parked items back to pending, due now, attempts reset (a full retry cycle for processing errors;
+ * an unknown-message item gets one more attempt, its window counts from received_at). The previous
+ * reason stays in last_error until the next attempt overwrites it. (A CTE, so that TypeORM returns
+ * the rows: for a bare UPDATE … RETURNING it answers [rows, count].)
+ */
+export const REQUEUE_PARKED = `
+  WITH requeued AS (
+  UPDATE webhook_inbox w SET state = 'pending', next_attempt_at = now(), attempts = 0, processed_at = NULL,
+    last_error = 'requeued by an operator; was: ' || coalesce(w.last_error, '')
+  WHERE w.state = 'parked' AND w.id IN (
+    SELECT p.id FROM webhook_inbox p
+    WHERE p.state = 'parked'
+      AND ($1::bigint[] IS NULL OR p.id = ANY($1::bigint[]))
+      AND ($2::uuid IS NULL OR p.channel_id = $2::uuid)
+      AND ($3::text IS NULL
+        OR ($3::text = 'processing_error' AND p.last_error LIKE 'processing failed:%')
+        OR ($3::text = 'unknown_message' AND p.last_error LIKE 'parked: no campaign recipient%'))
+    ORDER BY p.id LIMIT $4)
+  RETURNING w.id::text AS id
+  )
+  SELECT id FROM requeued`;
+
+/** One page of parked items in id order (ix_webhook_inbox_parked). */
+export const SELECT_PARKED_PAGE = `
+  SELECT id::text AS id, channel_id, received_at, processed_at, attempts, last_error
+  FROM webhook_inbox WHERE state = 'parked' AND id > $1::bigint ORDER BY id LIMIT $2`;
