@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
@@ -121,7 +122,7 @@ describe('campaigns (lifecycle, validation, launch)', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(Object.values(await recipientStatuses(engine.dataSource, campaign.id)).reduce((a, b) => a + b, 0)).toBe(4);
 
-    // cancel: pending recipients become cancelled, never sent later.
+    // cancel: pending recipients become cancelled (that they are never sent later is checked with the sender on, below).
     expect((await act(campaign.id, 'cancel').expect(200)).body.status).toBe('cancelled');
     expect(await recipientStatuses(engine.dataSource, campaign.id)).toEqual({ cancelled: 1, skipped: 3 });
   });
@@ -195,5 +196,60 @@ describe('campaigns (lifecycle, validation, launch)', () => {
       const [row] = (await engine.dataSource.query('SELECT launched_at FROM campaigns WHERE id = $1', [campaign.id])) as Array<{ launched_at: Date | null }>;
       return row.launched_at !== null;
     });
+  });
+});
+
+describe('campaigns with the sender on (against the sandbox)', () => {
+  let sandbox: Sandbox;
+  let engine: TestApp;
+
+  beforeAll(async () => {
+    sandbox = await createSandbox();
+    engine = await createTestApp();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await sandbox.close();
+  });
+
+  const api = () => request(engine.url);
+  const status = async (id: string) => (await api().get(`/v1/campaigns/${id}`).set(engine.auth)).body.status as string;
+
+  it('cancel: recipients not sent yet are never sent later, even once they would be due', async () => {
+    sandbox.addKey('cancel-key-0001', 'cloud');
+    const { id: channelId } = await createChannel(engine, {
+      name: 'Sandbox',
+      phoneNumber: '+4930123456',
+      apiKey: 'cancel-key-0001',
+      apiGeneration: 'cloud',
+      baseUrl: sandbox.url,
+      messagesPerSecond: 50,
+    });
+    const phones = ['+4915120000001', '+4915120000002', '+4915120000003'];
+    const { listId } = await seedList(engine.dataSource, 'cancel', phones.map((phone) => ({ phone, firstName: 'Maria' })));
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const { body: campaign } = await api()
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Cancelled', channelId, listId, template, scheduledAt: new Date().toISOString(), sendWindow: closed })
+      .expect(201);
+    await waitFor('launch', async () => (await status(campaign.id)) === 'running');
+    expect((await api().post(`/v1/campaigns/${campaign.id}/cancel`).set(engine.auth).expect(200)).body.status).toBe('cancelled');
+    // The window opens: every recipient would be due now, and the sender is running.
+    await engine.dataSource.query('UPDATE campaigns SET send_window = NULL WHERE id = $1', [campaign.id]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(sandbox.stats().accepted).toBe(0);
+    expect(await recipientStatuses(engine.dataSource, campaign.id)).toEqual({ cancelled: 3 });
+    expect(await status(campaign.id)).toBe('cancelled');
+
+    // The same engine does send a campaign that is not cancelled (the check above could fail).
+    const { body: control } = await api()
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Control', channelId, listId, template, scheduledAt: new Date().toISOString() })
+      .expect(201);
+    await waitFor('control completes', async () => (await status(control.id)) === 'completed');
+    expect(sandbox.stats().accepted).toBe(3);
   });
 });
