@@ -19,7 +19,7 @@ const T0 = 1_767_000_000;
  * trigger on message_events that raises a chosen SQLSTATE for a chosen message id, as the database
  * would for a row it refuses (data error) or at a bad moment (deadlock, …).
  */
-describe('webhooks: processing errors and parked items', () => {
+describe('webhooks: processing errors, parked items and inbox metrics', () => {
   let api: TestApp;
   let channel: ChannelFixture;
   let campaignId: string;
@@ -129,6 +129,44 @@ describe('webhooks: processing errors and parked items', () => {
     const row = await inboxRow(poison.messageId!);
     expect(row).toMatchObject({ state: 'processed', attempts: 1 });
   }, 40_000);
+
+  it('reports due items as backlog and their lag; items held back for a retry and parked ones apart', async () => {
+    const metric = async (name: string) => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      return Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1]);
+    };
+    await db().query(`DELETE FROM webhook_inbox`);
+    expect(await metric('wa_webhook_inbox_backlog')).toBe(0);
+    expect(await metric('wa_webhook_inbox_oldest_pending_age_seconds')).toBe(0);
+
+    // a status for a message not known yet, received 30 minutes ago, deliberately held back for an hour
+    await db().query(
+      `INSERT INTO webhook_inbox (channel_id, body, state, received_at, next_attempt_at, attempts, last_error)
+       VALUES ($1, '{"statuses":[]}', 'pending', now() - interval '30 minutes', now() + interval '1 hour', 40, 'unknown message id x')`,
+      [channel.id],
+    );
+    // two given up on
+    await db().query(
+      `INSERT INTO webhook_inbox (channel_id, body, state, received_at, processed_at, attempts, last_error)
+       SELECT $1, '{"statuses":[]}', 'parked', now() - interval '2 hours', now() - interval '1 hour', 61, 'parked: no campaign recipient' FROM generate_series(1, 2)`,
+      [channel.id],
+    );
+    expect(await metric('wa_webhook_inbox_backlog')).toBe(0);
+    expect(await metric('wa_webhook_inbox_oldest_pending_age_seconds')).toBe(0);
+    expect(await metric('wa_webhook_inbox_retrying')).toBe(1);
+    expect(await metric('wa_webhook_inbox_parked')).toBe(2);
+
+    // one due for 90 s that no processor took (ROLE=api here): that is what shows a stuck processor
+    await db().query(
+      `INSERT INTO webhook_inbox (channel_id, body, state, received_at, next_attempt_at) VALUES ($1, '{"statuses":[]}', 'pending', now() - interval '95 seconds', now() - interval '90 seconds')`,
+      [channel.id],
+    );
+    expect(await metric('wa_webhook_inbox_backlog')).toBe(1);
+    const age = await metric('wa_webhook_inbox_oldest_pending_age_seconds');
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(120);
+    await db().query(`DELETE FROM webhook_inbox`);
+  });
 
   describe('parked items, for an operator', () => {
     const get = (path: string, headers: Record<string, string> = api.auth) => fetch(`${api.url}${path}`, { headers });

@@ -532,6 +532,8 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       const text = await (await fetch(`${engine.url}/metrics`)).text();
       expect(text).toMatch(/^wa_webhook_inbox_backlog \d+/m);
       expect(text).toMatch(/^wa_webhook_inbox_oldest_pending_age_seconds [\d.e+-]+/m);
+      expect(text).toMatch(/^wa_webhook_inbox_retrying \d+/m);
+      expect(text).toMatch(/^wa_webhook_inbox_parked \d+/m);
       expect(text).toMatch(/^wa_webhook_events_total\{kind="status",status="delivered"\} \d+/m);
       expect(text).toMatch(/^wa_webhook_events_total\{kind="message",status="opt_out"\} \d+/m);
     });

@@ -20,8 +20,7 @@ import {
   CLAIM_INBOX_BATCH,
   CLAIM_INBOX_ITEM,
   FIND_RECIPIENTS,
-  INBOX_BACKLOG,
-  INBOX_OLDEST_PENDING_AGE,
+  INBOX_GAUGES,
   INSERT_INBOUND_EVENTS,
   INSERT_INBOX_REMAINDERS,
   INSERT_STATUS_EVENTS,
@@ -32,6 +31,13 @@ import {
   OPT_OUT_BY_KEYWORD,
   TOUCH_LAST_INBOUND,
 } from './webhooks.queries.js';
+
+interface InboxGauges {
+  due: number;
+  oldest_due_seconds: number;
+  retrying: number;
+  parked: number;
+}
 
 interface ClaimedItem {
   id: string;
@@ -129,14 +135,30 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
   ) {
     this.matcher = createOptOutMatcher(config.env.OPT_OUT_KEYWORDS);
     writer.onStored(() => this.nudge());
-    metrics.gauge('wa_webhook_inbox_backlog', 'Webhook bodies waiting in the inbox (state pending, due or retrying)', async (gauge) => {
-      const [row] = await this.safeQuery<{ count: number }>(INBOX_BACKLOG);
-      if (row) gauge.set(row.count);
-    });
-    metrics.gauge('wa_webhook_inbox_oldest_pending_age_seconds', 'Age of the oldest webhook body not processed yet', async (gauge) => {
-      const [row] = await this.safeQuery<{ seconds: number }>(INBOX_OLDEST_PENDING_AGE);
-      if (row) gauge.set(Number(row.seconds));
-    });
+    // One statement per scrape feeds the four inbox gauges: prom-client starts every collect() of a
+    // scrape in the same tick, so they share the reading in flight.
+    let reading: Promise<InboxGauges | undefined> | null = null;
+    const read = (): Promise<InboxGauges | undefined> => {
+      reading ??= this.safeQuery<InboxGauges>(INBOX_GAUGES)
+        .then(([row]) => row)
+        .finally(() => {
+          reading = null;
+        });
+      return reading;
+    };
+    const gauge = (name: string, help: string, value: (row: InboxGauges) => number) =>
+      metrics.gauge(name, help, async (target) => {
+        const row = await read();
+        if (row) target.set(value(row));
+      });
+    gauge('wa_webhook_inbox_backlog', 'Webhook bodies due for processing now (pending, next attempt reached)', (row) => row.due);
+    gauge(
+      'wa_webhook_inbox_oldest_pending_age_seconds',
+      'Seconds the most overdue due webhook body has waited for the processor (0 when none is due); bodies held back for a retry are not counted',
+      (row) => Number(row.oldest_due_seconds),
+    );
+    gauge('wa_webhook_inbox_retrying', 'Webhook bodies held back for a later retry (unknown message id, transient error)', (row) => row.retrying);
+    gauge('wa_webhook_inbox_parked', 'Webhook bodies given up on (POST /v1/webhooks/inbox/requeue re-drives them)', (row) => row.parked);
   }
 
   onApplicationBootstrap(): void {
