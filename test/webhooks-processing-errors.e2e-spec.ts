@@ -10,6 +10,7 @@ import {
   recipient,
   waitFor,
 } from './webhooks-fixtures.js';
+import { InboxUnavailableError, WebhookInboxWriter } from '../src/webhooks/webhook-inbox.writer.js';
 
 const T0 = 1_767_000_000;
 
@@ -227,6 +228,46 @@ describe('webhooks: processing errors, parked items and inbox metrics', () => {
       const docs = (await (await fetch(`${api.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
       expect(docs.paths['/v1/webhooks/inbox/requeue'].post).toBeDefined();
       expect(docs.paths['/v1/webhooks/inbox/parked'].get).toBeDefined();
+    });
+  });
+
+  describe('the receiver\'s group commit', () => {
+    it('narrows a row the database refuses down without a burst of single inserts: the others are stored', async () => {
+      const writer = api.app.get(WebhookInboxWriter);
+      const dataSource = db();
+      const original = dataSource.query.bind(dataSource);
+      let inFlight = 0;
+      let maxInFlight = 0;
+      let inserts = 0;
+      (dataSource as { query: unknown }).query = async (sql: string, parameters?: unknown[]) => {
+        if (!sql.includes('INSERT INTO webhook_inbox')) return original(sql, parameters);
+        inserts++;
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        try {
+          return await original(sql, parameters);
+        } finally {
+          inFlight--;
+        }
+      };
+      try {
+        const marker = `group-commit-${Date.now()}`;
+        const rows = Array.from({ length: 300 }, (_, index) => ({
+          channelId: index === 123 ? 'not-a-uuid' : channel.id, // the database refuses this one (22P02)
+          body: JSON.stringify({ statuses: [], marker, index }),
+          state: 'pending' as const,
+          lastError: null,
+        }));
+        const results = await Promise.allSettled(rows.map((row) => writer.store(row)));
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(299);
+        const [refused] = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+        expect(refused.reason).toBeInstanceOf(InboxUnavailableError);
+        const [{ n }] = await original(`SELECT count(*)::int AS n FROM webhook_inbox WHERE body LIKE $1`, [`%${marker}%`]);
+        expect(n).toBe(299);
+        expect(maxInFlight).toBeLessThanOrEqual(4); // MAX_IN_FLIGHT: the fallback stays inside the bound
+        expect(inserts).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(300)));
+      } finally {
+        (dataSource as { query: unknown }).query = original;
+      }
     });
   });
 });
