@@ -85,16 +85,16 @@ describe('report web page in headless Chromium', () => {
     await engine?.close();
   });
 
-  async function jsonReport() {
-    const { body } = await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth).expect(200);
+  async function jsonReport(id: string) {
+    const { body } = await request(engine.url).get(`/v1/campaigns/${id}/report`).set(engine.auth).expect(200);
     return body;
   }
 
-  /** Waits until the page shows exactly what the JSON report says, and returns both. */
-  async function expectPageToMatchReport(timeoutMs = 10_000) {
+  /** Waits until the page shows exactly what the JSON report of campaign `id` says, and returns both. */
+  async function expectPageToMatchReport(timeoutMs = 10_000, id = campaignId) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const expected: Record<string, any> = await jsonReport();
+      const expected: Record<string, any> = await jsonReport(id);
       const shown = await readPage(page);
       const want = {
         status: expected.status,
@@ -197,4 +197,28 @@ describe('report web page in headless Chromium', () => {
     await expectPageToMatchReport();
     expect(pageErrors).toEqual([]);
   }, 30_000);
+
+  it('keeps the whole chart when the campaign outgrows per-second buckets between two refreshes', async () => {
+    const { campaignId: long } = await createCampaignFixture(engine.dataSource, { recipients: 200, name: 'Long campaign' });
+    const send = (count: number, sentAt: string) =>
+      engine.dataSource.query(
+        `UPDATE campaign_recipients SET status = 'sent', sent_at = ${sentAt}, message_id = 'wamid.' || id
+         WHERE id IN (SELECT id FROM campaign_recipients WHERE campaign_id = $1 AND status = 'pending' ORDER BY id LIMIT ${count})`,
+        [long],
+      );
+    // 100 sends over the last 10 minutes: the chart is per second
+    await send(100, `now() - interval '5 seconds' - (id % 600) * interval '1 second'`);
+    await page.goto(`${engine.url}/campaigns/${long}`);
+    await page.waitForSelector('#content:not([hidden])');
+    expect((await expectPageToMatchReport(10_000, long)).shown.chartSent).toBe(100);
+    expect(await page.textContent('#chart-bucket')).toBe('(per second)');
+
+    // 50 sends 30 minutes back: the campaign now spans more than 900 seconds, the server answers the
+    // page's next incremental request per minute; the page must not keep only that slice.
+    await send(50, `now() - interval '30 minutes'`);
+    await page.waitForFunction(() => document.getElementById('chart-bucket')!.textContent === '(per minute)', undefined, { timeout: 10_000 });
+    const shown = await expectPageToMatchReport(6_000, long);
+    expect(shown.shown.chartSent).toBe(150);
+    expect(pageErrors).toEqual([]);
+  }, 40_000);
 });

@@ -325,14 +325,17 @@ function renderReport(report) {
 }
 
 async function refreshSeries() {
-  var full = !series.bucket || refreshes % 60 === 0;
+  var full = !series.bucket || series.points.size === 0 || refreshes % 60 === 0;
   var url = base + '/report/timeseries';
-  if (!full && series.points.size > 0) {
+  if (!full) {
     var last = Math.max.apply(null, Array.from(series.points.keys()));
     var from = new Date(last - REFETCH_MARGIN_MS[series.bucket]).toISOString();
     url += '?bucket=' + series.bucket + '&from=' + encodeURIComponent(from);
   }
   var data = await api(url);
+  // The server coarsens the bucket once the campaign spans more than it allows: the slice it answered
+  // is in the new bucket, and the points held are in the old one. Fetch the whole series again.
+  if (!full && data.bucket !== series.bucket) data = await api(base + '/report/timeseries');
   if (full || data.bucket !== series.bucket) series = { bucket: data.bucket, points: new Map() };
   data.items.forEach(function (point) { series.points.set(new Date(point.t).getTime(), point); });
   drawChart();
