@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './app.js';
@@ -221,4 +221,23 @@ describe('report web page in headless Chromium', () => {
     expect(shown.shown.chartSent).toBe(150);
     expect(pageErrors).toEqual([]);
   }, 40_000);
+
+  it('downloads the CSV through a short-lived link (streamed to disk, not built in page memory)', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const file = readFileSync((await download.path())!, 'utf8');
+    const current = await page.evaluate(() => document.body.getAttribute('data-campaign-id'));
+    const viaApi = await request(engine.url).get(`/v1/campaigns/${current}/report.csv`).set(engine.auth).buffer(true).parse((response, callback) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => callback(null, body));
+    });
+    // a link to the server the browser streams from, not a Blob assembled in the page
+    expect(download.url()).toMatch(new RegExp(`^${engine.url}/campaigns/${current}/report\\.csv\\?grant=`));
+    expect(download.suggestedFilename()).toBe(`campaign-${current}-report.csv`);
+    expect(file).toBe(viaApi.body);
+    expect(file.split('\n')).toHaveLength(200 + 2);
+    expect(await page.textContent('#download-note')).toBe('');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
 });

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './app.js';
 import { createCampaignFixture } from './report-fixtures.js';
+import { downloadGrantKey, signDownloadGrant } from '../src/reports/download-grant.js';
 
 const HEADER = 'phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name';
 
@@ -127,5 +128,48 @@ describe('GET /v1/campaigns/:id/report.csv', () => {
     const overflow = await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv?errorCode=3000000000`).set(engine.auth).expect(400);
     expect(overflow.body.message).toMatch(/errorCode/);
     await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv`).expect(401);
+  });
+
+  describe('the report page\'s download link (streamed by the browser, no token on the link)', () => {
+    it('gives a short-lived link that serves the same CSV without the API token', async () => {
+      const { campaignId } = await createCampaignFixture(engine.dataSource, { recipients: 12, names: [{ first: '=cmd()', last: 'x' }] });
+      const { body: link } = await request(engine.url).post(`/v1/campaigns/${campaignId}/report.csv/link`).set(engine.auth).expect(200);
+      expect(link.url).toMatch(new RegExp(`^/campaigns/${campaignId}/report\\.csv\\?grant=`));
+      const expiresIn = new Date(link.expiresAt).getTime() - Date.now();
+      expect(expiresIn).toBeGreaterThan(50_000);
+      expect(expiresIn).toBeLessThanOrEqual(61_000);
+
+      const viaLink = await request(engine.url).get(link.url).buffer(true).parse(text).expect(200);
+      expect(viaLink.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(viaLink.headers['content-disposition']).toBe(`attachment; filename="campaign-${campaignId}-report.csv"`);
+      expect(viaLink.headers['cache-control']).toBe('no-store');
+      const viaApi = await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv`).set(engine.auth).buffer(true).parse(text).expect(200);
+      expect(viaLink.body).toBe(viaApi.body);
+      expect((viaLink.body as string).split('\n')).toHaveLength(12 + 2);
+    });
+
+    it('refuses a link without its grant, altered, for another campaign or expired (401), and asks a token for a new one', async () => {
+      const { campaignId } = await createCampaignFixture(engine.dataSource, { recipients: 1 });
+      const { campaignId: other } = await createCampaignFixture(engine.dataSource, { recipients: 1 });
+      const { body: link } = await request(engine.url).post(`/v1/campaigns/${campaignId}/report.csv/link`).set(engine.auth).expect(200);
+      const grant = new URL(link.url, engine.url).searchParams.get('grant')!;
+      const key = downloadGrantKey(engine.config.encryptionKey);
+      const expired = signDownloadGrant(key, campaignId, Math.floor(Date.now() / 1000) - 1);
+      for (const url of [
+        `/campaigns/${campaignId}/report.csv`,
+        `/campaigns/${campaignId}/report.csv?grant=`,
+        `/campaigns/${campaignId}/report.csv?grant=${encodeURIComponent(grant.slice(0, -2) + (grant.endsWith('AA') ? 'BB' : 'AA'))}`,
+        `/campaigns/${other}/report.csv?grant=${encodeURIComponent(grant)}`,
+        `/campaigns/${campaignId}/report.csv?grant=${encodeURIComponent(expired)}`,
+        `/campaigns/${campaignId}/report.csv?grant=${encodeURIComponent(signDownloadGrant(downloadGrantKey(Buffer.alloc(32)), campaignId, Date.now() / 1000 + 30))}`,
+      ]) {
+        const response = await request(engine.url).get(url).expect(401);
+        expect(response.headers['content-type']).toMatch(/^application\/json/);
+      }
+      const { body } = await request(engine.url).get(`/campaigns/${campaignId}/report.csv?grant=${encodeURIComponent(expired)}`).expect(401);
+      expect(body.message).toMatch(/expired/);
+      await request(engine.url).post(`/v1/campaigns/${campaignId}/report.csv/link`).expect(401);
+      await request(engine.url).post(`/v1/campaigns/00000000-0000-4000-8000-000000000000/report.csv/link`).set(engine.auth).expect(404);
+    });
   });
 });

@@ -1,9 +1,10 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { pageHeaders, renderCampaignListPage, renderNotFoundPage, renderReportPage } from './report-pages.js';
-import { isUuid } from './reports.service.js';
+import { sendCsv } from './reports.controller.js';
+import { isUuid, ReportsService } from './reports.service.js';
 
 /**
  * The report as web pages. The HTML itself needs no token (it holds no data): the page asks for
@@ -12,6 +13,8 @@ import { isUuid } from './reports.service.js';
 @ApiTags('pages')
 @Controller('campaigns')
 export class ReportPagesController {
+  constructor(private readonly reports: ReportsService) {}
+
   @Get()
   @ApiOperation({ summary: 'Web page: campaigns, each linking to its report (asks for the API token in the browser)' })
   @ApiProduces('text/html')
@@ -35,5 +38,18 @@ export class ReportPagesController {
       return renderNotFoundPage({ nonce, what: `"${id}" is not a campaign id.` });
     }
     return renderReportPage({ campaignId: id.toLowerCase(), nonce });
+  }
+
+  @Get(':id/report.csv')
+  @ApiOperation({
+    summary: 'The report page\'s CSV download: every recipient, streamed, for a link from POST /v1/campaigns/:id/report.csv/link',
+  })
+  @ApiQuery({ name: 'grant', required: true, description: 'From the link; valid for 60 seconds' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'CSV attachment', schema: { type: 'string' } })
+  @ApiUnauthorizedResponse({ description: 'Missing, altered or expired grant' })
+  @ApiNotFoundResponse({ description: 'Unknown campaign' })
+  async csv(@Param('id') id: string, @Query('grant') grant: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    await sendCsv(reply, id, await this.reports.csvForGrant(id, typeof grant === 'string' ? grant : undefined));
   }
 }

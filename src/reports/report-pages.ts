@@ -413,13 +413,15 @@ async function refresh() {
   timer = setTimeout(refresh, delay);
 }
 
+// The browser streams the file to disk: the page asks (with its token) for a short-lived link and
+// follows it, instead of holding the whole CSV in memory as a Blob.
 $('download').addEventListener('click', async function () {
   setText('download-note', 'Preparing\\u2026');
   try {
-    var response = await fetch(base + '/report.csv', { headers: { Authorization: 'Bearer ' + getToken() } });
+    var response = await fetch(base + '/report.csv/link', { method: 'POST', headers: { Authorization: 'Bearer ' + getToken(), Accept: 'application/json' } });
     if (!response.ok) throw new Error('HTTP ' + response.status);
-    var blob = await response.blob();
-    var link = el('a', { href: URL.createObjectURL(blob), download: 'campaign-' + campaignId + '-report.csv' });
+    var grant = await response.json();
+    var link = el('a', { href: grant.url, download: 'campaign-' + campaignId + '-report.csv' });
     document.body.appendChild(link);
     link.click();
     link.remove();

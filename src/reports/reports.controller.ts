@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -10,9 +10,11 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import {
   CampaignReportDto,
+  DownloadLinkDto,
   RecipientFilterQueryDto,
   RecipientPageDto,
   RecipientsQueryDto,
@@ -73,12 +75,29 @@ export class ReportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV attachment', schema: { type: 'string' } })
   async csv(@Param('id') id: string, @Query() query: RecipientFilterQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const stream = await this.reports.csv(id, query);
-    await reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="campaign-${id}-report.csv"`)
-      .header('cache-control', 'no-store')
-      .header('x-content-type-options', 'nosniff')
-      .send(stream);
+    await sendCsv(reply, id, await this.reports.csv(id, query));
   }
+
+  @Post(':id/report.csv/link')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A short-lived link to download every recipient as CSV without the API token',
+    description:
+      'For browsers: the report page navigates to `url` so the file streams to disk. The link names this campaign\'s ' +
+      'full export and expires after 60 seconds (`expiresAt`).',
+  })
+  @ApiOkResponse({ type: DownloadLinkDto })
+  downloadLink(@Param('id') id: string): Promise<DownloadLinkDto> {
+    return this.reports.downloadLink(id);
+  }
+}
+
+/** The CSV response, shared by the API route and the report page's download link. */
+export async function sendCsv(reply: FastifyReply, campaignId: string, stream: Readable): Promise<void> {
+  await reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="campaign-${campaignId.toLowerCase()}-report.csv"`)
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(stream);
 }

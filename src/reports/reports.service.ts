@@ -3,6 +3,7 @@ import { PassThrough, Readable, pipeline } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { csvLine } from '../common/csv-escape.js';
 import { DomainError, notFound } from '../common/domain-error.js';
+import { AppConfig } from '../config/app-config.js';
 import { RECIPIENT_STATUSES } from '../common/recipient-status.js';
 import type {
   CampaignReportDto,
@@ -15,6 +16,7 @@ import type {
   TimeseriesQueryDto,
 } from './dto/report.dto.js';
 import { decodeCursor, encodeCursor } from './report-cursor.js';
+import { downloadGrantKey, GRANT_TTL_SECONDS, signDownloadGrant, verifyDownloadGrant } from './download-grant.js';
 import { bucketStart, chooseBucket, estimateCompletion, SEND_RATE_WINDOW_SECONDS, sendRate, summariseCounters } from './report-math.js';
 import {
   campaignExists,
@@ -39,7 +41,14 @@ const iso = (value: Date | string | null | undefined): string | null => (value ?
 export class ReportsService {
   private readonly logger = new Logger(ReportsService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly grantKey: Buffer;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    this.grantKey = downloadGrantKey(config.encryptionKey);
+  }
 
   /** The delivery report (docs/api.md § Delivery report), from counters and index endpoints only. */
   async report(campaignId: string): Promise<CampaignReportDto> {
@@ -142,6 +151,33 @@ export class ReportsService {
       // The client went away mid-export: let the batch in flight finish quietly.
       pending?.catch(() => undefined);
     }
+  }
+
+  /**
+   * A link the report page navigates to, so the browser streams the CSV to disk instead of holding it
+   * as a Blob: the page cannot put its API token on a link, so the link carries a grant for this
+   * campaign's full export that expires after GRANT_TTL_SECONDS (download-grant.ts).
+   */
+  async downloadLink(campaignId: string): Promise<{ url: string; expiresAt: string }> {
+    await this.requireCampaign(campaignId);
+    const id = campaignId.toLowerCase();
+    const expires = Math.floor(Date.now() / 1000) + GRANT_TTL_SECONDS;
+    const grant = signDownloadGrant(this.grantKey, id, expires);
+    return { url: `/campaigns/${id}/report.csv?grant=${encodeURIComponent(grant)}`, expiresAt: new Date(expires * 1000).toISOString() };
+  }
+
+  /** The full export for a download link; a missing, altered or expired grant is a 401. */
+  async csvForGrant(campaignId: string, grant: string | undefined): Promise<Readable> {
+    const verdict = grant === undefined ? 'malformed' : verifyDownloadGrant(this.grantKey, campaignId, grant, Math.floor(Date.now() / 1000));
+    if (verdict !== 'ok') {
+      throw new DomainError(
+        'unauthorized',
+        verdict === 'expired'
+          ? 'This download link has expired: download again from the report page'
+          : 'Not a valid download link: download from the report page, or call /v1/campaigns/:id/report.csv with the API token',
+      );
+    }
+    return this.csv(campaignId, {});
   }
 
   /** Sends and deliveries per bucket, read from the sent_at / delivered_at indexes. */

@@ -165,3 +165,9 @@ export class TimeseriesDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) from: string | null;
   @ApiProperty({ type: [TimeseriesPointDto] }) items: TimeseriesPointDto[];
 }
+
+export class DownloadLinkDto {
+  @ApiProperty({ description: 'Same-origin path to GET; works without the API token until expiresAt', example: '/campaigns/…/report.csv?grant=g1.…' })
+  url: string;
+  @ApiProperty({ type: String, format: 'date-time' }) expiresAt: string;
+}
