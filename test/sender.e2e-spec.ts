@@ -142,6 +142,22 @@ describe('sender against the sandbox', () => {
     for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
   });
 
+  it('an API key that no longer decrypts (ENCRYPTION_KEY changed) pauses the channel with the way out, instead of retrying forever', async () => {
+    const numbers = phones(5, 4200);
+    const { apiKey, channelId, listId } = await setup('cloud', numbers, { messagesPerSecond: 5 });
+    await engine.dataSource.query(`UPDATE channels SET api_key_encrypted = 'v1:not-what-this-key-wrote' WHERE id = $1`, [channelId]);
+    const campaignId = await launch(channelId, listId);
+    await waitFor('pause', async () => (await campaignStatus(campaignId)).status === 'paused');
+    expect((await campaignStatus(campaignId)).pausedReason).toMatch(/cannot be decrypted.*PATCH \/v1\/channels\//);
+    expect(await recipientStatuses(engine.dataSource, campaignId)).toEqual({ pending: 5 });
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(0);
+
+    await request(engine.url).patch(`/v1/channels/${channelId}`).set(engine.auth).send({ apiKey, pausedReason: null }).expect(200);
+    await request(engine.url).post(`/v1/campaigns/${campaignId}/resume`).set(engine.auth).expect(200);
+    await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 30_000);
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+  });
+
   it('pause stops sending before the next claim; cancel leaves the rest cancelled and unsent', async () => {
     const numbers = phones(60, 5000);
     const { channelId, listId } = await setup('cloud', numbers, { messagesPerSecond: 10 });

@@ -46,6 +46,14 @@ interface CachedHealth {
   reading: Omit<ChannelHealthResponse, 'cached'>;
 }
 
+/** The stored API key does not decrypt with this engine's ENCRYPTION_KEY: nothing can be sent until it is set again. */
+export class ApiKeyUnreadableError extends Error {
+  constructor(channelId: string) {
+    super(`the API key of channel ${channelId} cannot be decrypted (was ENCRYPTION_KEY changed?): set it again with PATCH /v1/channels/${channelId}`);
+    this.name = 'ApiKeyUnreadableError';
+  }
+}
+
 @Injectable()
 export class ChannelsService {
   private readonly logger = new Logger(ChannelsService.name);
@@ -207,7 +215,7 @@ export class ChannelsService {
     try {
       apiKey = decryptSecret(channel.apiKeyEncrypted, this.config.encryptionKey);
     } catch {
-      throw new Error(`The API key of channel ${channel.id} cannot be decrypted: was ENCRYPTION_KEY changed?`);
+      throw new ApiKeyUnreadableError(channel.id);
     }
     return {
       channelId: channel.id,

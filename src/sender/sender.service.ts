@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import type { CampaignTemplate, TemplateComponent } from '../campaigns/campaign.entity.js';
 import { isInsideWindow, type SendWindow } from '../campaigns/send-window.js';
 import type { Channel } from '../channels/channel.entity.js';
-import { ChannelsService } from '../channels/channels.service.js';
+import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
 import { WhatsAppClient } from '../channels/whatsapp-client.js';
-import type { SendResult } from '../channels/whatsapp-client.types.js';
+import type { ChannelCredentials, SendResult } from '../channels/whatsapp-client.types.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ChannelLimiters } from './channel-limiters.js';
@@ -152,6 +152,16 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async claimAndSend(channel: Channel, campaigns: RunningCampaign[]): Promise<boolean> {
+    let credentials: ChannelCredentials;
+    try {
+      credentials = this.channels.credentialsFor(channel);
+    } catch (error) {
+      if (!(error instanceof ApiKeyUnreadableError)) throw error;
+      // Every send would fail the same way: pause the channel's campaigns, with the way out in the reason.
+      await this.dataSource.query(PAUSE_CHANNEL, [channel.id, `channel unusable: ${error.message}`]);
+      this.logger.error(`channel ${channel.id}: campaigns paused: ${error.message}`);
+      return false;
+    }
     // Applies a changed messagesPerSecond, or the end of a throttling slowdown, before anything else.
     const batchSize = this.limiters.batchSize(channel.id, channel.messagesPerSecond);
     const queued = this.queuedFor(channel.id);
@@ -173,7 +183,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
       /** Rows passed to client.send: whatever happens afterwards, they are never given back as unsent. */
       const handedOver = new Set<string>();
       const job = this.limiters
-        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, batch, templates, handedOver))
+        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, credentials, batch, templates, handedOver))
         .catch(async (error: Error) => {
           const unsent = batch.filter((recipient) => !handedOver.has(recipient.id));
           this.logger.error(`batch for channel ${channel.id}: ${unsent.length} of ${batch.length} not sent: ${error.message}`);
@@ -225,6 +235,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
    */
   private async sendBatch(
     channel: Channel,
+    credentials: ChannelCredentials,
     batch: ClaimedRecipient[],
     templates: Map<string, CampaignTemplate>,
     handedOver: Set<string>,
@@ -238,7 +249,6 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     const notSent = batch.filter((recipient) => !owned.has(recipient.id));
     const sendable = batch.filter((recipient) => owned.has(recipient.id));
     if (sendable.length > 0) {
-      const credentials = this.channels.credentialsFor(channel);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
       const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver));
@@ -252,7 +262,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   /** Sends one message and records its outcome; never rejects. */
   private async sendOne(
     channel: Channel,
-    credentials: ReturnType<ChannelsService['credentialsFor']>,
+    credentials: ChannelCredentials,
     recipient: ClaimedRecipient,
     template: CampaignTemplate,
     handedOver: Set<string>,
