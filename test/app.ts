@@ -12,6 +12,8 @@ import { configureApp } from '../src/app.setup.js';
 import { type AppConfig, loadConfig } from '../src/config/app-config.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
+/** One key for every engine of a test file: engines sharing a database must read each other's channel keys, as in production. */
+const TEST_ENCRYPTION_KEY = randomBytes(32).toString('hex');
 
 /** A fresh database on the test server (TEST_SERVER_URL, set by global-setup) for one spec file. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -58,7 +60,7 @@ export async function createTestApp(options: { env?: Record<string, string>; dat
   const baseEnv: Record<string, string> = {
     NODE_ENV: 'test',
     API_TOKEN: TEST_TOKEN,
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     DATABASE_URL: database.url,

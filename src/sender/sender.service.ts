@@ -152,16 +152,6 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async claimAndSend(channel: Channel, campaigns: RunningCampaign[]): Promise<boolean> {
-    let credentials: ChannelCredentials;
-    try {
-      credentials = this.channels.credentialsFor(channel);
-    } catch (error) {
-      if (!(error instanceof ApiKeyUnreadableError)) throw error;
-      // Every send would fail the same way: pause the channel's campaigns, with the way out in the reason.
-      await this.dataSource.query(PAUSE_CHANNEL, [channel.id, `channel unusable: ${error.message}`]);
-      this.logger.error(`channel ${channel.id}: campaigns paused: ${error.message}`);
-      return false;
-    }
     // Applies a changed messagesPerSecond, or the end of a throttling slowdown, before anything else.
     const batchSize = this.limiters.batchSize(channel.id, channel.messagesPerSecond);
     const queued = this.queuedFor(channel.id);
@@ -174,6 +164,8 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     if (claimed === 'limit_reached') return false;
     const toSend = claimed.filter((recipient) => recipient.status === 'sending');
     if (toSend.length === 0) return claimed.length > 0;
+    const credentials = await this.readableCredentials(channel, toSend);
+    if (!credentials) return false;
 
     const templates = new Map(campaigns.map((campaign) => [campaign.id, campaign.template]));
     this.metrics.channelRate.set({ channel: channel.id }, this.limiters.currentRate(channel.id));
@@ -388,6 +380,23 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Gives back rows of one claim that were never handed to 360dialog. */
+  /**
+   * The channel's credentials, or null when its stored API key no longer decrypts: every send would fail
+   * the same way, so the claimed rows go back untouched and the channel's campaigns are paused with the
+   * way out in the reason.
+   */
+  private async readableCredentials(channel: Channel, claimed: ClaimedRecipient[]): Promise<ChannelCredentials | null> {
+    try {
+      return this.channels.credentialsFor(channel);
+    } catch (error) {
+      if (!(error instanceof ApiKeyUnreadableError)) throw error;
+      await this.release(channel.id, claimed);
+      await this.dataSource.query(PAUSE_CHANNEL, [channel.id, `channel unusable: ${error.message}`]);
+      this.logger.error(`channel ${channel.id}: campaigns paused: ${error.message}`);
+      return null;
+    }
+  }
+
   private async release(channelId: string, recipients: ClaimedRecipient[]): Promise<void> {
     if (recipients.length === 0) return;
     const queued = this.queuedFor(channelId);
