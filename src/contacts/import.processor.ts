@@ -107,7 +107,15 @@ export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicatio
   start(job: ImportJob): void {
     const previous = this.queue;
     const run = (async () => {
-      await this.holdLiveness(job.id);
+      try {
+        await this.holdLiveness(job.id);
+      } catch (error) {
+        // No connection for the lock: the import cannot be run safely, so it ends now instead of queued.
+        this.logger.warn(`Import ${job.id} failed before it started: ${describe(error)}`);
+        await this.dataSource.query(FAIL_IMPORT, [job.id, 'The engine could not reach its database to start this import. Nothing was imported: upload the file again.', null, null]).catch(() => undefined);
+        await rm(job.filePath, { force: true }).catch(() => undefined);
+        return;
+      }
       try {
         await previous;
         await this.run(job);
@@ -125,12 +133,17 @@ export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicatio
       this.liveness = { runner, client: runner.connect() as Promise<PoolClient>, held: 0 };
     }
     this.liveness.held++;
-    await (await this.liveness.client).query(LIVENESS_LOCK, [importId]);
+    try {
+      await (await this.liveness.client).query(LIVENESS_LOCK, [importId]);
+    } catch (error) {
+      await this.releaseLiveness(importId);
+      throw error;
+    }
   }
 
   private async releaseLiveness(importId: string): Promise<void> {
     const liveness = this.liveness!;
-    await (await liveness.client).query(LIVENESS_UNLOCK, [importId]).catch(() => undefined);
+    await liveness.client.then((client) => client.query(LIVENESS_UNLOCK, [importId])).catch(() => undefined);
     if (--liveness.held === 0) {
       this.liveness = undefined;
       await liveness.runner.release().catch(() => undefined);
