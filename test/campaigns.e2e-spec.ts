@@ -252,4 +252,46 @@ describe('campaigns with the sender on (against the sandbox)', () => {
     await waitFor('control completes', async () => (await status(control.id)) === 'completed');
     expect(sandbox.stats().accepted).toBe(3);
   });
+
+  it('walks running → paused → running → completed → running (retry-failed), and 409s the rest with the current status', async () => {
+    sandbox.addKey('walk-key-0001', 'cloud');
+    const { id: channelId } = await createChannel(engine, {
+      name: 'Walk',
+      phoneNumber: '+4930123456',
+      apiKey: 'walk-key-0001',
+      apiGeneration: 'cloud',
+      baseUrl: sandbox.url,
+      messagesPerSecond: 50,
+    });
+    const { listId } = await seedList(engine.dataSource, 'walk', [{ phone: '+4915120000011', firstName: 'Ada' }]);
+    const act = (id: string, action: string, body: Record<string, unknown> = {}) => api().post(`/v1/campaigns/${id}/${action}`).set(engine.auth).send(body);
+    const refuses = async (id: string, actions: string[], current: string) => {
+      for (const action of actions) {
+        const body = action === 'schedule' ? { scheduledAt: new Date(Date.now() + 3600_000).toISOString() } : {};
+        const refused = await act(id, action, body).expect(409);
+        expect(refused.body.message).toContain(`is ${current}`);
+      }
+    };
+    // A window that is closed now keeps the launched campaign running without sending.
+    const hour = new Date().getUTCHours();
+    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const { body: campaign } = await api()
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Walk', channelId, listId, template, scheduledAt: new Date().toISOString(), sendWindow: closed })
+      .expect(201);
+    await waitFor('launch', async () => (await status(campaign.id)) === 'running');
+    await refuses(campaign.id, ['schedule', 'resume'], 'running');
+    expect((await act(campaign.id, 'pause').expect(200)).body.status).toBe('paused');
+    await refuses(campaign.id, ['schedule', 'pause'], 'paused');
+    expect((await act(campaign.id, 'resume').expect(200)).body.status).toBe('running');
+
+    await engine.dataSource.query('UPDATE campaigns SET send_window = NULL WHERE id = $1', [campaign.id]);
+    await waitFor('completion', async () => (await status(campaign.id)) === 'completed');
+    await refuses(campaign.id, ['schedule', 'pause', 'resume', 'cancel'], 'completed');
+    // retry-failed is allowed from completed: with nothing retryable it runs and completes again.
+    expect((await act(campaign.id, 'retry-failed').expect(200)).body.status).toBe('running');
+    await waitFor('completed again', async () => (await status(campaign.id)) === 'completed');
+    expect(sandbox.acceptedFor('4915120000011')).toBe(1);
+  });
 });
