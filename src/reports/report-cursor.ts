@@ -1,10 +1,11 @@
 /**
  * Opaque keyset cursors for recipient listings. A cursor names the last recipient id of a page;
  * the next page is `id > that`, ordered by id. Ids never change, so under concurrent status updates
- * every recipient appears on exactly one page. Pure; no imports.
+ * every recipient appears on exactly one page. Pure.
  */
+import { bigintId } from '../common/bigint-id.js';
+
 const PREFIX = 'r1:';
-const MAX_BIGINT = 9223372036854775807n;
 
 export function encodeCursor(lastId: string): string {
   return Buffer.from(`${PREFIX}${lastId}`, 'utf8').toString('base64url');
@@ -15,7 +16,5 @@ export function decodeCursor(cursor: string): string | null {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return null;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!text.startsWith(PREFIX)) return null;
-  const id = text.slice(PREFIX.length);
-  if (!/^(0|[1-9]\d{0,18})$/.test(id) || BigInt(id) > MAX_BIGINT) return null;
-  return id;
+  return bigintId(text.slice(PREFIX.length));
 }

@@ -3,6 +3,8 @@
  * webhook of that message: `r:<campaign_recipients.id>`. It lets the webhook processor match a status to
  * its recipient even when the send response (and so the message id) was never stored.
  */
+import { bigintId } from '../common/bigint-id.js';
+
 const PATTERN = /^r:([1-9][0-9]{0,18})$/;
 
 export function formatCallbackData(recipientId: string | number | bigint): string {
@@ -14,6 +16,5 @@ export function parseCallbackData(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const match = PATTERN.exec(value.trim());
   if (!match) return null;
-  // bigint range of the identity column
-  return BigInt(match[1]) <= 9223372036854775807n ? match[1] : null;
+  return bigintId(match[1]); // within the identity column's bigint range
 }
