@@ -9,6 +9,7 @@ import {
   insertChannel,
   insertRecipient,
   onPremiseStatuses,
+  postWebhook,
   type RecipientFixture,
   waitFor,
 } from './webhooks-fixtures.js';
@@ -65,15 +66,7 @@ describe('report under concurrent webhook updates (receiver + processors)', () =
     await engine?.close();
   });
 
-  async function post(body: unknown): Promise<number> {
-    const response = await fetch(`${engine.url}/webhooks/360dialog/${channel.id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: channel.authorization },
-      body: JSON.stringify(body),
-    });
-    await response.arrayBuffer();
-    return response.status;
-  }
+  const post = (body: unknown) => postWebhook(engine.url, channel, JSON.stringify(body));
 
   it('every report adds up while statuses pour in, and the final one is what the rules say', async () => {
     // What 360dialog sends: per message a random non-empty subset of statuses, some twice.

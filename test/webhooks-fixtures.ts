@@ -214,3 +214,14 @@ export async function drained(db: DataSource, channelId: string): Promise<void> 
     (n: number) => n === 0,
   );
 }
+
+/** POSTs a raw body to the channel's webhook with its Basic credentials; the HTTP status. */
+export async function postWebhook(url: string, channel: ChannelFixture, raw: string, headers: Record<string, string> = {}): Promise<number> {
+  const response = await fetch(`${url}/webhooks/360dialog/${channel.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: channel.authorization, ...headers },
+    body: raw,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}

@@ -7,6 +7,7 @@ import {
   insertCampaign,
   insertChannel,
   insertRecipient,
+  postWebhook,
   type RecipientFixture,
   waitFor,
 } from './webhooks-fixtures.js';
@@ -14,15 +15,6 @@ import {
 const T0 = 1_767_000_000;
 const SECRET = 'partner-secret-for-tests';
 
-async function post(url: string, channel: ChannelFixture, raw: string, headers: Record<string, string> = {}): Promise<number> {
-  const response = await fetch(`${url}/webhooks/360dialog/${channel.id}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: channel.authorization, ...headers },
-    body: raw,
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
 
 describe('webhooks: signature, outages, roles and several workers', () => {
   let api: TestApp;
@@ -41,30 +33,30 @@ describe('webhooks: signature, outages, roles and several workers', () => {
 
   it('requires x-360dialog-signature when a partner secret is configured: hex, with or without sha256=', async () => {
     const raw = JSON.stringify(cloudStatuses([{ id: 'wamid.sig', status: 'sent', timestamp: T0 }]));
-    expect(await post(api.url, channel, raw)).toBe(401);
-    expect(await post(api.url, channel, raw, { 'x-360dialog-signature': sign(`${raw} `) })).toBe(401);
-    expect(await post(api.url, channel, raw, { 'x-360dialog-signature': 'sha256=zz' })).toBe(401);
-    expect(await post(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })).toBe(200);
-    expect(await post(api.url, channel, raw, { 'x-360dialog-signature': `sha256=${sign(raw)}` })).toBe(200);
+    expect(await postWebhook(api.url, channel, raw)).toBe(401);
+    expect(await postWebhook(api.url, channel, raw, { 'x-360dialog-signature': sign(`${raw} `) })).toBe(401);
+    expect(await postWebhook(api.url, channel, raw, { 'x-360dialog-signature': 'sha256=zz' })).toBe(401);
+    expect(await postWebhook(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })).toBe(200);
+    expect(await postWebhook(api.url, channel, raw, { 'x-360dialog-signature': `sha256=${sign(raw)}` })).toBe(200);
     const [{ n }] = await api.dataSource.query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE body = $1`, [raw]);
     expect(n).toBe(2);
   });
 
   it('checks the signature before judging the body', async () => {
-    expect(await post(api.url, channel, 'not json')).toBe(401);
-    expect(await post(api.url, channel, 'not json', { 'x-360dialog-signature': sign('not json') })).toBe(400);
+    expect(await postWebhook(api.url, channel, 'not json')).toBe(401);
+    expect(await postWebhook(api.url, channel, 'not json', { 'x-360dialog-signature': sign('not json') })).toBe(400);
   });
 
   it('answers 503 (so 360dialog retries) while the database cannot store, and 200 again afterwards', async () => {
     const raw = JSON.stringify(cloudStatuses([{ id: 'wamid.outage', status: 'sent', timestamp: T0 }]));
     await api.dataSource.query(`ALTER TABLE webhook_inbox RENAME TO webhook_inbox_away`);
     try {
-      const statuses = await Promise.all([1, 2, 3].map(() => post(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })));
+      const statuses = await Promise.all([1, 2, 3].map(() => postWebhook(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })));
       expect(statuses).toEqual([503, 503, 503]);
     } finally {
       await api.dataSource.query(`ALTER TABLE webhook_inbox_away RENAME TO webhook_inbox`);
     }
-    expect(await post(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })).toBe(200);
+    expect(await postWebhook(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })).toBe(200);
   });
 
   it('leaves processing to workers: ROLE=api stores only; two workers on one database apply each event exactly once', async () => {
@@ -75,7 +67,7 @@ describe('webhooks: signature, outages, roles and several workers', () => {
         JSON.stringify(cloudStatuses([{ id: r.messageId!, status, timestamp: T0 + index, callback: `r:${r.id}` }])),
       ),
     );
-    const statuses = await Promise.all(bodies.map((raw) => post(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })));
+    const statuses = await Promise.all(bodies.map((raw) => postWebhook(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })));
     expect(statuses.every((status) => status === 200)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const [{ pending }] = await api.dataSource.query(`SELECT count(*)::int AS pending FROM webhook_inbox WHERE state = 'pending'`);
@@ -86,7 +78,7 @@ describe('webhooks: signature, outages, roles and several workers', () => {
     );
     try {
       // a worker does not receive webhooks
-      expect(await post(workers[0].url, channel, bodies[0])).toBe(404);
+      expect(await postWebhook(workers[0].url, channel, bodies[0])).toBe(404);
       await waitFor(
         // (the statuses of the tests above name unknown messages: they wait for a retry, attempts > 0)
         async () => (await api.dataSource.query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE state = 'pending' AND attempts = 0`))[0].n,

@@ -6,6 +6,7 @@ import {
   insertCampaign,
   insertChannel,
   insertRecipient,
+  postWebhook,
   type RecipientFixture,
   recipient,
   waitFor,
@@ -44,15 +45,7 @@ describe('webhooks: processing errors, parked items and inbox metrics', () => {
 
   const db = () => api.dataSource;
 
-  async function post(body: unknown): Promise<number> {
-    const response = await fetch(`${api.url}/webhooks/360dialog/${channel.id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: channel.authorization },
-      body: JSON.stringify(body),
-    });
-    await response.arrayBuffer();
-    return response.status;
-  }
+  const post = (body: unknown) => postWebhook(api.url, channel, JSON.stringify(body));
 
   async function inboxRow(messageId: string) {
     const [row] = await db().query(`SELECT id::text AS id, state, attempts, last_error, next_attempt_at FROM webhook_inbox WHERE body LIKE $1`, [
