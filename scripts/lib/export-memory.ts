@@ -7,6 +7,16 @@
  */
 export const EXPORT_MEMORY_BUDGET_KB = 64 * 1024;
 
+/**
+ * The memory verdict is taken on an engine whose V8 old space is capped below the size of the 1M-row
+ * file (~145 MB). Uncapped, V8 lets garbage pile up to about four times the live heap before a full
+ * GC (bench:report measured RSS 140 → 340 MB and back, a sawtooth, with --trace-gc showing ~55 MB
+ * live after every full GC): that measures V8's heap-growing heuristic, not the export. Capped, an
+ * export that kept rows as JavaScript objects or strings could not finish (heap out of memory), and
+ * one that buffered them outside the heap (Buffers) would still break the RSS budget.
+ */
+export const EXPORT_HEAP_CAP_MB = 96;
+
 export interface MemoryReading {
   /** VmRSS, kB */
   rss: number;
