@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../src/config/app-config.js';
@@ -41,6 +43,28 @@ describe('channel limiters on Redis', () => {
     await limiters.onApplicationShutdown();
     expect(before).toBeGreaterThan(50);
     expect(afterFlush).toBeGreaterThan(100);
+  });
+
+  it('shutdown drops the queued jobs and refuses new ones, so nothing touches the closed connection afterwards', async () => {
+    const limiters = new ChannelLimiters(configFor());
+    const channelId = randomUUID();
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    try {
+      // 10 msg/s, one message per job: 40 jobs take about 4 s, so most are still queued at shutdown.
+      const jobs = Array.from({ length: 40 }, () => limiters.schedule(channelId, 10, async () => Date.now()));
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await limiters.onApplicationShutdown();
+      const settled = await Promise.allSettled(jobs);
+      expect(settled.filter((job) => job.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+      expect(settled.filter((job) => job.status === 'rejected').length).toBeGreaterThan(30);
+      expect(() => limiters.get(channelId, 10)).toThrow(/shut down/);
+      // Before the fix the dropped-but-queued jobs were retried against the closed connection every
+      // few milliseconds, each logging "Connection is closed", and kept the process alive.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(errors.mock.calls.map(([message]) => String(message))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('two instances share one rate per channel', async () => {

@@ -24,6 +24,7 @@ export class ChannelLimiters implements OnApplicationShutdown {
   private readonly logger = new Logger(ChannelLimiters.name);
   private readonly limiters = new Map<string, ChannelLimiter>();
   private connection?: Bottleneck.IORedisConnection;
+  private closed = false;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -33,6 +34,7 @@ export class ChannelLimiters implements OnApplicationShutdown {
   }
 
   get(channelId: string, messagesPerSecond: number, now = Date.now()): ChannelLimiter {
+    if (this.closed) throw new Error('The channel limiters are shut down');
     let entry = this.limiters.get(channelId);
     if (!entry) {
       const plan = ratePlan(messagesPerSecond);
@@ -73,7 +75,10 @@ export class ChannelLimiters implements OnApplicationShutdown {
     await Promise.allSettled([...this.limiters.values()].map((entry) => entry.limiter.stop({ dropWaitingJobs: true })));
   }
 
+  /** Jobs still queued are dropped first: left queued, Bottleneck retries them against the closed connection forever. */
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await this.stopAll();
     await Promise.all([...this.limiters.values()].map((entry) => entry.limiter.disconnect(false)));
     this.limiters.clear();
     await this.connection?.disconnect(false);

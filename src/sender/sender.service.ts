@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { CampaignTemplate, TemplateComponent } from '../campaigns/campaign.entity.js';
@@ -61,7 +61,7 @@ const RECOVERY_EVERY_MS = 5_000;
  * the outcomes. Stateless between polls: anything claimed and not finished is recovered by lease.
  */
 @Injectable()
-export class SenderService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SenderService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SenderService.name);
   private readonly outcomes: OutcomeWriter;
   /** Recipients claimed by this worker and not yet answered, per channel. */
@@ -69,6 +69,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly inFlight = new Set<Promise<unknown>>();
   private running = false;
   private pollTimer?: NodeJS.Timeout;
+  private polling: Promise<boolean> | null = null;
   private lastRecovery = 0;
 
   constructor(
@@ -102,9 +103,15 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     this.schedulePoll(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the application-shutdown hooks (ChannelLimiters closes its Redis connection in one of them):
+   * a poll still in progress must not create a limiter on a closed connection, which then retries
+   * forever and keeps the process alive.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     clearTimeout(this.pollTimer);
+    await this.polling?.catch(() => undefined);
     await this.limiters.stopAll();
     await Promise.allSettled([...this.inFlight]);
     await this.outcomes.flush();
@@ -113,7 +120,11 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private schedulePoll(delayMs: number): void {
     if (!this.running) return;
     this.pollTimer = setTimeout(() => {
-      void this.poll().then((busy) => this.schedulePoll(busy ? 0 : this.config.env.SENDER_POLL_INTERVAL_MS));
+      const polling = (this.polling = this.poll());
+      void polling.then((busy) => {
+        this.polling = null;
+        this.schedulePoll(busy ? 0 : this.config.env.SENDER_POLL_INTERVAL_MS);
+      });
     }, delayMs);
   }
 
