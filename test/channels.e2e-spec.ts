@@ -310,6 +310,19 @@ describe('channels API', () => {
       sandbox.clearFailures();
     });
 
+    it('checks a Cloud channel through its templates endpoint, since the Cloud API has no /v1/health', async () => {
+      // The sandbox answers /v1/health with 404 for a Cloud key, as 360dialog's Cloud proxy does.
+      const channel = await create(cloudChannel());
+      const healthy = await api().get(`/v1/channels/${channel.id}/health`).set(engine.auth).expect(200);
+      expect(healthy.body).toMatchObject({ ok: true, status: 'ok', httpStatus: 200, upstream: null, cached: false });
+
+      const failing = await create(cloudChannel());
+      sandbox.injectFailure({ kind: 'server_error', endpoint: 'templates', apiKey: CLOUD_KEY });
+      const unhealthy = await api().get(`/v1/channels/${failing.id}/health`).set(engine.auth).expect(200);
+      expect(unhealthy.body).toMatchObject({ ok: false, httpStatus: 500, cached: false });
+      sandbox.clearFailures();
+    });
+
     it('reports an unhealthy upstream as ok: false rather than failing', async () => {
       const channel = await create(cloudChannel({ apiKey: 'unknown-key-0000' }));
       const response = await api().get(`/v1/channels/${channel.id}/health`).set(engine.auth).expect(200);

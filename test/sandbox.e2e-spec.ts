@@ -370,7 +370,9 @@ describe('360dialog sandbox + WhatsAppClient over real HTTP', () => {
     it('GET /v1/health answers in the On-Premise shape', async () => {
       expect(await client.health(onPremise)).toMatchObject({ ok: true, status: 'connected', httpStatus: 200, body: { health: { gateway_status: 'connected' } } });
       sandbox.configure({ gatewayStatus: 'disconnected' });
-      expect(await client.health(cloud)).toMatchObject({ ok: false, status: 'disconnected' });
+      expect(await client.health(onPremise)).toMatchObject({ ok: false, status: 'disconnected' });
+      // Cloud has no gateway to report and no /v1/health: the check is that the templates endpoint answers.
+      expect(await client.health(cloud)).toMatchObject({ ok: true, status: 'ok', httpStatus: 200, body: null });
       sandbox.configure({ gatewayStatus: 'connected' });
       expect(await client.health({ ...cloud, apiKey: 'wrong-key' })).toMatchObject({ ok: false, httpStatus: 401, status: 'Invalid api key (HTTP 401)' });
     });

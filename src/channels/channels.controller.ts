@@ -92,7 +92,12 @@ export class ChannelsController {
   }
 
   @Get(':id/health')
-  @ApiOperation({ summary: "360dialog's health for this number (GET {baseUrl}/v1/health), cached for 5 minutes" })
+  @ApiOperation({
+    summary: "360dialog's health for this number, cached for 5 minutes",
+    description:
+      'On-Premise: GET {baseUrl}/v1/health (every gateway must report connected). Cloud API, which has no health endpoint: ' +
+      'GET {baseUrl}/v1/configs/templates must answer 2xx (360dialog reachable, API key accepted).',
+  })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ChannelHealthResponse })
   @ApiNotFoundResponse({ description: 'No channel with this id' })

@@ -102,12 +102,20 @@ export class WhatsAppClient implements OnModuleDestroy {
     return this.callForResult('POST', joinUrl(credentials.baseUrl, '/v1/configs/webhook'), credentials.apiKey, { url, headers });
   }
 
-  /** `GET {baseUrl}/v1/health`; 360dialog asks for at most one call per 5 minutes, so callers cache. */
+  /**
+   * On-Premise: `GET {baseUrl}/v1/health` (gateway status); 360dialog asks for at most one call per 5
+   * minutes, so callers cache. The Cloud API has no health endpoint: there the check is
+   * `GET {baseUrl}/v1/configs/templates`, which proves 360dialog answers and accepts the API key (its
+   * template list is not health information, so `body` stays null).
+   */
   async health(credentials: ChannelCredentials): Promise<HealthResult> {
     const started = performance.now();
+    const cloud = credentials.apiGeneration === 'cloud';
     try {
-      const { httpStatus, rawBody } = await this.call('GET', joinUrl(credentials.baseUrl, '/v1/health'), credentials.apiKey);
-      return { ...interpretHealth(httpStatus, rawBody), httpStatus, body: parseJson(rawBody) ?? null, latencyMs: elapsed(started) };
+      const { httpStatus, rawBody } = await this.call('GET', joinUrl(credentials.baseUrl, cloud ? '/v1/configs/templates' : '/v1/health'), credentials.apiKey);
+      const ok = httpStatus >= 200 && httpStatus < 300;
+      const body = cloud && ok ? null : (parseJson(rawBody) ?? null);
+      return { ...interpretHealth(httpStatus, cloud && ok ? '' : rawBody), httpStatus, body, latencyMs: elapsed(started) };
     } catch (error) {
       const failure = classifyTransportError(error, this.timeoutMs);
       return { ok: false, status: failure.errorTitle, httpStatus: null, body: null, latencyMs: elapsed(started) };

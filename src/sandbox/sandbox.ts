@@ -639,7 +639,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     }
     if (method === 'POST' && path === '/v1/configs/webhook') return handleWebhookRegistration(key, body, response);
     if (method === 'GET' && path === '/v1/configs/webhook') return reply(response, 200, { url: key.webhook?.url ?? null });
-    if (method === 'GET' && path === '/v1/health') {
+    // The Cloud API has no health endpoint (docs/whatsapp-api.md): a Cloud key gets the proxy's 404.
+    if (method === 'GET' && path === '/v1/health' && key.generation === 'onpremise') {
       const failure = takeFailure('health', key.apiKey, undefined);
       if (failure) return answerFailure(failure, key, response);
       return reply(response, 200, healthBody(behaviour.gatewayStatus));
