@@ -58,8 +58,9 @@ describe('channel limiters on Redis', () => {
       expect(settled.filter((job) => job.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
       expect(settled.filter((job) => job.status === 'rejected').length).toBeGreaterThan(30);
       expect(() => limiters.get(channelId, 10)).toThrow(/shut down/);
-      // Before the fix the dropped-but-queued jobs were retried against the closed connection every
-      // few milliseconds, each logging "Connection is closed", and kept the process alive.
+      // Before the fix the queued jobs were never dropped: Bottleneck kept retrying them against the
+      // closed connection every few milliseconds, each logging "Connection is closed", and kept the
+      // process alive.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(errors.mock.calls.map(([message]) => String(message))).toEqual([]);
     } finally {

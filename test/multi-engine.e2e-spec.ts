@@ -1,5 +1,6 @@
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
-import type { TestApp } from './app.js';
+import { createTestApp, type TestApp } from './app.js';
+import { waitFor } from './fixtures.js';
 import { closeEngines, expectEachOnce, scheduleSharedCampaign, startTwoEngines, waitForCompletion } from './multi-engine.js';
 
 // Two engines on one database (in-process limiters; the Redis suite covers the shared rate).
@@ -34,4 +35,35 @@ describe('two engines on one database', () => {
     ])) as Array<{ recipients: number }>;
     expect(campaign.recipients).toBe(count);
   });
+
+  it('an engine shut down mid-campaign stops sending before its HTTP client closes; the others send the rest, each once', async () => {
+    // Slow answers keep sends in flight while the third engine shuts down. Before the fix its sender
+    // kept dispatching batches after the HTTP client had closed: each failed as a transient error,
+    // was counted as an attempt and sent again later by another engine (attempts = 2).
+    sandbox.reset();
+    sandbox.configure({ responseDelayMs: 300 });
+    const third = await createTestApp({ databaseUrl: engines[0].databaseUrl, env: { SCHEDULER_INTERVAL_MS: '100', SENDER_BATCH_SIZE: '25' } });
+    try {
+      const count = 150;
+      const { campaignId, waIds } = await scheduleSharedCampaign(engines[0], sandbox, {
+        apiKey: 'engine-shutdown',
+        count,
+        firstPhone: 4915250000000,
+        messagesPerSecond: 40,
+        dueInMs: 300,
+      });
+      await waitFor('sends under way', async () => sandbox.stats().accepted >= 20);
+      await third.close();
+      expect(sandbox.stats().accepted).toBeLessThan(count);
+      await waitForCompletion(engines[0], campaignId, count, 60_000);
+      expectEachOnce(sandbox, waIds);
+      const attempts = (await engines[0].dataSource.query(
+        'SELECT attempts, count(*)::int AS recipients FROM campaign_recipients WHERE campaign_id = $1 GROUP BY attempts',
+        [campaignId],
+      )) as Array<{ attempts: number; recipients: number }>;
+      expect(attempts).toEqual([{ attempts: 1, recipients: count }]);
+    } finally {
+      sandbox.configure({ responseDelayMs: 0 });
+    }
+  }, 90_000);
 });

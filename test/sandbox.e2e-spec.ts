@@ -108,7 +108,7 @@ describe('360dialog sandbox + WhatsAppClient over real HTTP', () => {
   });
 
   afterAll(async () => {
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
     await sandbox.close();
     await receiver.close();
   });

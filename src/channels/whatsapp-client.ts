@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { AppConfig } from '../config/app-config.js';
@@ -7,6 +7,7 @@ import {
   buildSendRequest,
   classifyTransportError,
   httpStatusLeavesOutcomeUnknown,
+  HEALTH_CHECK_PATH,
   interpretHealth,
   isThrottlingAnswer,
   joinUrl,
@@ -41,7 +42,7 @@ export interface HealthResult {
  * every outcome comes back as a value the sender can classify.
  */
 @Injectable()
-export class WhatsAppClient implements OnModuleDestroy {
+export class WhatsAppClient implements OnApplicationShutdown {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
 
@@ -102,27 +103,20 @@ export class WhatsAppClient implements OnModuleDestroy {
     return this.callForResult('POST', joinUrl(credentials.baseUrl, '/v1/configs/webhook'), credentials.apiKey, { url, headers });
   }
 
-  /**
-   * On-Premise: `GET {baseUrl}/v1/health` (gateway status); 360dialog asks for at most one call per 5
-   * minutes, so callers cache. The Cloud API has no health endpoint: there the check is
-   * `GET {baseUrl}/v1/configs/templates`, which proves 360dialog answers and accepts the API key (its
-   * template list is not health information, so `body` stays null).
-   */
+  /** `GET {baseUrl}` + HEALTH_CHECK_PATH; 360dialog asks for at most one health call per 5 minutes, so callers cache. */
   async health(credentials: ChannelCredentials): Promise<HealthResult> {
     const started = performance.now();
-    const cloud = credentials.apiGeneration === 'cloud';
     try {
-      const { httpStatus, rawBody } = await this.call('GET', joinUrl(credentials.baseUrl, cloud ? '/v1/configs/templates' : '/v1/health'), credentials.apiKey);
-      const ok = httpStatus >= 200 && httpStatus < 300;
-      const body = cloud && ok ? null : (parseJson(rawBody) ?? null);
-      return { ...interpretHealth(httpStatus, cloud && ok ? '' : rawBody), httpStatus, body, latencyMs: elapsed(started) };
+      const { httpStatus, rawBody } = await this.call('GET', joinUrl(credentials.baseUrl, HEALTH_CHECK_PATH[credentials.apiGeneration]), credentials.apiKey);
+      return { ...interpretHealth(credentials.apiGeneration, httpStatus, rawBody), httpStatus, latencyMs: elapsed(started) };
     } catch (error) {
       const failure = classifyTransportError(error, this.timeoutMs);
       return { ok: false, status: failure.errorTitle, httpStatus: null, body: null, latencyMs: elapsed(started) };
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After every beforeApplicationShutdown hook: the sender finishes its sends there, through this agent. */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 

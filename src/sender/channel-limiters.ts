@@ -7,6 +7,7 @@ import { type RatePlan, ratePlan } from './rate-plan.js';
 /** After a throttling answer the channel runs at half its rate for this long. */
 const SLOWDOWN_MS = 30_000;
 const SLOWDOWN_FACTOR = 0.5;
+const STOP_TIMEOUT_MS = 5_000;
 
 interface ChannelLimiter {
   limiter: Bottleneck;
@@ -70,9 +71,17 @@ export class ChannelLimiters implements OnApplicationShutdown {
     return entry ? (entry.plan.perInterval * 1000) / entry.plan.intervalMs : 0;
   }
 
-  /** Stops every limiter; jobs still waiting for a slot are rejected (their recipients get released). */
+  /**
+   * Stops every limiter; jobs still waiting for a slot are rejected (their recipients get released).
+   * Bounded: with Redis unreachable, Bottleneck's stop waits on commands ioredis holds until Redis is
+   * back, and shutdown must not wait for that (the disconnect that follows rejects them).
+   */
   async stopAll(): Promise<void> {
-    await Promise.allSettled([...this.limiters.values()].map((entry) => entry.limiter.stop({ dropWaitingJobs: true })));
+    const stopped = Promise.allSettled([...this.limiters.values()].map((entry) => entry.limiter.stop({ dropWaitingJobs: true })));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
+    if ((await Promise.race([stopped, timedOut])) === 'timeout') this.logger.warn(`limiters did not stop within ${STOP_TIMEOUT_MS / 1000} s (is Redis reachable?)`);
+    clearTimeout(timer);
   }
 
   /** Jobs still queued are dropped first: left queued, Bottleneck retries them against the closed connection forever. */

@@ -111,7 +111,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     clearTimeout(this.pollTimer);
-    await this.polling?.catch(() => undefined);
+    await this.polling;
     await this.limiters.stopAll();
     await Promise.allSettled([...this.inFlight]);
     await this.outcomes.flush();
@@ -120,7 +120,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private schedulePoll(delayMs: number): void {
     if (!this.running) return;
     this.pollTimer = setTimeout(() => {
-      const polling = (this.polling = this.poll());
+      const polling = (this.polling = this.poll().catch((error: unknown) => {
+        this.logger.error(`sender poll failed: ${(error as Error).message}`);
+        return false;
+      }));
       void polling.then((busy) => {
         this.polling = null;
         this.schedulePoll(busy ? 0 : this.config.env.SENDER_POLL_INTERVAL_MS);
