@@ -311,7 +311,7 @@ describe('channels API', () => {
     });
 
     it('checks a Cloud channel through its templates endpoint, since the Cloud API has no /v1/health', async () => {
-      // The sandbox answers /v1/health with 404 for a Cloud key, as 360dialog's Cloud proxy does.
+      // The Cloud API has no health endpoint: the sandbox answers /v1/health with 404 for a Cloud key.
       const channel = await create(cloudChannel());
       const healthy = await api().get(`/v1/channels/${channel.id}/health`).set(engine.auth).expect(200);
       expect(healthy.body).toMatchObject({ ok: true, status: 'ok', httpStatus: 200, upstream: null, cached: false });

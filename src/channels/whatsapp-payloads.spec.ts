@@ -1,9 +1,11 @@
+import type { ApiGeneration } from './channel.entity.js';
 import type { ChannelCredentials, TemplateMessage } from './whatsapp-client.types.js';
 import {
   buildSendRequest,
   classifyTransportError,
   errorCode,
   httpStatusLeavesOutcomeUnknown,
+  HEALTH_CHECK_PATH,
   interpretHealth,
   isThrottlingAnswer,
   messageIdFrom,
@@ -168,14 +170,30 @@ describe('classifyTransportError', () => {
 });
 
 describe('interpretHealth', () => {
-  it.each([
-    [200, { health: { gateway_status: 'connected' }, meta: { api_status: 'stable' } }, { ok: true, status: 'connected' }],
-    [200, { health: { gateway_status: 'disconnected' } }, { ok: false, status: 'disconnected' }],
-    [200, { health: { 'node-1': { gateway_status: 'connected' }, 'node-2': { gateway_status: 'uninitialized' } } }, { ok: false, status: 'uninitialized' }],
-    [200, { status: 'fine' }, { ok: true, status: 'ok' }],
-    [401, { meta: { success: false, developer_message: 'Invalid api key' } }, { ok: false, status: 'Invalid api key (HTTP 401)' }],
-    [404, '', { ok: false, status: 'HTTP 404 Not Found' }],
-  ])('HTTP %p %j', (status, answer, expected) => {
-    expect(interpretHealth(status, typeof answer === 'string' ? answer : JSON.stringify(answer))).toEqual(expected);
+  const connected = { health: { gateway_status: 'connected' }, meta: { api_status: 'stable' } };
+  const invalidKey = { meta: { success: false, developer_message: 'Invalid api key' } };
+  it.each<[ApiGeneration, number, unknown, { ok: boolean; status: string; body: unknown }]>([
+    ['onpremise', 200, connected, { ok: true, status: 'connected', body: connected }],
+    ['onpremise', 200, { health: { gateway_status: 'disconnected' } }, { ok: false, status: 'disconnected', body: { health: { gateway_status: 'disconnected' } } }],
+    [
+      'onpremise',
+      200,
+      { health: { 'node-1': { gateway_status: 'connected' }, 'node-2': { gateway_status: 'uninitialized' } } },
+      { ok: false, status: 'uninitialized', body: { health: { 'node-1': { gateway_status: 'connected' }, 'node-2': { gateway_status: 'uninitialized' } } } },
+    ],
+    ['onpremise', 200, { status: 'fine' }, { ok: true, status: 'ok', body: { status: 'fine' } }],
+    ['onpremise', 401, invalidKey, { ok: false, status: 'Invalid api key (HTTP 401)', body: invalidKey }],
+    ['onpremise', 404, '', { ok: false, status: 'HTTP 404 Not Found', body: null }],
+    // Cloud: the check reads the template list; a 2xx is healthy whatever the list holds.
+    ['cloud', 200, { count: 2, waba_templates: [{ name: 'a' }, { name: 'b' }] }, { ok: true, status: 'ok', body: null }],
+    ['cloud', 200, { health: { gateway_status: 'disconnected' } }, { ok: true, status: 'ok', body: null }],
+    ['cloud', 401, invalidKey, { ok: false, status: 'Invalid api key (HTTP 401)', body: invalidKey }],
+    ['cloud', 503, '', { ok: false, status: 'HTTP 503 Service Unavailable', body: null }],
+  ])('%s, HTTP %p %j', (generation, status, answer, expected) => {
+    expect(interpretHealth(generation, status, typeof answer === 'string' ? answer : JSON.stringify(answer))).toEqual(expected);
+  });
+
+  it('reads On-Premise health at /v1/health and Cloud health at the templates list', () => {
+    expect(HEALTH_CHECK_PATH).toEqual({ onpremise: '/v1/health', cloud: '/v1/configs/templates' });
   });
 });

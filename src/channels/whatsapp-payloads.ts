@@ -193,14 +193,34 @@ function isTimeoutName(error: unknown): boolean {
 export interface HealthReading {
   ok: boolean;
   status: string;
+  /** What 360dialog answered, when it says something about health (null otherwise). */
+  body: unknown;
 }
 
-/** On-Premise answers `{health:{gateway_status:"connected"}}`; some setups nest per-node statuses. */
-export function interpretHealth(httpStatus: number, rawBody: string): HealthReading {
+/**
+ * Where a channel's health is read. On-Premise has `GET /v1/health`; the Cloud API has no health
+ * endpoint, so there the templates list (both generations have it) proves 360dialog answers and
+ * accepts the API key.
+ */
+export const HEALTH_CHECK_PATH: Record<ApiGeneration, string> = {
+  onpremise: '/v1/health',
+  cloud: '/v1/configs/templates',
+};
+
+/**
+ * On-Premise answers `{health:{gateway_status:"connected"}}`; some setups nest per-node statuses. A
+ * Cloud 2xx is healthy and its body (the template list) is not health information.
+ */
+export function interpretHealth(generation: ApiGeneration, httpStatus: number, rawBody: string): HealthReading {
   if (httpStatus < 200 || httpStatus >= 300) {
     const title = parseErrorBody(httpStatus, rawBody).errorTitle;
-    return { ok: false, status: title.startsWith('HTTP ') ? title : `${title} (HTTP ${httpStatus})` };
+    return { ok: false, status: title.startsWith('HTTP ') ? title : `${title} (HTTP ${httpStatus})`, body: parseJson(rawBody) ?? null };
   }
+  if (generation === 'cloud') return { ok: true, status: 'ok', body: null };
+  return { ...gatewayHealth(rawBody), body: parseJson(rawBody) ?? null };
+}
+
+function gatewayHealth(rawBody: string): Omit<HealthReading, 'body'> {
   const health = asRecord(asRecord(parseJson(rawBody))?.health);
   if (!health) return { ok: true, status: 'ok' };
   const statuses = collectGatewayStatuses(health);

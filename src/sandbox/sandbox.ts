@@ -267,7 +267,7 @@ class RequestError extends Error {
 
 /**
  * A fake 360dialog on a real port, both API generations: POST /messages (Cloud) and /v1/messages
- * (On-Premise), /v1/configs/webhook, /v1/configs/templates, /v1/health, and /_sandbox/* for scripts in
+ * (On-Premise), /v1/configs/webhook, /v1/configs/templates, /v1/health (On-Premise only), and /_sandbox/* for scripts in
  * other processes (stats, reset, config, keys, failures, inbound, messages, webhooks, idle).
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

@@ -96,16 +96,21 @@ export class ChannelHealthResponse {
   @ApiProperty({ format: 'uuid' })
   channelId: string;
 
-  @ApiProperty({ description: 'true when 360dialog answered 2xx and every gateway reports connected' })
+  @ApiProperty({ description: 'true when 360dialog answered 2xx and, On-Premise, every gateway reports connected' })
   ok: boolean;
 
-  @ApiProperty({ example: 'connected' })
+  @ApiProperty({ example: 'connected', description: 'On-Premise: the gateway status; Cloud: ok; else the error 360dialog gave' })
   status: string;
 
   @ApiProperty({ type: Number, nullable: true, description: 'null when 360dialog could not be reached' })
   httpStatus: number | null;
 
-  @ApiPropertyOptional({ description: 'What 360dialog answered', type: 'object', additionalProperties: true, nullable: true })
+  @ApiPropertyOptional({
+    description: "What 360dialog answered: its health body (On-Premise) or its error; null for a healthy Cloud channel (the check reads the template list)",
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+  })
   upstream: unknown;
 
   @ApiProperty({ format: 'date-time' })
