@@ -105,9 +105,11 @@ interface Engine {
 async function startEngine(databaseUrl: string, nodeOptions: string[] = []): Promise<Engine> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wa-bench-report-engine-'));
+  // No NODE_OPTIONS from the caller: the uncapped runs are the engine as `npm start` runs it.
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, [...nodeOptions, ENGINE_MAIN], {
     env: {
-      ...process.env,
+      ...env,
       NODE_ENV: 'production',
       ROLE: 'api',
       PORT: String(port),
@@ -133,7 +135,10 @@ async function startEngine(databaseUrl: string, nodeOptions: string[] = []): Pro
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`engine did not become healthy in 60 s:\n${output.join('')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`engine did not become healthy in 60 s:\n${output.join('')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
@@ -421,26 +426,31 @@ async function main(): Promise<void> {
     const [csv] = runs;
     log(`header: ${csv.header}`);
     log(`content-disposition: ${csv.disposition}`);
-    const logRun = (label: string, run: Awaited<ReturnType<typeof streamCsv>>): void => {
+    /** Rows always count; the 15 s target applies to the engine as it runs by default (runs 1 and 2). */
+    const logRun = (label: string, run: Awaited<ReturnType<typeof streamCsv>>, timed: boolean): void => {
       const rowsOk = run.rows === LARGE;
       const timeOk = run.seconds <= 15;
-      failed ||= !rowsOk || !timeOk;
+      failed ||= !rowsOk || (timed && !timeOk);
       log(
         `${label}: rows ${run.rows.toLocaleString('en-US')} (${rowsOk ? 'all' : 'MISSING ROWS'}), ${(run.bytes / 1024 / 1024).toFixed(1)} MB, ` +
-          `first byte ${ms(run.firstByteMs)}, last byte ${run.seconds.toFixed(2)} s (${Math.round(run.rows / run.seconds).toLocaleString('en-US')} rows/s) — ` +
-          `target ≤ 15 s: ${timeOk ? 'PASS' : 'FAIL'}`,
+          `first byte ${ms(run.firstByteMs)}, last byte ${run.seconds.toFixed(2)} s (${Math.round(run.rows / run.seconds).toLocaleString('en-US')} rows/s)` +
+          (timed ? ` — target ≤ 15 s: ${timeOk ? 'PASS' : 'FAIL'}` : ''),
       );
-      log(`       engine RSS before ${mb(run.before.rss)}, peak by progress (MB) ${rssByProgress(run.samples, run.bytes)}, grew by ${mb(exportMemoryGrowthKb(run))}`);
+      log(`       engine RSS before ${mb(run.before.rss)}, peak by progress (MB) ${rssByProgress(run.samples, run.bytes)}`);
     };
-    for (const [index, run] of runs.entries()) logRun(`run ${index + 1}`, run);
-    log('       (V8 defaults: garbage piles up to ~4× the live heap before a full GC, so RSS saws up and down; no verdict on it)');
+    for (const [index, run] of runs.entries()) {
+      logRun(`run ${index + 1}`, run, true);
+      log(`       grew by ${mb(exportMemoryGrowthKb(run))}`);
+    }
+    log('       (no heap cap: V8 lets garbage pile up to ~4× the live heap before a full GC, so RSS saws up and down; no verdict on it)');
     log();
 
     log(`## The same export on an engine with its V8 old space capped at ${EXPORT_HEAP_CAP_MB} MB (--max-old-space-size), below the file's size`);
     await engine.stop();
+    engine = undefined;
     engine = await startEngine(databaseUrl, [`--max-old-space-size=${EXPORT_HEAP_CAP_MB}`]);
     const capped = await streamCsv(engine, seeded.large);
-    logRun('run 3', capped);
+    logRun('run 3', capped, false);
     // A fixed budget for the growth: comparing two runs' peaks would pass an export that buffers the
     // whole file (both runs reach the same high peak).
     const memoryOk = withinExportMemoryBudget(capped) && engine.child.exitCode === null;

@@ -3,7 +3,7 @@
  * may grow by a fixed budget while it sends the large CSV, whatever the row count. Comparing the
  * peak after one export with the peak after a second one (the earlier check) passes an export that
  * buffers the whole file: both runs reach the same high peak. A fixed budget fails it — 1M rows are
- * about 150 MB of CSV, several times the budget.
+ * about 145 MB of CSV, several times the budget.
  */
 export const EXPORT_MEMORY_BUDGET_KB = 64 * 1024;
 
