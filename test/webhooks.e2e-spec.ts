@@ -177,6 +177,18 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
   });
 
   describe('statuses', () => {
+    it('a status timestamp (whole seconds) never predates the send it reports: times are floored at the dispatch', async () => {
+      const r = await insertRecipient(db(), campaignId, channel.id, { status: 'sending', sentAt: null, leaseUntil: new Date(Date.now() + 60_000) });
+      const dispatchedAt = new Date((T0 + 0.7) * 1000);
+      await db().query('UPDATE campaign_recipients SET dispatched_at = $2 WHERE id = $1', [r.id, dispatchedAt]);
+      // 360dialog stamps the second the message went out: T0, 0.7 s before the engine dispatched it.
+      await postAndApply(cloudStatuses([{ id: r.messageId!, status: 'sent', timestamp: T0, callback: `r:${r.id}` }]));
+      await postAndApply(cloudStatuses([{ id: r.messageId!, status: 'delivered', timestamp: T0, callback: `r:${r.id}` }]));
+      await postAndApply(cloudStatuses([{ id: r.messageId!, status: 'read', timestamp: T0 + 9, callback: `r:${r.id}` }]));
+      expect(await recipient(db(), r.id)).toMatchObject({ status: 'read', sent_at: dispatchedAt, delivered_at: dispatchedAt, read_at: seconds(T0 + 9) });
+      await expectCountersTrue();
+    });
+
     it('applies a Cloud sent → delivered → read sequence with the event timestamps', async () => {
       const r = await insertRecipient(db(), campaignId, channel.id, { status: 'sent' });
       await postAndApply(cloudStatuses([{ id: r.messageId!, status: 'sent', timestamp: T0, callback: `r:${r.id}` }]));

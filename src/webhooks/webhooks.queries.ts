@@ -66,10 +66,15 @@ function failureField(column: 'failed_at' | 'error_code' | 'error_title'): strin
     ELSE r.${column} END`;
 }
 
+/** An event time, but not before the recipient's dispatch (NULL stays NULL: greatest() would skip it). */
+const notBeforeDispatch = (time: string) => `CASE WHEN ${time} IS NULL THEN NULL ELSE greatest(${time}, r.dispatched_at) END`;
+
 /**
  * Applies the new events of a batch, aggregated per recipient, forward-only (status-rank.ts):
  * the highest-ranked event wins if it outranks the current status; read implies delivered and sent;
- * each milestone keeps its earliest evidence (a late `delivered` corrects the time a `read` implied); `failed` keeps its error code and title
+ * each milestone keeps its earliest evidence (a late `delivered` corrects the time a `read` implied), but
+ * never earlier than the send was dispatched: webhook timestamps are whole seconds, so a status from the
+ * same second as the send would otherwise predate it (and the campaign's start); `failed` keeps its error code and title
  * while the recipient stays failed (failureField); a recipient matched through its callback data gets its
  * message id. A recipient that changes state leaves any lease or waiting reason behind (the sender's crash
  * reconciliation).
@@ -93,9 +98,9 @@ export const APPLY_STATUS_EVENTS = `
   UPDATE campaign_recipients r SET
     status = CASE WHEN agg.rank > ${CURRENT_RANK} THEN ${statusForRankSql('agg.rank')} ELSE r.status END,
     message_id = coalesce(r.message_id, agg.message_id),
-    sent_at = least(r.sent_at, agg.sent_at),
-    delivered_at = least(r.delivered_at, agg.delivered_at),
-    read_at = least(r.read_at, agg.read_at),
+    sent_at = least(r.sent_at, ${notBeforeDispatch('agg.sent_at')}),
+    delivered_at = least(r.delivered_at, ${notBeforeDispatch('agg.delivered_at')}),
+    read_at = least(r.read_at, ${notBeforeDispatch('agg.read_at')}),
     failed_at = ${failureField('failed_at')},
     error_code = ${failureField('error_code')},
     error_title = ${failureField('error_title')},
