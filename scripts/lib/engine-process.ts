@@ -1,15 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 
 /** Helpers for scripts (demo, benchmarks) that run the built engine as a real child process. */
 
-const projectRoot = join(import.meta.dirname, '..', '..', '..');
-export const ENGINE_MAIN = join(projectRoot, 'dist', 'src', 'main.js');
+/** The folder holding package.json: this file runs from scripts/lib (tests) and from dist/scripts/lib (scripts). */
+function findProjectRoot(): string {
+  for (let folder = import.meta.dirname; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder;
+    if (folder === dirname(folder)) throw new Error(`no package.json above ${import.meta.dirname}`);
+  }
+}
+
+export const ENGINE_MAIN = join(findProjectRoot(), 'dist', 'src', 'main.js');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -17,6 +17,8 @@ export interface JourneyOptions {
   apiKey: string;
   csv: string;
   listName: string;
+  /** The channel's rate (80 when not given). */
+  messagesPerSecond?: number;
   /** wa_ids the sandbox accepts and then reports `failed` for, with 131026. */
   undeliverable?: string[];
   timeoutMs?: number;
@@ -83,7 +85,7 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
     apiKey: options.apiKey,
     apiGeneration: generation,
     baseUrl: sandbox.url,
-    messagesPerSecond: 80,
+    messagesPerSecond: options.messagesPerSecond ?? 80,
     ...(generation === 'onpremise' ? { templateNamespace: JOURNEY_NAMESPACE } : {}),
   });
   log(`1. channel ${channel.id} (${generation}, key …${channel.apiKeyLast4}), webhook ${channel.webhook.url}`);
