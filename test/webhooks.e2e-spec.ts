@@ -186,6 +186,13 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       await postAndApply(cloudStatuses([{ id: r.messageId!, status: 'delivered', timestamp: T0, callback: `r:${r.id}` }]));
       await postAndApply(cloudStatuses([{ id: r.messageId!, status: 'read', timestamp: T0 + 9, callback: `r:${r.id}` }]));
       expect(await recipient(db(), r.id)).toMatchObject({ status: 'read', sent_at: dispatchedAt, delivered_at: dispatchedAt, read_at: seconds(T0 + 9) });
+
+      const failed = await insertRecipient(db(), campaignId, channel.id, { status: 'sending', sentAt: null, leaseUntil: new Date(Date.now() + 60_000) });
+      await db().query('UPDATE campaign_recipients SET dispatched_at = $2 WHERE id = $1', [failed.id, dispatchedAt]);
+      await postAndApply(
+        cloudStatuses([{ id: failed.messageId!, status: 'failed', timestamp: T0, callback: `r:${failed.id}`, errors: [{ code: 131026, title: 'Message undeliverable' }] }]),
+      );
+      expect(await recipient(db(), failed.id)).toMatchObject({ status: 'failed', failed_at: dispatchedAt, error_code: 131026 });
       await expectCountersTrue();
     });
 

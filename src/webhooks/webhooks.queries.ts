@@ -53,6 +53,9 @@ const RANK = statusRankSql('e.status');
 const CURRENT_RANK = statusRankSql('r.status');
 const FAILED = statusRank('failed');
 
+/** An event time, but not before the recipient's dispatch (NULL stays NULL: greatest() would skip it). */
+const notBeforeDispatch = (time: string) => `CASE WHEN ${time} IS NULL THEN NULL ELSE greatest(${time}, r.dispatched_at) END`;
+
 /**
  * failed_at, error_code and error_title describe the recipient's current failure, and only that:
  * set when it becomes `failed`, cleared when it moves to any other state (a `delivered`/`read` after
@@ -61,20 +64,18 @@ const FAILED = statusRank('failed');
  * show a delivered recipient as errored. The failure stays in message_events (the history).
  */
 function failureField(column: 'failed_at' | 'error_code' | 'error_title'): string {
-  return `CASE WHEN agg.rank = ${FAILED} AND ${CURRENT_RANK} < ${FAILED} THEN agg.${column}
+  const value = column === 'failed_at' ? notBeforeDispatch('agg.failed_at') : `agg.${column}`;
+  return `CASE WHEN agg.rank = ${FAILED} AND ${CURRENT_RANK} < ${FAILED} THEN ${value}
     WHEN agg.rank > ${CURRENT_RANK} THEN NULL
     ELSE r.${column} END`;
 }
-
-/** An event time, but not before the recipient's dispatch (NULL stays NULL: greatest() would skip it). */
-const notBeforeDispatch = (time: string) => `CASE WHEN ${time} IS NULL THEN NULL ELSE greatest(${time}, r.dispatched_at) END`;
 
 /**
  * Applies the new events of a batch, aggregated per recipient, forward-only (status-rank.ts):
  * the highest-ranked event wins if it outranks the current status; read implies delivered and sent;
  * each milestone keeps its earliest evidence (a late `delivered` corrects the time a `read` implied), but
- * never earlier than the send was dispatched: webhook timestamps are whole seconds, so a status from the
- * same second as the send would otherwise predate it (and the campaign's start); `failed` keeps its error code and title
+ * no time is earlier than the send was dispatched: webhook timestamps are whole seconds, so a status from
+ * the same second as the send would otherwise predate it (and the campaign's start); `failed` keeps its error code and title
  * while the recipient stays failed (failureField); a recipient matched through its callback data gets its
  * message id. A recipient that changes state leaves any lease or waiting reason behind (the sender's crash
  * reconciliation).
