@@ -15,16 +15,15 @@
  * Postgres: DATABASE_URL's server, else 127.0.0.1:5432 when it answers, else an embedded one.
  * Options: --keep (do not drop the database), --size N (the large campaign, default 1,000,000).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { selectReport } from '../src/reports/reports.queries.js';
+import { type EngineProcess, freePort, startEngine } from './lib/engine-process.js';
 import { EXPORT_HEAP_CAP_MB, EXPORT_MEMORY_BUDGET_KB, exportMemoryGrowthKb, withinExportMemoryBudget } from './lib/export-memory.js';
 
 const args = process.argv.slice(2);
@@ -34,22 +33,10 @@ const LARGE = sizeIndex >= 0 ? Number(args[sizeIndex + 1]) : 1_000_000;
 const SMALL = 1_000;
 const SAMPLES = 20;
 const TOKEN = randomBytes(24).toString('base64url');
-const ENGINE_MAIN = join(import.meta.dirname, '..', 'src', 'main.js');
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -95,66 +82,12 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-interface Engine {
-  url: string;
-  child: ChildProcess;
-  output: string[];
-  stop(): Promise<void>;
-}
-
-async function startEngine(databaseUrl: string, nodeOptions: string[] = []): Promise<Engine> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'wa-bench-report-engine-'));
-  // No NODE_OPTIONS from the caller: the uncapped runs are the engine as `npm start` runs it.
-  const { NODE_OPTIONS: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, [...nodeOptions, ENGINE_MAIN], {
-    env: {
-      ...env,
-      NODE_ENV: 'production',
-      ROLE: 'api',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      API_TOKEN: TOKEN,
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}:\n${output.join('')}`);
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`engine did not become healthy in 60 s:\n${output.join('')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    child,
-    output,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+/**
+ * The built engine with ROLE=api (nothing moves the rows), run as `npm start` runs it unless `nodeOptions`
+ * say otherwise.
+ */
+function startApiEngine(databaseUrl: string, nodeOptions: string[] = []): Promise<EngineProcess> {
+  return startEngine({ databaseUrl, token: TOKEN, nodeOptions, env: { NODE_ENV: 'production', ROLE: 'api', HOST: '127.0.0.1' } });
 }
 
 /** VmRSS / VmHWM of a process in kB. */
@@ -241,7 +174,7 @@ async function seed(databaseUrl: string): Promise<{ small: string; large: string
   });
 }
 
-async function get(engine: Engine, path: string): Promise<{ ms: number; body: unknown }> {
+async function get(engine: EngineProcess, path: string): Promise<{ ms: number; body: unknown }> {
   const started = performance.now();
   const response = await fetch(`${engine.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   const body = await response.json();
@@ -257,7 +190,7 @@ function stats(samples: number[]): { median: number; p95: number; min: number; m
   return { median, p95: at(0.95), min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-async function latency(engine: Engine, path: string, samples = SAMPLES): Promise<ReturnType<typeof stats> & { last: unknown }> {
+async function latency(engine: EngineProcess, path: string, samples = SAMPLES): Promise<ReturnType<typeof stats> & { last: unknown }> {
   for (let index = 0; index < 3; index++) await get(engine, path); // warm-up
   const times: number[] = [];
   let last: unknown;
@@ -301,7 +234,7 @@ async function groundTruth(databaseUrl: string, campaignId: string): Promise<Rec
  * Streams the CSV, counting bytes and lines, while sampling the engine's RSS every 100 ms together
  * with how far the stream has got.
  */
-async function streamCsv(engine: Engine, campaignId: string) {
+async function streamCsv(engine: EngineProcess, campaignId: string) {
   const pid = engine.child.pid!;
   const before = memory(pid);
   const samples: Array<{ bytes: number; rss: number }> = [];
@@ -363,10 +296,10 @@ async function main(): Promise<void> {
   })();
   log(`database: ${databaseName} on ${pgServer.label}`);
 
-  let engine: Engine | undefined;
+  let engine: EngineProcess | undefined;
   let failed = false;
   try {
-    engine = await startEngine(databaseUrl); // applies the migrations
+    engine = await startApiEngine(databaseUrl); // applies the migrations
     log(`engine: pid ${engine.child.pid}, ROLE=api, ${engine.url}`);
     const seeded = await seed(databaseUrl);
     log(`seeded ${SMALL.toLocaleString('en-US')} + ${LARGE.toLocaleString('en-US')} recipients (and ${LARGE.toLocaleString('en-US')} contacts) in ${seeded.seconds.toFixed(1)} s, then VACUUM ANALYZE`);
@@ -448,17 +381,17 @@ async function main(): Promise<void> {
     log(`## The same export on an engine with its V8 old space capped at ${EXPORT_HEAP_CAP_MB} MB (--max-old-space-size), below the file's size`);
     await engine.stop();
     engine = undefined;
-    engine = await startEngine(databaseUrl, [`--max-old-space-size=${EXPORT_HEAP_CAP_MB}`]);
+    engine = await startApiEngine(databaseUrl, [`--max-old-space-size=${EXPORT_HEAP_CAP_MB}`]);
     const capped = await streamCsv(engine, seeded.large);
     logRun('run 3', capped, false);
     // A fixed budget for the growth: comparing two runs' peaks would pass an export that buffers the
     // whole file (both runs reach the same high peak).
-    const memoryOk = withinExportMemoryBudget(capped) && engine.child.exitCode === null;
+    const memoryOk = withinExportMemoryBudget(capped) && engine.running();
     failed ||= !memoryOk;
     log(
       `run 3: engine memory grew by ${mb(exportMemoryGrowthKb(capped))} while streaming ${LARGE.toLocaleString('en-US')} rows ` +
         `(RSS before ${mb(capped.before.rss)}; VmHWM before ${mb(capped.before.hwm)}, after ${mb(capped.after.hwm)}); engine ` +
-        `${engine.child.exitCode === null ? 'still running' : `exited with ${engine.child.exitCode}`} — budget < ${mb(EXPORT_MEMORY_BUDGET_KB)}: ${memoryOk ? 'PASS' : 'FAIL'}`,
+        `${engine.running() ? 'still running' : `exited (${engine.child.exitCode ?? engine.child.signalCode})`} — budget < ${mb(EXPORT_MEMORY_BUDGET_KB)}: ${memoryOk ? 'PASS' : 'FAIL'}`,
     );
     log();
     log(failed ? 'RESULT: some targets missed (see FAIL above)' : 'RESULT: all targets met');
@@ -466,7 +399,6 @@ async function main(): Promise<void> {
   } catch (error) {
     process.exitCode = 1;
     log(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
-    if (engine) log(engine.output.join(''));
   } finally {
     await engine?.stop();
     if (KEEP) log(`kept database ${databaseUrl}`);

@@ -61,6 +61,8 @@ export interface EngineProcess {
   url: string;
   token: string;
   child: ChildProcess;
+  /** False once the process has exited, by itself or by a signal. */
+  running(): boolean;
   /** Peak resident memory of the engine so far (VmHWM), in MB. */
   peakRssMb(): number;
   stop(): Promise<void>;
@@ -68,11 +70,22 @@ export interface EngineProcess {
   kill9(): Promise<void>;
 }
 
-export async function startEngine(options: { env?: Record<string, string>; databaseUrl?: string; port?: number; token?: string; quiet?: boolean }): Promise<EngineProcess> {
+export interface EngineOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  port?: number;
+  token?: string;
+  quiet?: boolean;
+  /** Node flags for the engine (e.g. --max-old-space-size=96). The caller's NODE_OPTIONS is not passed on. */
+  nodeOptions?: string[];
+}
+
+export async function startEngine(options: EngineOptions): Promise<EngineProcess> {
   const port = options.port ?? (await freePort());
   const token = options.token ?? `script-${randomBytes(12).toString('hex')}`;
+  const { NODE_OPTIONS: _callerNodeOptions, ...inherited } = process.env as Record<string, string>;
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+    ...inherited,
     NODE_ENV: 'development',
     PORT: String(port),
     API_TOKEN: token,
@@ -84,7 +97,7 @@ export async function startEngine(options: { env?: Record<string, string>; datab
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [ENGINE_MAIN], { env, stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ENGINE_MAIN], { env, stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -94,10 +107,19 @@ export async function startEngine(options: { env?: Record<string, string>; datab
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('the engine did not become healthy within 60 s');
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the engine did not become healthy within 60 s');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A process ended by a signal keeps exitCode null (signalCode says which).
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const kill9 = async (): Promise<void> => {
+    if (running()) child.kill('SIGKILL');
+    await exited;
+  };
   return {
     url,
     token,
@@ -110,14 +132,14 @@ export async function startEngine(options: { env?: Record<string, string>; datab
         return NaN;
       }
     },
+    /** SIGTERM (shutdown hooks run); SIGKILL if it has not exited 10 s later. */
+    running,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      if (running()) child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      if (running()) await kill9();
     },
-    kill9: async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-    },
+    kill9,
   };
 }
 
