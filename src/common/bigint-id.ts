@@ -1,5 +1,5 @@
 /** The largest value of a PostgreSQL bigint (identity ids of contacts, recipients, inbox rows). */
-const MAX_BIGINT = 9223372036854775807n;
+export const MAX_BIGINT = 9223372036854775807n;
 const DIGITS = /^(0|[1-9]\d{0,18})$/;
 
 /** `text` when it is a canonical non-negative bigint (no sign, no leading zero, in range), else null. */

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { MAX_BIGINT } from '../common/bigint-id.js';
 import { DomainError } from '../common/domain-error.js';
 import type { ParkedInboxPageDto, ParkedInboxQueryDto, RequeueInboxDto, RequeueInboxResponse } from './dto/inbox.dto.js';
 import { WebhookProcessorService } from './webhook-processor.service.js';
 import { REQUEUE_PARKED, SELECT_PARKED_PAGE } from './webhooks.queries.js';
 
-const MAX_BIGINT = 9223372036854775807n;
 const DEFAULT_REQUEUE_LIMIT = 10_000;
 const DEFAULT_PAGE_SIZE = 100;
 
