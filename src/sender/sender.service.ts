@@ -10,6 +10,7 @@ import type { ChannelCredentials, SendResult } from '../channels/whatsapp-client
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ChannelLimiters } from './channel-limiters.js';
+import { claimSize } from './rate-plan.js';
 import { OutcomeWriter, type SendOutcome } from './outcome-writer.js';
 import {
   classifySendFailure,
@@ -171,8 +172,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     const queued = this.queuedFor(channel.id);
     // Claim about a second of sending: enough to keep the pipe full, far inside the lease.
     const target = Math.max(1, Math.ceil(channel.messagesPerSecond * CLAIM_AHEAD_SECONDS));
-    const room = Math.min(target - queued.size, this.config.env.SENDER_BATCH_SIZE * 5);
-    if (room < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
+    const free = Math.min(target - queued.size, this.config.env.SENDER_BATCH_SIZE * 5);
+    if (free < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
+    const room = claimSize(free, batchSize);
 
     const claimed = await this.claim(channel, campaigns, room);
     if (claimed === 'limit_reached') return false;
