@@ -27,9 +27,15 @@ const template = { name: 'spring_sale', language: 'en', components: [{ type: 'bo
 
 let embeddedServer: { url: string; stop(): Promise<void> } | undefined;
 
+/** Databases this run created on a server of the user's: dropped at the end, as bench:import does. */
+const createdDatabases: Array<() => Promise<void>> = [];
+
 async function database(prefix: string): Promise<string> {
   const fresh = await freshDatabase(prefix);
-  if (fresh) return fresh.url;
+  if (fresh) {
+    createdDatabases.push(fresh.drop);
+    return fresh.url;
+  }
   embeddedServer ??= await startEmbeddedPostgres({
     dataDir: mkdtempSync(join(tmpdir(), 'wa-bench-pg-')),
     port: await freePort(),
@@ -182,11 +188,16 @@ async function main(): Promise<void> {
   if (only.includes('a')) await throughput(Number(option('recipients-a', '40000')));
   if (only.includes('b')) await rate(3000, 100);
   if (only.includes('c')) await crash(Number(option('recipients-c', '20000')));
+  await cleanUp();
+}
+
+async function cleanUp(): Promise<void> {
+  for (const drop of createdDatabases.splice(0)) await drop().catch((error: unknown) => console.error(`dropping a benchmark database failed: ${String(error)}`));
   await embeddedServer?.stop();
 }
 
 main().catch(async (error: unknown) => {
   console.error(error);
-  await embeddedServer?.stop();
+  await cleanUp();
   process.exit(1);
 });
