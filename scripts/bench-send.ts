@@ -9,7 +9,7 @@
  * Options: --only a|b|c, --recipients-a N, --recipients-c N.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,6 +26,7 @@ const only = option('only', 'abc');
 const template = { name: 'spring_sale', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first_name|there}}' }] }] };
 
 let embeddedServer: { url: string; stop(): Promise<void> } | undefined;
+let embeddedDataDir: string | undefined;
 
 /** Databases this run created on a server of the user's: dropped at the end, as bench:import does. */
 const createdDatabases: Array<() => Promise<void>> = [];
@@ -36,8 +37,9 @@ async function database(prefix: string): Promise<string> {
     createdDatabases.push(fresh.drop);
     return fresh.url;
   }
+  embeddedDataDir ??= mkdtempSync(join(tmpdir(), 'wa-bench-pg-'));
   embeddedServer ??= await startEmbeddedPostgres({
-    dataDir: mkdtempSync(join(tmpdir(), 'wa-bench-pg-')),
+    dataDir: embeddedDataDir,
     port: await freePort(),
     database: 'postgres',
   });
@@ -194,6 +196,7 @@ async function main(): Promise<void> {
 async function cleanUp(): Promise<void> {
   for (const drop of createdDatabases.splice(0)) await drop().catch((error: unknown) => console.error(`dropping a benchmark database failed: ${String(error)}`));
   await embeddedServer?.stop();
+  if (embeddedDataDir) rmSync(embeddedDataDir, { recursive: true, force: true });
 }
 
 main().catch(async (error: unknown) => {

@@ -92,9 +92,12 @@ export async function createTestApp(options: { env?: Record<string, string>; dat
     databaseUrl: database.url,
     auth: { Authorization: `Bearer ${TEST_TOKEN}` },
     close: async () => {
-      await app.close();
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await app.close();
+        await database.drop();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

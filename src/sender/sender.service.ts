@@ -172,7 +172,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     const queued = this.queuedFor(channel.id);
     // Claim about a second of sending: enough to keep the pipe full, far inside the lease.
     const target = Math.max(1, Math.ceil(channel.messagesPerSecond * CLAIM_AHEAD_SECONDS));
-    const free = Math.min(target - queued.size, this.config.env.SENDER_BATCH_SIZE * 5);
+    // Never capped below one full batch: a claim smaller than a slot's share would send that much per slot.
+    const free = Math.min(target - queued.size, Math.max(this.config.env.SENDER_BATCH_SIZE * 5, batchSize));
     if (free < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
     const room = claimSize(free, batchSize);
 
