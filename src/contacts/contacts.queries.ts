@@ -87,9 +87,12 @@ export const INSERT_LIST = `INSERT INTO lists (name) VALUES ($1) RETURNING id`;
  *   re-import costs reads, not writes. Consent is never touched: an opted-out contact stays opted
  *   out, an opted-in one keeps its original opt-in. (A contact with neither - which no path of the
  *   engine creates today - is opted in like a new one, with its consent event.)
- * - Every contact of the chunk joins the list. No ON CONFLICT (it doubles the cost of the insert): new
- *   contacts cannot be members yet, known ones are checked with NOT EXISTS, and nothing else writes
- *   list_members while the import holds its lock on contacts (imports run one at a time).
+ * - Every contact of the chunk joins the list. New contacts cannot be members yet: a plain INSERT (ON
+ *   CONFLICT would double its cost). Known ones go in with ON CONFLICT DO NOTHING, one probe of the
+ *   primary key each whatever the planner thinks: a NOT EXISTS anti-join, planned without statistics
+ *   (hash and merge joins are off here), compared every pair for a list of 19,000 (180 million
+ *   comparisons, 20 s for a re-import of 20,000 rows). Nothing else writes list_members while the
+ *   import holds its lock on contacts (imports run one at a time).
  */
 export function mergeImportChunk(stageTable: string): string {
   return `
@@ -134,13 +137,14 @@ export function mergeImportChunk(stageTable: string): string {
       RETURNING c.id, m.needs_opt_in, c.opted_in_at, c.opt_in_source, c.opt_in_proof
     ), remember AS (
       INSERT INTO import_seen (id) SELECT contact_id FROM m WHERE contact_id IS NOT NULL AND NOT seen
-    ), members AS (
+    ), new_members AS (
       INSERT INTO list_members (list_id, contact_id)
       SELECT $1::uuid, id FROM ins WHERE $1::uuid IS NOT NULL
-      UNION ALL
+    ), known_members AS (
+      INSERT INTO list_members (list_id, contact_id)
       SELECT $1::uuid, m.contact_id FROM m
       WHERE $1::uuid IS NOT NULL AND m.contact_id IS NOT NULL AND NOT m.seen
-        AND NOT EXISTS (SELECT 1 FROM list_members lm WHERE lm.list_id = $1::uuid AND lm.contact_id = m.contact_id)
+      ON CONFLICT (list_id, contact_id) DO NOTHING
     ), consent AS (
       INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
       SELECT id, 'opt_in', opt_in_source, opt_in_proof, opted_in_at FROM ins
