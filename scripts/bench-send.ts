@@ -164,26 +164,29 @@ async function crash(recipients: number): Promise<void> {
   const env = { SEND_LEASE_SECONDS: '5', UNKNOWN_OUTCOME_GRACE_SECONDS: '15', SENDER_BATCH_SIZE: '500', ENCRYPTION_KEY: randomBytes(32).toString('hex') };
   const port = await freePort();
   let engine = await startEngine({ databaseUrl, env, port });
-  const listId = await seed(databaseUrl, recipients);
-  const campaignId = await prepare(engine, sandbox, 'bench-key-c', 1000, listId);
-  for (const round of [1, 2]) {
-    const target = Math.round((recipients * round) / 3);
-    while (sandbox.stats().accepted < target) await new Promise((resolve) => setTimeout(resolve, 10));
-    await engine.kill9();
-    console.log(`(c) kill -9 #${round} after ${sandbox.stats().accepted} messages accepted`);
-    engine = await startEngine({ databaseUrl, env, port });
+  try {
+    const listId = await seed(databaseUrl, recipients);
+    const campaignId = await prepare(engine, sandbox, 'bench-key-c', 1000, listId);
+    for (const round of [1, 2]) {
+      const target = Math.round((recipients * round) / 3);
+      while (sandbox.stats().accepted < target) await new Promise((resolve) => setTimeout(resolve, 10));
+      await engine.kill9();
+      console.log(`(c) kill -9 #${round} after ${sandbox.stats().accepted} messages accepted`);
+      engine = await startEngine({ databaseUrl, env, port });
+    }
+    const final = await waitUntilSettled(databaseUrl, campaignId, 180_000);
+    await sandbox.webhooksIdle(30_000);
+    const byWaId = sandbox.acceptedByWaId();
+    let missing = 0;
+    for (let n = 1; n <= recipients; n += 1) if (!byWaId.get(`49151${String(n).padStart(8, '0')}`)) missing += 1;
+    const stats = sandbox.stats();
+    console.log(`(c) crash: ${recipients} recipients, Cloud channel, two kill -9 mid-campaign`);
+    console.log(`    accepted: ${stats.accepted}, unique recipients: ${stats.uniqueRecipients}, duplicates: ${stats.duplicateMessages}, missing: ${missing}`);
+    console.log(`    final states: ${JSON.stringify(final)}`);
+  } finally {
+    await engine.stop();
+    await sandbox.close();
   }
-  const final = await waitUntilSettled(databaseUrl, campaignId, 180_000);
-  await sandbox.webhooksIdle(30_000);
-  const byWaId = sandbox.acceptedByWaId();
-  let missing = 0;
-  for (let n = 1; n <= recipients; n += 1) if (!byWaId.get(`49151${String(n).padStart(8, '0')}`)) missing += 1;
-  const stats = sandbox.stats();
-  console.log(`(c) crash: ${recipients} recipients, Cloud channel, two kill -9 mid-campaign`);
-  console.log(`    accepted: ${stats.accepted}, unique recipients: ${stats.uniqueRecipients}, duplicates: ${stats.duplicateMessages}, missing: ${missing}`);
-  console.log(`    final states: ${JSON.stringify(final)}`);
-  await engine.stop();
-  await sandbox.close();
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,13 +48,16 @@ class Receiver {
   }
 }
 
+/** The config needs a DATA_DIR; the client never writes to it. One for the file, removed after it. */
+const dataDir = mkdtempSync(join(tmpdir(), 'wa-sandbox-test-'));
+
 function clientWith(env: Record<string, string> = {}): WhatsAppClient {
   return new WhatsAppClient(
     loadConfig({
       NODE_ENV: 'test',
       API_TOKEN: 'test-token-0123456789abcdef',
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'wa-sandbox-test-')),
+      DATA_DIR: dataDir,
       ...env,
     }),
   );
@@ -111,6 +114,7 @@ describe('360dialog sandbox + WhatsAppClient over real HTTP', () => {
     await client.onApplicationShutdown();
     await sandbox.close();
     await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   describe('sending', () => {

@@ -3,11 +3,17 @@ import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 import { type RatePlan, ratePlan } from './rate-plan.js';
+import { type SendReservation, SlidingSecond } from './sliding-second.js';
 
 /** After a throttling answer the channel runs at half its rate for this long. */
 const SLOWDOWN_MS = 30_000;
 const SLOWDOWN_FACTOR = 0.5;
 const STOP_TIMEOUT_MS = 5_000;
+/**
+ * The provider's second plus 20 ms for the way there (loopback to a few ms of network jitter). Batches
+ * on time (the plan leaves GUARD's slack) never wait; only one that follows a late batch does.
+ */
+const SEND_WINDOW_MS = 1020;
 
 interface ChannelLimiter {
   limiter: Bottleneck;
@@ -24,6 +30,7 @@ interface ChannelLimiter {
 export class ChannelLimiters implements OnApplicationShutdown {
   private readonly logger = new Logger(ChannelLimiters.name);
   private readonly limiters = new Map<string, ChannelLimiter>();
+  private readonly sent = new Map<string, SlidingSecond>();
   private connection?: Bottleneck.IORedisConnection;
   private closed = false;
 
@@ -53,6 +60,30 @@ export class ChannelLimiters implements OnApplicationShutdown {
   schedule<T>(channelId: string, messagesPerSecond: number, send: () => Promise<T>): Promise<T> {
     const { limiter } = this.get(channelId, messagesPerSecond);
     return limiter.schedule({ expiration: 10 * 60_000 }, send);
+  }
+
+  /**
+   * Called by a batch in its slot, before its confirm query: waits until the batch fits in the
+   * channel's sliding second of actual sends (sliding-second.ts), then holds its place there.
+   */
+  async reserveSend(channelId: string, messagesPerSecond: number, count: number): Promise<SendReservation> {
+    let window = this.sent.get(channelId);
+    if (!window) this.sent.set(channelId, (window = new SlidingSecond(SEND_WINDOW_MS)));
+    const limit = Math.max(1, Math.floor(messagesPerSecond));
+    for (;;) {
+      if (this.closed) throw new Error('The channel limiters are shut down');
+      const delay = window.delayFor(count, limit, Date.now());
+      if (delay === 0) return window.reserve(count, Date.now());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  markSent(channelId: string, reservation: SendReservation): void {
+    this.sent.get(channelId)?.markSent(reservation, Date.now());
+  }
+
+  releaseSend(channelId: string, reservation: SendReservation): void {
+    this.sent.get(channelId)?.release(reservation);
   }
 
   /** 360dialog said "too fast": halve the channel's rate for a while (shared through Redis when clustered). */

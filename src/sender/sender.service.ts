@@ -238,9 +238,11 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * Runs when the limiter grants the batch its slots: confirm (the campaigns still run, the rows are
-   * still this claim's), then send all at once — nothing awaited in between, so once a pause has
-   * committed (and so before it answers) no send of a batch confirmed earlier can still start.
+   * Runs when the limiter grants the batch its slot: waits until it fits in the channel's sliding
+   * second of actual sends (a batch before it may have left late), confirms (the campaigns still run,
+   * the rows are still this claim's), then sends all at once — nothing awaited between confirm and
+   * send, so once a pause has committed (and so before it answers) no send of a batch confirmed
+   * earlier can still start.
    */
   private async sendBatch(
     channel: Channel,
@@ -249,14 +251,23 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     templates: Map<string, CampaignTemplate>,
     handedOver: Set<string>,
   ): Promise<void> {
-    const [confirmed] = (await this.dataSource.query(CONFIRM_BEFORE_SEND, [
-      batch.map((recipient) => recipient.id),
-      this.config.env.SEND_LEASE_SECONDS,
-      batch[0].claim_id,
-    ])) as [Array<{ id: string }>, number];
+    const place = await this.limiters.reserveSend(channel.id, channel.messagesPerSecond, batch.length);
+    let confirmed: Array<{ id: string }>;
+    try {
+      [confirmed] = (await this.dataSource.query(CONFIRM_BEFORE_SEND, [
+        batch.map((recipient) => recipient.id),
+        this.config.env.SEND_LEASE_SECONDS,
+        batch[0].claim_id,
+      ])) as [Array<{ id: string }>, number];
+    } catch (error) {
+      this.limiters.releaseSend(channel.id, place);
+      throw error;
+    }
     const owned = new Set(confirmed.map((row) => row.id));
     const notSent = batch.filter((recipient) => !owned.has(recipient.id));
     const sendable = batch.filter((recipient) => owned.has(recipient.id));
+    if (sendable.length === 0) this.limiters.releaseSend(channel.id, place);
+    else this.limiters.markSent(channel.id, place);
     if (sendable.length > 0) {
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
