@@ -266,16 +266,16 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     const owned = new Set(confirmed.map((row) => row.id));
     const notSent = batch.filter((recipient) => !owned.has(recipient.id));
     const sendable = batch.filter((recipient) => owned.has(recipient.id));
-    if (sendable.length === 0) this.limiters.releaseSend(channel.id, place);
-    else this.limiters.markSent(channel.id, place);
     if (sendable.length > 0) {
+      this.limiters.markSent(channel.id, place);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
       const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver));
       if (notSent.length > 0) await this.release(channel.id, notSent);
       await Promise.all(sends);
-    } else if (notSent.length > 0) {
-      await this.release(channel.id, notSent);
+    } else {
+      this.limiters.releaseSend(channel.id, place);
+      if (notSent.length > 0) await this.release(channel.id, notSent);
     }
   }
 
