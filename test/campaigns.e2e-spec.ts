@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
-import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
+import { closedSendWindow, createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
 const template = { name: 'spring_sale', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first_name|there}}' }] }] };
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
@@ -227,8 +227,7 @@ describe('campaigns with the sender on (against the sandbox)', () => {
     });
     const phones = ['+4915120000001', '+4915120000002', '+4915120000003'];
     const { listId } = await seedList(engine.dataSource, 'cancel', phones.map((phone) => ({ phone, firstName: 'Maria' })));
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     const { body: campaign } = await api()
       .post('/v1/campaigns')
       .set(engine.auth)
@@ -273,8 +272,7 @@ describe('campaigns with the sender on (against the sandbox)', () => {
       }
     };
     // A window that is closed now keeps the launched campaign running without sending.
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     const { body: campaign } = await api()
       .post('/v1/campaigns')
       .set(engine.auth)

@@ -77,3 +77,9 @@ export async function recipientStatuses(dataSource: DataSource, campaignId: stri
   ])) as Array<{ status: string; n: number }>;
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 }
+
+/** A UTC send window that opens two hours from now and lasts an hour: closed for the rest of a test. */
+export function closedSendWindow(now = new Date()): { start: string; end: string; timezone: string } {
+  const hourFromNow = (hours: number) => `${String((now.getUTCHours() + hours) % 24).padStart(2, '0')}:00`;
+  return { start: hourFromNow(2), end: hourFromNow(3), timezone: 'UTC' };
+}

@@ -5,7 +5,7 @@ import { WhatsAppClient } from '../src/channels/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { CONFIRM_BEFORE_SEND, PAUSE_CAMPAIGN, RECOVER_EXPIRED_LEASES } from '../src/sender/sender.queries.js';
 import { createTestApp, type TestApp } from './app.js';
-import { createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
+import { closedSendWindow, createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
 const NAMESPACE = 'c8ae5f90_307a_ca4c_b8f6_d1e2a2573574';
 const template = { name: 'spring_sale', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first_name|there}}' }] }] };
@@ -225,8 +225,7 @@ describe('sender against the sandbox', () => {
   it('a send window that excludes now sends nothing', async () => {
     const numbers = phones(3, 6000);
     const { channelId, listId } = await setup('cloud', numbers);
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     const campaignId = await launch(channelId, listId, { sendWindow: closed });
     await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -373,8 +372,7 @@ describe('sender against the sandbox', () => {
   it('after a crash, a claimed recipient never handed to 360dialog is sent at once; a dispatched one is not resent', async () => {
     const numbers = phones(2, 7500);
     const { channelId, listId } = await setup('onpremise', numbers);
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     const campaignId = await launch(channelId, listId, { sendWindow: closed });
     await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
     // What a worker that died leaves behind: both claimed, their leases over; only the second was confirmed for sending.
@@ -418,8 +416,7 @@ describe('sender against the sandbox', () => {
   it('two campaigns of one limited channel reaching the same people: both send (one claim may hold a wa_id twice)', async () => {
     const numbers = phones(3, 8100);
     const { channelId, listId } = await setup('cloud', numbers, { messagingLimit: 10 });
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     // Both launched while the window is closed, then opened together: the first claim holds each wa_id twice.
     const first = await launch(channelId, listId, { sendWindow: closed });
     const second = await launch(channelId, listId, { sendWindow: closed });
@@ -434,8 +431,7 @@ describe('sender against the sandbox', () => {
   it('a channel whose turn fails does not hold up the other channels', async () => {
     const blocked = await setup('cloud', phones(1, 8200));
     const healthy = await setup('cloud', phones(2, 8300));
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     const blockedCampaign = await launch(blocked.channelId, blocked.listId, { sendWindow: closed });
     await waitFor('launch', async () => (await campaignStatus(blockedCampaign)).status === 'running');
     await engine.dataSource.query('UPDATE campaigns SET send_window = NULL WHERE id = $1', [blockedCampaign]);
@@ -459,8 +455,7 @@ describe('sender against the sandbox', () => {
   it('/metrics reports the recipients due per channel', async () => {
     const numbers = phones(3, 9200);
     const { channelId, listId } = await setup('cloud', numbers);
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     // Launched, due, and held back by its send window: due until it is sent.
     const campaignId = await launch(channelId, listId, { sendWindow: closed });
     await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
@@ -478,8 +473,7 @@ describe('sender against the sandbox', () => {
   it('a contact who opts out after launch is skipped at claim', async () => {
     const numbers = phones(2, 9000);
     const { channelId, listId } = await setup('cloud', numbers);
-    const hour = new Date().getUTCHours();
-    const closed = { start: `${String((hour + 2) % 24).padStart(2, '0')}:00`, end: `${String((hour + 3) % 24).padStart(2, '0')}:00`, timezone: 'UTC' };
+    const closed = closedSendWindow();
     const campaignId = await launch(channelId, listId, { sendWindow: closed });
     await waitFor('launch', async () => (await campaignStatus(campaignId)).status === 'running');
     await engine.dataSource.query(`UPDATE contacts SET opted_out_at = now() WHERE phone = $1`, [numbers[0]]);
