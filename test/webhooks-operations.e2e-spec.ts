@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { CLAIM_INBOX_BATCH, CLAIM_PLAN_DEFAULTS, CLAIM_PLAN_SETTINGS } from '../src/webhooks/webhooks.queries.js';
 import { createTestApp, type TestApp } from './app.js';
 import {
   type ChannelFixture,
@@ -57,6 +58,30 @@ describe('webhooks: signature, outages, roles and several workers', () => {
       await api.dataSource.query(`ALTER TABLE webhook_inbox_away RENAME TO webhook_inbox`);
     }
     expect(await postWebhook(api.url, channel, raw, { 'x-360dialog-signature': sign(raw) })).toBe(200);
+  });
+
+  it('claims a batch by walking the due index in order, however large the backlog and whatever the statistics', async () => {
+    // In a transaction rolled back at the end: the rows never reach the other tests.
+    const runner = api.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query(
+        `INSERT INTO webhook_inbox (channel_id, body) SELECT $1, repeat('x', 540) FROM generate_series(1, 30000)`,
+        [channel.id],
+      );
+      await runner.query(`UPDATE webhook_inbox SET state = 'processed' WHERE id IN (SELECT id FROM webhook_inbox ORDER BY id LIMIT 10000)`);
+      await runner.query(CLAIM_PLAN_SETTINGS);
+      const plan: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN ${CLAIM_INBOX_BATCH}`, [1000]);
+      await runner.query(CLAIM_PLAN_DEFAULTS);
+      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/Index Scan using ix_webhook_inbox_due/);
+      expect(text).not.toMatch(/Sort|Bitmap/);
+      const [{ enable_bitmapscan }] = await runner.query(`SHOW enable_bitmapscan`);
+      expect(enable_bitmapscan).toBe('on');
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   it('leaves processing to workers: ROLE=api stores only; two workers on one database apply each event exactly once', async () => {

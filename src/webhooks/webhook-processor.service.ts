@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -13,12 +14,15 @@ import {
   unknownMessageDecision,
 } from './inbox-retry.js';
 import { createOptOutMatcher, type OptOutMatcher } from './opt-out-keywords.js';
+import { nextBatch, type PaceSettings } from './processor-pace.js';
 import { type InboundMessageEvent, mapWebhookPayload, type StatusEvent, statusEventsToBody } from './webhook-events.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
 import {
   APPLY_STATUS_EVENTS,
   CLAIM_INBOX_BATCH,
   CLAIM_INBOX_ITEM,
+  CLAIM_PLAN_DEFAULTS,
+  CLAIM_PLAN_SETTINGS,
   FIND_RECIPIENTS,
   INBOX_GAUGES,
   INSERT_INBOUND_EVENTS,
@@ -45,6 +49,13 @@ interface ClaimedItem {
   body: string;
   attempts: number;
   received_at: Date;
+  next_attempt_at: Date;
+}
+
+interface DrainResult {
+  claimed: number;
+  /** How long the oldest claimed item had been due (0 when none was claimed). */
+  lagMs: number;
 }
 
 interface ItemPlan {
@@ -94,6 +105,8 @@ type ItemOutcome = 'done' | 'failed' | 'connection_lost';
  * can run), maps both payload generations to events and applies them set-based, all in one transaction
  * per batch. Runs only where config.runsWorker; starts a batch within 25 ms when this instance stored new
  * bodies, otherwise polls every WEBHOOK_PROCESSOR_INTERVAL_MS (bodies stored by other instances).
+ * When this instance's receiver is saturated, the processor yields between batches (processor-pace.ts):
+ * acknowledgements first, the report at most WEBHOOK_PROCESSOR_MAX_LAG_SECONDS behind.
  *
  * Unknown message ids: an item whose status events all name unknown messages stays in the inbox
  * (attempts, next_attempt_at, last_error) and is retried with backoff until
@@ -126,6 +139,10 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
   private failureStreak = 0;
   /** Set by a failure: the loop pauses this long (not cut short by new arrivals) before the next batch. */
   private backoffMs = 0;
+  private readonly pace: PaceSettings;
+  /** Whether this instance's receiver stored bodies since the last pacing decision. */
+  private bodiesArrived = false;
+  private eventLoopMark = performance.eventLoopUtilization();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -134,7 +151,15 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
     writer: WebhookInboxWriter,
   ) {
     this.matcher = createOptOutMatcher(config.env.OPT_OUT_KEYWORDS);
-    writer.onStored(() => this.nudge());
+    this.pace = {
+      yieldUtilization: config.env.WEBHOOK_PROCESSOR_YIELD_UTILIZATION,
+      yieldMs: config.env.WEBHOOK_PROCESSOR_YIELD_MS,
+      maxLagMs: config.env.WEBHOOK_PROCESSOR_MAX_LAG_SECONDS * 1000,
+    };
+    writer.onStored(() => {
+      this.bodiesArrived = true;
+      this.nudge();
+    });
     // One statement per scrape feeds the four inbox gauges: prom-client starts every collect() of a
     // scrape in the same tick, so they share the reading in flight.
     let reading: Promise<InboxGauges | undefined> | null = null;
@@ -192,11 +217,11 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
   private async run(): Promise<void> {
     const batchSize = this.config.env.WEBHOOK_PROCESSOR_BATCH_SIZE;
     while (!this.stopped) {
-      let claimed = 0;
+      let drained: DrainResult = { claimed: 0, lagMs: 0 };
       this.backoffMs = 0;
       try {
         this.wakeRequested = false;
-        claimed = await this.drainOnce();
+        drained = await this.drainOnce();
       } catch (error) {
         // The claim itself failed (database unreachable, …): nothing was taken, try again later.
         this.failureStreak++;
@@ -208,7 +233,23 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
         await this.sleep(this.backoffMs, false);
         continue;
       }
-      if (claimed >= batchSize) continue;
+      const next = nextBatch(
+        {
+          ...drained,
+          batchSize,
+          eventLoopUtilization: performance.eventLoopUtilization(this.eventLoopMark).utilization,
+          bodiesArrived: this.bodiesArrived,
+        },
+        this.pace,
+      );
+      this.eventLoopMark = performance.eventLoopUtilization();
+      this.bodiesArrived = false;
+      if (next.kind === 'now') continue;
+      if (next.kind === 'rest') {
+        this.metrics.webhookEvents.inc({ kind: 'inbox', status: 'processor_yielded' });
+        await this.sleep(next.ms, false);
+        continue;
+      }
       await this.sleep(this.config.env.WEBHOOK_PROCESSOR_INTERVAL_MS);
     }
   }
@@ -235,13 +276,19 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
     });
   }
 
-  /** Claims and processes one batch; returns how many inbox items it took. */
-  async drainOnce(): Promise<number> {
+  /** Claims and processes one batch; says how many inbox items it took and how long the oldest had been due. */
+  async drainOnce(): Promise<DrainResult> {
     let claimed: ClaimedItem[] = [];
     let tally: BatchTally;
+    const result = (): DrainResult => ({
+      claimed: claimed.length,
+      lagMs: claimed.length === 0 ? 0 : Math.max(0, Date.now() - new Date(claimed[0].next_attempt_at).getTime()),
+    });
     try {
       tally = await this.dataSource.transaction(async (manager) => {
+        await manager.query(CLAIM_PLAN_SETTINGS);
         claimed = await manager.query(CLAIM_INBOX_BATCH, [this.config.env.WEBHOOK_PROCESSOR_BATCH_SIZE]);
+        await manager.query(CLAIM_PLAN_DEFAULTS);
         return this.process(manager, claimed);
       });
     } catch (error) {
@@ -256,7 +303,7 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
           this.logger.warn(
             `A batch of ${claimed.length} webhook bodies failed transiently (${describe(error)}); retrying it in ${this.backoffMs} ms`,
           );
-          return claimed.length;
+          return result();
         }
       }
       this.logger.warn(`A batch of ${claimed.length} webhook bodies failed (${kind}: ${describe(error)}); processing them one by one`);
@@ -264,15 +311,15 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
         if ((await this.processOne(item.id)) === 'connection_lost') {
           this.failureStreak++;
           this.backoffMs = Math.min(retryDelayMs(this.failureStreak), MAX_BACKOFF_MS);
-          return claimed.length;
+          return result();
         }
       }
       this.failureStreak = 0;
-      return claimed.length;
+      return result();
     }
     this.failureStreak = 0;
     this.count(tally);
-    return claimed.length;
+    return result();
   }
 
   /**
