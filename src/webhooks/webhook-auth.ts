@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { BasicCredentials } from '../channels/webhook-credentials.js';
-import { constantTimeEquals } from '../common/secrets.js';
+import { constantTimeEquals, sha256 } from '../common/secrets.js';
 
 /** Pure checks of what 360dialog sends with each webhook call: Basic credentials and the partner signature. */
 
@@ -30,7 +30,7 @@ export function credentialsMatch(
   expected: { username: string; passwordHash: string },
 ): boolean {
   const username = given?.username ?? '';
-  const passwordDigest = createHash('sha256').update(given?.password ?? '', 'utf8').digest();
+  const passwordDigest = sha256(given?.password ?? '');
   const hashValid = /^[0-9a-f]{64}$/i.test(expected.passwordHash);
   const stored = hashValid ? Buffer.from(expected.passwordHash, 'hex') : Buffer.alloc(32);
   const usernameOk = constantTimeEquals(username, expected.username);
