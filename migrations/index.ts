@@ -9,6 +9,7 @@ import { ContactsImport1795270249599 } from './1795270249599-ContactsImport.js';
 import { SendClaims1795735487845 } from './1795735487845-SendClaims.js';
 import { ClearStaleRecipientErrors1795736307535 } from './1795736307535-ClearStaleRecipientErrors.js';
 import { WebhookInboxParkedIndex1795736307536 } from './1795736307536-WebhookInboxParkedIndex.js';
+import { ContactsPhoneCollationC1795759833287 } from './1795759833287-ContactsPhoneCollationC.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -20,4 +21,5 @@ export const migrations = [
   SendClaims1795735487845,
   ClearStaleRecipientErrors1795736307535,
   WebhookInboxParkedIndex1795736307536,
+  ContactsPhoneCollationC1795759833287,
 ];

@@ -5,14 +5,14 @@ export class Contact {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
 
-  /** E.164, e.g. +4915112345678. */
+  /** E.164, e.g. +4915112345678. Collation C: ASCII only, compared bytewise (see ContactsPhoneCollationC). */
   @Index('uq_contacts_phone', { unique: true })
-  @Column('text')
+  @Column({ type: 'text', collation: 'C' })
   phone: string;
 
   /** Digits of the E.164 number, as WhatsApp names the user. */
   @Index('ix_contacts_wa_id')
-  @Column('text', { name: 'wa_id' })
+  @Column({ type: 'text', name: 'wa_id', collation: 'C' })
   waId: string;
 
   @Column('text', { name: 'first_name', nullable: true })

@@ -49,8 +49,8 @@ export function createStageTable(table: string): string {
   return `
     CREATE UNLOGGED TABLE ${table} (
       line integer NOT NULL,
-      phone text NOT NULL,
-      wa_id text NOT NULL,
+      phone text COLLATE "C" NOT NULL,
+      wa_id text COLLATE "C" NOT NULL,
       country text,
       first_name text,
       last_name text,
