@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BasicCredentials } from '../channels/webhook-credentials.js';
 import { constantTimeEquals, sha256 } from '../common/secrets.js';
 
@@ -16,7 +16,7 @@ export { type BasicCredentials, parseBasicAuthorization } from '../channels/webh
 
 /** sha256 hex of the password, as channels.webhook_password_hash stores it. */
 export function webhookPasswordHash(password: string): string {
-  return createHash('sha256').update(password, 'utf8').digest('hex');
+  return sha256(password).toString('hex');
 }
 
 /**
