@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ChannelsService } from '../src/channels/channels.service.js';
-import { WhatsAppClient } from '../src/channels/whatsapp-client.js';
+import { WhatsAppClient } from '../src/whatsapp/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
 

@@ -4,8 +4,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WhatsAppClient } from '../src/channels/whatsapp-client.js';
-import type { ChannelCredentials, SendResult, TemplateMessage } from '../src/channels/whatsapp-client.types.js';
+import { WhatsAppClient } from '../src/whatsapp/whatsapp-client.js';
+import type { ChannelCredentials, SendResult, TemplateMessage } from '../src/whatsapp/types.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { ChannelsService } from '../src/channels/channels.service.js';
-import { WhatsAppClient } from '../src/channels/whatsapp-client.js';
+import { WhatsAppClient } from '../src/whatsapp/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { CONFIRM_BEFORE_SEND, PAUSE_CAMPAIGN, RECOVER_EXPIRED_LEASES } from '../src/sender/sender.queries.js';
 import { createTestApp, type TestApp } from './app.js';

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { RecipientStatus } from '../common/recipient-status.js';
-import { Campaign, type TemplateComponent } from './campaign.entity.js';
+import { Campaign } from './campaign.entity.js';
+import type { TemplateComponent } from '../whatsapp/types.js';
 
 @Entity('campaign_recipients')
 @Index('uq_campaign_recipients_contact', ['campaignId', 'contactId'], { unique: true })

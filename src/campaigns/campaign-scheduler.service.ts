@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { execute } from '../database/sql.js';
-import type { CampaignTemplate } from './campaign.entity.js';
+import type { Template } from '../whatsapp/types.js';
 import {
   buildLaunchStatement,
   CLAIM_DUE_CAMPAIGNS,
@@ -13,12 +13,13 @@ import {
   PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS,
 } from './campaigns.queries.js';
 import { launchFailure } from './launch-failure.js';
+import { errorMessage } from '../common/errors.js';
 
 interface DueCampaign {
   id: string;
   channel_id: string;
   list_id: string;
-  template: CampaignTemplate;
+  template: Template;
 }
 
 /**
@@ -54,20 +55,20 @@ export class CampaignScheduler implements OnApplicationBootstrap {
       const [paused] = (await this.dataSource.query(PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS)) as [Array<{ id: string; paused_reason: string }>, number];
       for (const row of paused) this.logger.warn(`campaign ${row.id} paused: ${row.paused_reason}`);
     } catch (error) {
-      this.logger.error(`pausing campaigns of paused channels failed: ${messageOf(error)}`);
+      this.logger.error(`pausing campaigns of paused channels failed: ${errorMessage(error)}`);
     }
     try {
       while (await this.launchOne()) {
         // launch every due campaign before completing others
       }
     } catch (error) {
-      this.logger.error(`launching due campaigns failed: ${messageOf(error)}`);
+      this.logger.error(`launching due campaigns failed: ${errorMessage(error)}`);
     }
     try {
       const completed = (await this.dataSource.query(COMPLETE_FINISHED_CAMPAIGNS)) as [Array<{ id: string }>, number];
       for (const row of completed[0]) this.logger.log(`campaign ${row.id} completed`);
     } catch (error) {
-      this.logger.error(`completing finished campaigns failed: ${messageOf(error)}`);
+      this.logger.error(`completing finished campaigns failed: ${errorMessage(error)}`);
     } finally {
       this.ticking = false;
     }
@@ -108,15 +109,11 @@ export class CampaignScheduler implements OnApplicationBootstrap {
     const delayMs = decision.action === 'retry' ? decision.delayMs : 60_000;
     this.launchBackoff.set(campaignId, { failures: failures + 1, retryAt: now + delayMs });
     if (decision.action === 'retry') {
-      this.logger.warn(`campaign ${campaignId}: launch failed (attempt ${failures + 1}), retrying in ${delayMs / 1000} s: ${messageOf(error)}`);
+      this.logger.warn(`campaign ${campaignId}: launch failed (attempt ${failures + 1}), retrying in ${delayMs / 1000} s: ${errorMessage(error)}`);
       return;
     }
     await this.dataSource.query(MARK_LAUNCH_FAILED, [campaignId, decision.reason]);
     this.launchBackoff.delete(campaignId);
     this.logger.error(`campaign ${campaignId} failed: ${decision.reason}`);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,20 +3,8 @@ import { Channel } from '../channels/channel.entity.js';
 import { ContactList } from '../contacts/list.entity.js';
 import type { CampaignStatus } from './campaign-transitions.js';
 import type { SendWindow } from './send-window.js';
+import type { Template } from '../whatsapp/types.js';
 
-export interface TemplateComponent {
-  type: string;
-  sub_type?: string;
-  index?: string | number;
-  parameters?: Array<Record<string, unknown>>;
-}
-
-export interface CampaignTemplate {
-  name: string;
-  language: string;
-  namespace?: string | null;
-  components: TemplateComponent[];
-}
 
 
 @Entity('campaigns')
@@ -43,7 +31,7 @@ export class Campaign {
   list?: ContactList;
 
   @Column('jsonb')
-  template: CampaignTemplate;
+  template: Template;
 
   @Column('timestamptz', { name: 'scheduled_at', nullable: true })
   scheduledAt: Date | null;

@@ -7,11 +7,13 @@ import { CampaignRecipient } from './campaign-recipient.entity.js';
 import { CampaignScheduler } from './campaign-scheduler.service.js';
 import { CampaignsController } from './campaigns.controller.js';
 import { CampaignsService } from './campaigns.service.js';
+import { CampaignsRepository } from './campaigns.repository.js';
+import { RecipientsRepository } from './recipients.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList])],
   controllers: [CampaignsController],
-  providers: [CampaignsService, CampaignScheduler],
-  exports: [CampaignsService, TypeOrmModule],
+  providers: [CampaignsService, CampaignScheduler, CampaignsRepository, RecipientsRepository],
+  exports: [CampaignsService, CampaignsRepository, RecipientsRepository, TypeOrmModule],
 })
 export class CampaignsModule {}

@@ -1,4 +1,4 @@
-import type { CampaignTemplate } from './campaign.entity.js';
+import type { Template } from '../whatsapp/types.js';
 import { CONTACT_COLUMNS, findPlaceholderSlots, type Segment } from './placeholders.js';
 
 /** SQL for one launch: freeze the list into recipients, rendering placeholders in the same statement. */
@@ -14,7 +14,7 @@ export interface LaunchStatement {
  * `skipped` with `missing_parameter:<field>`. Opted-out and never-opted-in members are kept as
  * `skipped` with their reason, so the report accounts for every member of the list.
  */
-export function buildLaunchStatement(campaignId: string, channelId: string, listId: string, template: CampaignTemplate): LaunchStatement {
+export function buildLaunchStatement(campaignId: string, channelId: string, listId: string, template: Template): LaunchStatement {
   const parameters: unknown[] = [campaignId, channelId, listId];
   const bind = (value: unknown): string => {
     parameters.push(value);

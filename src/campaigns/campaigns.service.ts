@@ -2,16 +2,20 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { Channel } from '../channels/channel.entity.js';
+import { timeIdCursor } from '../common/cursor.js';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { execute } from '../database/sql.js';
 import { ContactList } from '../contacts/list.entity.js';
-import { RETRYABLE_ERROR_CODES } from '../sender/send-errors.js';
-import { Campaign, type CampaignTemplate } from './campaign.entity.js';
+import { RETRYABLE_ERROR_CODES } from '../whatsapp/send-errors.js';
+import { Campaign } from './campaign.entity.js';
+import type { Template } from '../whatsapp/types.js';
 import { type CampaignAction, transition } from './campaign-transitions.js';
 import { CANCEL_UNSENT_RECIPIENTS, REQUEUE_RETRYABLE_FAILURES } from './campaigns.queries.js';
 import type { CampaignListResponse, CampaignResponse, CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto.js';
 import { findPlaceholderSlots, PlaceholderSyntaxError } from './placeholders.js';
 import { type SendWindow, validateSendWindow } from './send-window.js';
+
+const campaignCursor = timeIdCursor('k');
 
 /** A scheduledAt this far in the past is still taken as "now" (clock skew between client and server). */
 const PAST_TOLERANCE_MS = 60_000;
@@ -73,17 +77,24 @@ export class CampaignsService {
   }
 
   async list(cursor: string | undefined, limit = 50): Promise<CampaignListResponse> {
-    const query = this.campaigns.createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(limit + 1);
+    // Ordered by creation at millisecond precision (what a Date, and so the cursor, carries), then id:
+    // ordering by the full microseconds would skip rows created in the same millisecond as a page's last.
+    const query = this.campaigns
+      .createQueryBuilder('c')
+      .orderBy("date_trunc('milliseconds', c.created_at)", 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
     if (cursor) {
-      const [createdAt, id] = decodeCursor(cursor);
-      query.where('(c.created_at, c.id) < (:createdAt, :id)', { createdAt, id });
+      const position = campaignCursor.decode(cursor);
+      if (!position) throw new DomainError('invalid', 'cursor is not one this API returned: pass nextCursor of the previous page unchanged');
+      query.where("(date_trunc('milliseconds', c.created_at), c.id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))", position);
     }
     const rows = await query.getMany();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       items: page.map(toResponse),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      nextCursor: rows.length > limit && last ? campaignCursor.encode({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
     };
   }
 
@@ -149,7 +160,7 @@ export class CampaignsService {
     if (!(await manager.getRepository(ContactList).existsBy({ id }))) throw new DomainError('invalid', `listId: no list with id ${id}`);
   }
 
-  private validTemplate(template: CampaignTemplate, channel: Channel): CampaignTemplate {
+  private validTemplate(template: Template, channel: Channel): Template {
     try {
       findPlaceholderSlots(template.components);
     } catch (error) {
@@ -176,16 +187,6 @@ export class CampaignsService {
     }
     return scheduledAt;
   }
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new DomainError('invalid', 'cursor is not one this API returned');
-  return [createdAt, id];
 }
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);

@@ -7,6 +7,8 @@
  * - Anything else (a template that no longer renders, a constraint, a bad value) would fail the same
  *   way every time: the campaign becomes `failed` with the error as its reason, shown by GET and the report.
  */
+import { errorMessage } from '../common/errors.js';
+
 export type LaunchFailureAction = { action: 'retry'; delayMs: number } | { action: 'fail'; reason: string };
 
 export const LAUNCH_MAX_FAILURES = 8;
@@ -25,11 +27,11 @@ export function isTransientLaunchError(error: unknown): boolean {
     if (TRANSIENT_NODE_CODES.has(code) || TRANSIENT_SQLSTATES.has(code)) return true;
     if (/^[0-9A-Z]{5}$/.test(code) && TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2))) return true;
   }
-  return TRANSIENT_MESSAGES.test(messageOf(error));
+  return TRANSIENT_MESSAGES.test(errorMessage(error));
 }
 
 export function launchFailure(error: unknown, failuresBefore: number): LaunchFailureAction {
-  const message = messageOf(error);
+  const message = errorMessage(error);
   if (!isTransientLaunchError(error)) return { action: 'fail', reason: `the campaign could not be launched: ${message}` };
   const failures = failuresBefore + 1;
   if (failures >= LAUNCH_MAX_FAILURES) {
@@ -41,8 +43,4 @@ export function launchFailure(error: unknown, failuresBefore: number): LaunchFai
 function codeOf(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

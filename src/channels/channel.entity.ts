@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type ApiGeneration = 'cloud' | 'onpremise';
+import type { ApiGeneration } from '../whatsapp/types.js';
+
+export type { ApiGeneration };
 
 @Entity('channels')
 export class Channel {

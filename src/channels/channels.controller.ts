@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { DomainError } from '../common/domain-error.js';
-import { isUuid } from './channel-rules.js';
+import { isUuid } from '../common/ids.js';
 import { ChannelsService } from './channels.service.js';
 import {
   ChannelHealthResponse,

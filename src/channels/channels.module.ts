@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { Channel } from './channel.entity.js';
 import { ChannelsController } from './channels.controller.js';
+import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
-import { WhatsAppClient } from './whatsapp-client.js';
+import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Channel])],
   controllers: [ChannelsController],
-  providers: [ChannelsService, WhatsAppClient, ApiTokenGuard],
-  exports: [ChannelsService, WhatsAppClient],
+  providers: [ChannelsService, ChannelsRepository, WhatsAppClient, ApiTokenGuard],
+  exports: [ChannelsService, ChannelsRepository, WhatsAppClient],
 })
 export class ChannelsModule {}

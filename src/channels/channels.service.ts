@@ -5,7 +5,7 @@ import { IsNull, type Repository } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { decryptSecret, encryptSecret, randomSecret, sha256 } from '../common/secrets.js';
 import { AppConfig } from '../config/app-config.js';
-import { credentialsMatch } from '../webhooks/webhook-auth.js';
+import { credentialsMatch } from '../whatsapp/webhook-auth.js';
 import { Channel } from './channel.entity.js';
 import type {
   ChannelHealthResponse,
@@ -17,11 +17,13 @@ import type {
 import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { ListChannelsQueryDto } from './dto/list-channels.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
-import { decodeChannelCursor, encodeChannelCursor, isUuid } from './channel-rules.js';
-import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from './webhook-credentials.js';
-import { WhatsAppClient } from './whatsapp-client.js';
-import type { ChannelCredentials } from './whatsapp-client.types.js';
-import { DEFAULT_BASE_URL } from './whatsapp-payloads.js';
+import { decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
+import { isUuid } from '../common/ids.js';
+import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from '../whatsapp/webhook-credentials.js';
+import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
+import type { ChannelCredentials } from '../whatsapp/types.js';
+import { DEFAULT_BASE_URL } from '../whatsapp/payloads.js';
+import { errorMessage } from '../common/errors.js';
 
 export type WebhookCredentialsVerdict = 'ok' | 'unknown_channel' | 'bad_credentials';
 
@@ -317,7 +319,7 @@ export class ChannelsService {
       return;
     }
     void this.reloadWebhookCredentials().catch((error: unknown) => {
-      this.logger.error(`Reloading webhook credentials failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(`Reloading webhook credentials failed: ${errorMessage(error)}`);
     });
   }
 

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConsentEvent } from './consent-event.entity.js';
 import { Contact } from './contact.entity.js';
 import { ContactsController } from './contacts.controller.js';
+import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 import { ContactImport, ImportError } from './import.entity.js';
 import { ImportProcessor } from './import.processor.js';
@@ -19,7 +20,7 @@ import { ListsService } from './lists.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, ConsentEvent, ContactList, ListMember, ContactImport, ImportError])],
   controllers: [ImportsController, ContactsController, ListsController],
-  providers: [ContactsService, ListsService, ImportsService, ImportProcessor],
-  exports: [ContactsService],
+  providers: [ContactsService, ContactsRepository, ListsService, ImportsService, ImportProcessor],
+  exports: [ContactsService, ContactsRepository],
 })
 export class ContactsModule {}

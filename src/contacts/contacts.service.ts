@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import { bigintId } from '../common/bigint-id.js';
+import { bigintId } from '../common/ids.js';
 import { decodeContactCursor, encodeContactCursor } from './contacts-cursor.js';
 import {
   CONTACT_BY_ID,

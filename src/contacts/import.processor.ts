@@ -32,6 +32,7 @@ import { CopyBuffer, errorLine, stageLine } from './import/copy-text.js';
 import { type Delimiter, mapHeader } from './import/csv-header.js';
 import { CsvFileError, CsvRecordReader, type RecordBatch } from './import/csv-records.js';
 import { createRowContext, isBlankRecord, mapRow, type RowContext } from './import/import-row.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface ImportJob {
   id: string;
@@ -111,7 +112,7 @@ export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicatio
         await this.holdLiveness(job.id);
       } catch (error) {
         // No connection for the lock: the import cannot be run safely, so it ends now instead of queued.
-        this.logger.warn(`Import ${job.id} failed before it started: ${describe(error)}`);
+        this.logger.warn(`Import ${job.id} failed before it started: ${errorMessage(error)}`);
         await this.dataSource.query(FAIL_IMPORT, [job.id, 'The engine could not reach its database to start this import. Nothing was imported: upload the file again.', null, null]).catch(() => undefined);
         await rm(job.filePath, { force: true }).catch(() => undefined);
         return;
@@ -156,7 +157,7 @@ export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.recoverAbandoned().catch((error: unknown) => this.logger.warn(`Recovering unfinished imports failed: ${describe(error)}`));
+    await this.recoverAbandoned().catch((error: unknown) => this.logger.warn(`Recovering unfinished imports failed: ${errorMessage(error)}`));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -215,7 +216,7 @@ export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicatio
     } catch (error) {
       const reason = failureReason(error);
       this.logger.warn(`Import ${job.id} failed: ${reason}`);
-      await run.fail(reason).catch((failError: unknown) => this.logger.error(`Could not mark import ${job.id} failed: ${describe(failError)}`));
+      await run.fail(reason).catch((failError: unknown) => this.logger.error(`Could not mark import ${job.id} failed: ${errorMessage(failError)}`));
     } finally {
       await rm(job.filePath, { force: true }).catch(() => undefined);
     }
@@ -463,13 +464,9 @@ async function copyIn(client: PoolClient, sql: string, text: string | Buffer): P
 function failureReason(error: unknown): string {
   if (error instanceof CsvFileError) return `${capitalise(error.message)}. Nothing was imported.`;
   if (error instanceof ImportAborted) return 'The engine stopped while importing. Nothing was imported: upload the file again.';
-  return `The import failed: ${describe(error)}. Nothing was imported.`;
+  return `The import failed: ${errorMessage(error)}. Nothing was imported.`;
 }
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

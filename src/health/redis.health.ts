@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
+import { errorMessage } from '../common/errors.js';
 
 /** Reports Redis only when REDIS_URL is configured; without it the limiters are in-process. */
 @Injectable()
@@ -26,7 +27,7 @@ export class RedisHealth implements OnApplicationShutdown {
       await this.client.ping();
       return session.up();
     } catch (error) {
-      return session.down({ message: error instanceof Error ? error.message : String(error) });
+      return session.down({ message: errorMessage(error) });
     }
   }
 

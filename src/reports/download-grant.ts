@@ -9,10 +9,10 @@
  * GRANT_TTL_SECONDS; it is compared in constant time.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { isUuid } from '../common/ids.js';
 
 export const GRANT_TTL_SECONDS = 60;
 const VERSION = 'g1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The signing key, derived from the encryption key for this purpose only. */
 export function downloadGrantKey(encryptionKey: Buffer): Buffer {
@@ -34,7 +34,7 @@ export type GrantVerdict = 'ok' | 'malformed' | 'expired' | 'invalid';
 
 export function verifyDownloadGrant(key: Buffer, campaignId: string, grant: string, now: number): GrantVerdict {
   const match = /^g1\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})$/.exec(grant);
-  if (!match || !UUID.test(campaignId.toLowerCase())) return 'malformed';
+  if (!match || !isUuid(campaignId.toLowerCase())) return 'malformed';
   const expires = Number(match[1]);
   const given = Buffer.from(match[2], 'base64url');
   const expected = mac(key, `${VERSION}:${campaignId.toLowerCase()}:${expires}`);

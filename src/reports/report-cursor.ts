@@ -1,20 +1,12 @@
 /**
- * Opaque keyset cursors for recipient listings. A cursor names the last recipient id of a page;
- * the next page is `id > that`, ordered by id. Ids never change, so under concurrent status updates
- * every recipient appears on exactly one page. Pure.
+ * Keyset cursors for recipient listings (common/cursor.ts). A cursor names the last recipient id of a
+ * page; the next page is `id > that`, ordered by id. Ids never change, so under concurrent status
+ * updates every recipient appears on exactly one page.
  */
-import { bigintId } from '../common/bigint-id.js';
+import { idCursor } from '../common/cursor.js';
 
-const PREFIX = 'r1:';
+const recipients = idCursor('r');
 
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(`${PREFIX}${lastId}`, 'utf8').toString('base64url');
-}
-
+export const encodeCursor = (lastId: string): string => recipients.encode(lastId);
 /** The last id the cursor names, or null when the text is not a cursor this service issued. */
-export function decodeCursor(cursor: string): string | null {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return null;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(PREFIX)) return null;
-  return bigintId(text.slice(PREFIX.length));
-}
+export const decodeCursor = (cursor: string): string | null => recipients.decode(cursor);

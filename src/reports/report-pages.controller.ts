@@ -4,7 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { pageHeaders, renderCampaignListPage, renderNotFoundPage, renderReportPage } from './report-pages.js';
 import { sendCsv } from './reports.controller.js';
-import { isUuid, ReportsService } from './reports.service.js';
+import { ReportsService } from './reports.service.js';
+import { isUuid } from '../common/ids.js';
 
 /**
  * The report as web pages. The HTML itself needs no token (it holds no data): the page asks for

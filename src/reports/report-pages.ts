@@ -1,3 +1,4 @@
+// Longer than 350 lines because it is the report page's inline TypeScript-in-strings; issue 17 replaces it with the web/ console.
 /**
  * The report web pages: plain server-rendered HTML with one small inline script each, no build and
  * no CDN. Loading the HTML needs no token; the page asks for the API token, keeps it in

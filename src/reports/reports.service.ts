@@ -30,8 +30,8 @@ import {
   selectSeries,
   selectSeriesBounds,
 } from './reports.queries.js';
+import { isUuid } from '../common/ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE_SIZE = 100;
 const CSV_BATCH_SIZE = 5000;
 
@@ -226,9 +226,6 @@ export class ReportsService {
   }
 }
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 function toRecipientItem(row: RecipientRow): RecipientItemDto {
   return {

@@ -26,6 +26,7 @@ import {
   type WhatsAppError,
 } from './sandbox-payloads.js';
 import { type WebhookDeliveryOptions, WebhookDispatcher, type WebhookStats, type WebhookTarget } from './webhook-dispatcher.js';
+import { errorMessage } from '../common/errors.js';
 
 export type { Generation, StatusName, ThrottleStyle, SandboxTemplate, WhatsAppError } from './sandbox-payloads.js';
 
@@ -670,7 +671,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const rawBody = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       route(request, response, rawBody).catch((error: unknown) => {
         if (error instanceof RequestError) return reply(response, error.httpStatus, { error: error.message });
-        reply(response, 500, proxyErrorBody(500, error instanceof Error ? error.message : String(error), traceId()));
+        reply(response, 500, proxyErrorBody(500, errorMessage(error), traceId()));
       });
     });
   });

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { type AccountInfo, type Generation, type StatusEvent, type StatusName, statusWebhookBody, webhookRetryDelayMs } from './sandbox-payloads.js';
 import { TimedQueue } from './timed-queue.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface WebhookTarget {
   url: string;
@@ -227,7 +228,7 @@ export class WebhookDispatcher {
       delivered = response.statusCode === 200;
       if (!delivered) this.counters.lastError = `HTTP ${response.statusCode} from ${target.url}`;
     } catch (error) {
-      this.counters.lastError = `${error instanceof Error ? error.message : String(error)} (${target.url})`;
+      this.counters.lastError = `${errorMessage(error)} (${target.url})`;
     }
     queue.inFlight -= 1;
     this.inFlight -= 1;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RECORD_ACCEPTED, RECORD_FAILED, RECORD_UNKNOWN, REQUEUE } from './sender.queries.js';
+import { errorMessage } from '../common/errors.js';
 
 /** `claim` is the claim_id the row was claimed with: outcomes other than accepted apply only while it still owns the row. */
 export type SendOutcome =
@@ -72,7 +73,7 @@ export class OutcomeWriter {
         return;
       } catch (error) {
         // Rows stay `sending` if this never succeeds; lease recovery then handles them as unknown.
-        this.logger.error(`writing ${batch.length} send outcomes failed (attempt ${attempt}): ${(error as Error).message}`);
+        this.logger.error(`writing ${batch.length} send outcomes failed (attempt ${attempt}): ${errorMessage(error)}`);
         if (attempt >= 5) return;
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }

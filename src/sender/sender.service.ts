@@ -1,12 +1,12 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { CampaignTemplate, TemplateComponent } from '../campaigns/campaign.entity.js';
+import type { Template, TemplateComponent } from '../whatsapp/types.js';
 import { isInsideWindow, type SendWindow } from '../campaigns/send-window.js';
 import type { Channel } from '../channels/channel.entity.js';
 import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
-import { WhatsAppClient } from '../channels/whatsapp-client.js';
-import type { ChannelCredentials, SendResult } from '../channels/whatsapp-client.types.js';
+import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
+import type { ChannelCredentials, SendResult } from '../whatsapp/types.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ChannelLimiters } from './channel-limiters.js';
@@ -19,7 +19,7 @@ import {
   retryDelayMs,
   THROTTLE_REQUEUE_MS,
   TRANSIENT_BACKOFF,
-} from './send-errors.js';
+} from '../whatsapp/send-errors.js';
 import {
   CLAIM_RECIPIENTS,
   CONFIRM_BEFORE_SEND,
@@ -34,11 +34,12 @@ import {
   RUNNING_CAMPAIGNS,
   WAIT_FOR_MESSAGING_LIMIT,
 } from './sender.queries.js';
+import { errorMessage } from '../common/errors.js';
 
 interface RunningCampaign {
   id: string;
   channel_id: string;
-  template: CampaignTemplate;
+  template: Template;
   send_window: SendWindow | null;
 }
 
@@ -91,7 +92,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
           gauge.reset();
           for (const row of rows) gauge.set({ channel: row.channel_id }, row.due);
         } catch (error) {
-          this.logger.error(`collecting wa_recipients_due failed: ${(error as Error).message}`);
+          this.logger.error(`collecting wa_recipients_due failed: ${errorMessage(error)}`);
         }
       },
       ['channel'],
@@ -122,7 +123,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.running) return;
     this.pollTimer = setTimeout(() => {
       const polling = (this.polling = this.poll().catch((error: unknown) => {
-        this.logger.error(`sender poll failed: ${(error as Error).message}`);
+        this.logger.error(`sender poll failed: ${errorMessage(error)}`);
         return false;
       }));
       void polling.then((busy) => {
@@ -139,14 +140,14 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       try {
         await this.recoverExpiredLeases();
       } catch (error) {
-        this.logger.error(`recovering expired send leases failed: ${(error as Error).message}`);
+        this.logger.error(`recovering expired send leases failed: ${errorMessage(error)}`);
       }
     }
     let campaigns: RunningCampaign[];
     try {
       campaigns = (await this.dataSource.query(RUNNING_CAMPAIGNS)) as RunningCampaign[];
     } catch (error) {
-      this.logger.error(`sender poll failed: ${(error as Error).message}`);
+      this.logger.error(`sender poll failed: ${errorMessage(error)}`);
       return false;
     }
     const open = campaigns.filter((campaign) => !campaign.send_window || isInsideWindow(now, campaign.send_window));
@@ -160,7 +161,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         if (!channel) continue;
         busy = (await this.claimAndSend(channel, channelCampaigns)) || busy;
       } catch (error) {
-        this.logger.error(`sender: channel ${channelId} skipped this round: ${(error as Error).message}`);
+        this.logger.error(`sender: channel ${channelId} skipped this round: ${errorMessage(error)}`);
       }
     }
     return busy;
@@ -200,7 +201,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
             await this.release(channel.id, unsent);
           } catch (releaseError) {
             // Their lease runs out and recovery re-queues them (never dispatched: at once).
-            this.logger.error(`releasing ${unsent.length} unsent recipients failed: ${(releaseError as Error).message}`);
+            this.logger.error(`releasing ${unsent.length} unsent recipients failed: ${errorMessage(releaseError)}`);
           }
         });
       this.track(job);
@@ -248,7 +249,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     channel: Channel,
     credentials: ChannelCredentials,
     batch: ClaimedRecipient[],
-    templates: Map<string, CampaignTemplate>,
+    templates: Map<string, Template>,
     handedOver: Set<string>,
   ): Promise<void> {
     const place = await this.limiters.reserveSend(channel.id, channel.messagesPerSecond, batch.length);
@@ -284,7 +285,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     channel: Channel,
     credentials: ChannelCredentials,
     recipient: ClaimedRecipient,
-    template: CampaignTemplate,
+    template: Template,
     handedOver: Set<string>,
   ): Promise<void> {
     handedOver.add(recipient.id);
@@ -297,14 +298,14 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       });
     } catch (error) {
       // The client answers every HTTP or network failure with a value; anything else may have left after all.
-      result = { ok: false, latencyMs: 0, httpStatus: null, errorCode: null, errorTitle: `send failed: ${(error as Error).message}`, outcomeUnknown: true };
+      result = { ok: false, latencyMs: 0, httpStatus: null, errorCode: null, errorTitle: `send failed: ${errorMessage(error)}`, outcomeUnknown: true };
     } finally {
       this.queuedFor(channel.id).delete(recipient.id);
     }
     try {
       await this.handleResult(channel, recipient, result);
     } catch (error) {
-      this.logger.error(`recording the outcome for recipient ${recipient.id} failed: ${(error as Error).message}`);
+      this.logger.error(`recording the outcome for recipient ${recipient.id} failed: ${errorMessage(error)}`);
       if (result.ok) this.outcomes.add({ kind: 'accepted', id: recipient.id, claim: recipient.claim_id, messageId: result.messageId, sentAt: new Date() });
       else if (result.outcomeUnknown) this.outcomes.add(this.unknownOutcome(channel, recipient, result.errorTitle));
       else this.outcomes.add(this.retryLater(recipient, result));
@@ -380,7 +381,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
           await this.dataSource.query(PAUSE_CAMPAIGN, [recipient.campaign_id, `360dialog refused the template: ${description}`]);
         } catch (error) {
           // Not paused: retry later rather than at once (the retry tries to pause again if it is refused again).
-          this.logger.error(`campaign ${recipient.campaign_id}: pausing after "${description}" failed: ${(error as Error).message}`);
+          this.logger.error(`campaign ${recipient.campaign_id}: pausing after "${description}" failed: ${errorMessage(error)}`);
           return this.retryLater(recipient, result);
         }
         this.logger.warn(`campaign ${recipient.campaign_id} paused: ${description}`);
@@ -389,7 +390,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         try {
           await this.dataSource.query(PAUSE_CHANNEL, [channel.id, `channel unusable: ${description}`]);
         } catch (error) {
-          this.logger.error(`channel ${channel.id}: pausing after "${description}" failed: ${(error as Error).message}`);
+          this.logger.error(`channel ${channel.id}: pausing after "${description}" failed: ${errorMessage(error)}`);
           return this.retryLater(recipient, result);
         }
         this.logger.warn(`channel ${channel.id}: campaigns paused: ${description}`);

@@ -1,4 +1,13 @@
-import { classifyProcessingError, isConnectionLoss, type ProcessingErrorKind, sqlState, uncountedRetryDelayMs } from './inbox-retry.js';
+import {
+  classifyProcessingError,
+  isConnectionLoss,
+  processingErrorDecision,
+  type ProcessingErrorKind,
+  retryDelayMs,
+  sqlState,
+  uncountedRetryDelayMs,
+  unknownMessageDecision,
+} from './inbox-retry.js';
 
 /** What pg / TypeORM throw: a pg DatabaseError carries `code`; TypeORM's QueryFailedError copies it and keeps `driverError`. */
 const pgError = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
@@ -84,5 +93,43 @@ describe('uncountedRetryDelayMs', () => {
     [3_600_000, 60_000],
   ])('item %p ms old → wait %p ms', (ageMs, delay) => {
     expect(uncountedRetryDelayMs(ageMs)).toBe(delay);
+  });
+});
+
+describe('inbox retry', () => {
+  it.each([
+    [1, 1000],
+    [2, 2000],
+    [3, 4000],
+    [6, 32000],
+    [7, 60000],
+    [100, 60000],
+    [0, 1000],
+  ])('after %p attempts wait %p ms', (attempts, delay) => {
+    expect(retryDelayMs(attempts)).toBe(delay);
+  });
+
+  const received = new Date('2026-01-01T00:00:00Z');
+  const at = (seconds: number) => new Date(received.getTime() + seconds * 1000);
+
+  it.each<[number, number, number, { action: string; nextAttemptAt?: Date }]>([
+    // [seconds since received, attempts, retry window, decision]
+    [0, 1, 3600, { action: 'retry', nextAttemptAt: at(1) }],
+    [10, 4, 3600, { action: 'retry', nextAttemptAt: at(18) }],
+    [100, 20, 3600, { action: 'retry', nextAttemptAt: at(160) }],
+    [3590, 60, 3600, { action: 'retry', nextAttemptAt: at(3600) }],
+    [3600, 61, 3600, { action: 'park' }],
+    [0, 1, 0, { action: 'park' }],
+  ])('unknown message at +%ps after %p attempts (window %ps)', (seconds, attempts, retrySeconds, decision) => {
+    expect(unknownMessageDecision({ receivedAt: received, attempts, now: at(seconds), retrySeconds })).toEqual(decision);
+  });
+
+  it.each<[number, string]>([
+    [1, 'retry'],
+    [7, 'retry'],
+    [8, 'park'],
+    [20, 'park'],
+  ])('processing error after %p attempts → %p', (attempts, action) => {
+    expect(processingErrorDecision({ attempts, now: received }).action).toBe(action);
   });
 });

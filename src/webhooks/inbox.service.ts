@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MAX_BIGINT } from '../common/bigint-id.js';
+import { MAX_BIGINT } from '../common/ids.js';
 import { DomainError } from '../common/domain-error.js';
 import type { ParkedInboxPageDto, ParkedInboxQueryDto, RequeueInboxDto, RequeueInboxResponse } from './dto/inbox.dto.js';
 import { WebhookProcessorService } from './webhook-processor.service.js';

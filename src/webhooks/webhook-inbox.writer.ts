@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { InboxState } from './webhook-inbox.entity.js';
 import { INSERT_INBOX_ROWS } from './webhooks.queries.js';
+import { errorMessage } from '../common/errors.js';
 
 export interface InboxRow {
   channelId: string;
@@ -116,7 +117,7 @@ export class WebhookInboxWriter implements OnModuleDestroy {
         await this.write(batch.slice(middle));
         return;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.logger.error(`Storing ${batch.length} webhook bodies failed: ${message}`);
       for (const item of batch) item.reject(new InboxUnavailableError(message));
     }

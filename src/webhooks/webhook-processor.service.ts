@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { parseCallbackData } from './callback-data.js';
+import { parseCallbackData } from '../whatsapp/callback-data.js';
 import {
   classifyProcessingError,
   isConnectionLoss,
@@ -15,7 +15,7 @@ import {
 } from './inbox-retry.js';
 import { createOptOutMatcher, type OptOutMatcher } from './opt-out-keywords.js';
 import { nextBatch, type PaceSettings } from './processor-pace.js';
-import { type InboundMessageEvent, mapWebhookPayload, type StatusEvent, statusEventsToBody } from './webhook-events.js';
+import { type InboundMessageEvent, mapWebhookPayload, type StatusEvent, statusEventsToBody } from '../whatsapp/webhook-events.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
 import {
   APPLY_STATUS_EVENTS,
@@ -35,6 +35,7 @@ import {
   OPT_OUT_BY_KEYWORD,
   TOUCH_LAST_INBOUND,
 } from './webhooks.queries.js';
+import { errorMessage } from '../common/errors.js';
 
 interface InboxGauges {
   due: number;
@@ -226,7 +227,7 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
         // The claim itself failed (database unreachable, …): nothing was taken, try again later.
         this.failureStreak++;
         this.backoffMs = Math.min(retryDelayMs(this.failureStreak), MAX_BACKOFF_MS);
-        this.logger.error(`Webhook processing failed: ${describe(error)}; next try in ${this.backoffMs} ms`);
+        this.logger.error(`Webhook processing failed: ${errorMessage(error)}; next try in ${this.backoffMs} ms`);
       }
       if (this.stopped) break;
       if (this.backoffMs > 0) {
@@ -301,12 +302,12 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
           // Rolled back, nothing recorded: the same items are due again, no attempt consumed.
           this.backoffMs = Math.min(retryDelayMs(this.failureStreak), MAX_BACKOFF_MS);
           this.logger.warn(
-            `A batch of ${claimed.length} webhook bodies failed transiently (${describe(error)}); retrying it in ${this.backoffMs} ms`,
+            `A batch of ${claimed.length} webhook bodies failed transiently (${errorMessage(error)}); retrying it in ${this.backoffMs} ms`,
           );
           return result();
         }
       }
-      this.logger.warn(`A batch of ${claimed.length} webhook bodies failed (${kind}: ${describe(error)}); processing them one by one`);
+      this.logger.warn(`A batch of ${claimed.length} webhook bodies failed (${kind}: ${errorMessage(error)}); processing them one by one`);
       for (const item of claimed) {
         if ((await this.processOne(item.id)) === 'connection_lost') {
           this.failureStreak++;
@@ -336,7 +337,7 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
       this.count(tally);
       return 'done';
     } catch (error) {
-      const reason = describe(error);
+      const reason = errorMessage(error);
       const kind = classifyProcessingError(error);
       if (isConnectionLoss(error)) {
         this.logger.warn(`Webhook inbox item ${id} could not be processed, the database connection is gone (${reason}); it stays due`);
@@ -360,7 +361,7 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
         });
         if (parked) this.metrics.webhookEvents.inc({ kind: 'inbox', status: 'parked_error' });
       } catch (inner) {
-        this.logger.error(`Could not record the failure of webhook inbox item ${id}: ${describe(inner)}`);
+        this.logger.error(`Could not record the failure of webhook inbox item ${id}: ${errorMessage(inner)}`);
         if (isConnectionLoss(inner)) return 'connection_lost';
       }
       return 'failed';
@@ -390,7 +391,7 @@ export class WebhookProcessorService implements OnApplicationBootstrap, OnModule
     try {
       payload = JSON.parse(item.body);
     } catch (error) {
-      return { item, statuses: [], messages: [], unreadable: `body is not valid JSON: ${describe(error)}` };
+      return { item, statuses: [], messages: [], unreadable: `body is not valid JSON: ${errorMessage(error)}` };
     }
     const mapped = mapWebhookPayload(payload, new Date(item.received_at));
     return {
@@ -597,8 +598,4 @@ function pairKey(messageId: string, status: string): string {
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -19,8 +19,8 @@ import { ChannelsService } from '../channels/channels.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { signatureMatches } from './webhook-auth.js';
-import { checkWebhookBody } from './webhook-events.js';
+import { signatureMatches } from '../whatsapp/webhook-auth.js';
+import { checkWebhookBody } from '../whatsapp/webhook-events.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
 import { rawWebhookBody } from './webhook-raw-body.js';
 

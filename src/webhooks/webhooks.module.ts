@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { InboxController } from './inbox.controller.js';
 import { InboxService } from './inbox.service.js';
@@ -17,7 +19,7 @@ import { WebhooksController } from './webhooks.controller.js';
  * /v1/webhooks/inbox (InboxController).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookInboxItem, MessageEvent]), ChannelsModule],
+  imports: [TypeOrmModule.forFeature([WebhookInboxItem, MessageEvent]), ChannelsModule, CampaignsModule, ContactsModule],
   controllers: [WebhooksController, InboxController],
   providers: [WebhookInboxWriter, WebhookProcessorService, InboxService, ApiTokenGuard],
   exports: [WebhookProcessorService],

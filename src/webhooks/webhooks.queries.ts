@@ -1,4 +1,4 @@
-import { statusesImplyingSql, statusForRankSql, statusRank, statusRankSql } from './status-rank.js';
+import { statusesImplyingSql, statusForRankSql, statusRank, statusRankSql } from '../campaigns/status-rank.js';
 
 /**
  * Hand-written SQL of the webhook receiver and processor. Everything is set-based: one statement per

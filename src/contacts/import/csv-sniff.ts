@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { type Delimiter, detectDelimiter, type HeaderMap, mapHeader } from './csv-header.js';
+import { errorMessage } from '../../common/errors.js';
 
 /** How much of the upload is kept in memory to judge it before answering 202. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -66,7 +67,7 @@ export function sniffCsv(head: Buffer, complete: boolean): SniffResult {
   try {
     headerCells = (parse(body, { ...options, to: 1 }) as string[][])[0] ?? [];
   } catch (error) {
-    return notCsv(`The header row cannot be read as CSV (${(error as Error).message}); ${SAVE_AS_CSV}`);
+    return notCsv(`The header row cannot be read as CSV (${errorMessage(error)}); ${SAVE_AS_CSV}`);
   }
   const mapped = mapHeader(headerCells);
   if (!mapped.ok) return { ok: false, kind: 'no_phone_column', message: mapped.message };

@@ -1,5 +1,21 @@
-import type { ApiGeneration } from './channel.entity.js';
-import type { TemplateComponent } from '../campaigns/campaign.entity.js';
+/** The two 360dialog API generations: Cloud (`waba-v2.360dialog.io`) and On-Premise (`waba.360dialog.io`). */
+export type ApiGeneration = 'cloud' | 'onpremise';
+
+/** One component of a template message as WhatsApp takes it (header, body, button), with its parameters. */
+export interface TemplateComponent {
+  type: string;
+  sub_type?: string;
+  index?: string | number;
+  parameters?: Array<Record<string, unknown>>;
+}
+
+/** A template to send: its name and language, the On-Premise namespace, and the components carrying variables. */
+export interface Template {
+  name: string;
+  language: string;
+  namespace?: string | null;
+  components: TemplateComponent[];
+}
 
 /** What the 360dialog client needs to call one channel (the API key decrypted, in memory only). */
 export interface ChannelCredentials {
@@ -13,7 +29,7 @@ export interface ChannelCredentials {
 export interface TemplateMessage {
   /** wa_id: digits of the E.164 number, no plus. */
   to: string;
-  template: { name: string; language: string; namespace?: string | null; components: TemplateComponent[] };
+  template: Template;
   /** Cloud only: echoed back in the message's status webhooks (`biz_opaque_callback_data`). */
   callbackData?: string;
 }

@@ -1,4 +1,4 @@
-import type { ApiGeneration } from './channel.entity.js';
+import type { ApiGeneration } from './types.js';
 
 /** Pure rules around a channel's webhook: its URL, and the Basic credentials 360dialog sends back. */
 

@@ -1,5 +1,6 @@
-import type { ApiGeneration } from './channel.entity.js';
-import type { ChannelCredentials, TemplateMessage } from './whatsapp-client.types.js';
+import type { ApiGeneration } from './types.js';
+import type { ChannelCredentials, TemplateMessage } from './types.js';
+import { errorMessage } from '../common/errors.js';
 
 /** Pure halves of the 360dialog client: what to send, and how to read what came back (both generations). */
 
@@ -166,7 +167,7 @@ export function classifyTransportError(error: unknown, timeoutMs: number): Trans
   if ((code !== undefined && TIMEOUT_CODES.has(code)) || isTimeoutName(error)) {
     return { errorTitle: `No answer from 360dialog within ${timeoutMs} ms (timeout)`, outcomeUnknown: true };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { errorTitle: `Connection to 360dialog failed: ${code ? `${code} ` : ''}${message}`.trim(), outcomeUnknown: true };
 }
 

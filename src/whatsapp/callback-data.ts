@@ -3,7 +3,7 @@
  * webhook of that message: `r:<campaign_recipients.id>`. It lets the webhook processor match a status to
  * its recipient even when the send response (and so the message id) was never stored.
  */
-import { bigintId } from '../common/bigint-id.js';
+import { bigintId } from '../common/ids.js';
 
 const PATTERN = /^r:([1-9][0-9]{0,18})$/;
 

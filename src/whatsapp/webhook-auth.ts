@@ -1,18 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { BasicCredentials } from '../channels/webhook-credentials.js';
+import type { BasicCredentials } from './webhook-credentials.js';
 import { constantTimeEquals, sha256 } from '../common/secrets.js';
 
 /** Pure checks of what 360dialog sends with each webhook call: Basic credentials and the partner signature. */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-// The receiver parses the header with channels/webhook-credentials.ts; re-exported so the table tests
-// here exercise the parser production uses, not a copy.
-export { type BasicCredentials, parseBasicAuthorization } from '../channels/webhook-credentials.js';
 
 /** sha256 hex of the password, as channels.webhook_password_hash stores it. */
 export function webhookPasswordHash(password: string): string {

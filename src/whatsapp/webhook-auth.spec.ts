@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { formatCallbackData, parseCallbackData } from './callback-data.js';
-import { processingErrorDecision, retryDelayMs, unknownMessageDecision } from './inbox-retry.js';
-import { credentialsMatch, isUuid, parseBasicAuthorization, signatureMatches, webhookPasswordHash } from './webhook-auth.js';
+import { credentialsMatch, signatureMatches, webhookPasswordHash } from './webhook-auth.js';
+import { parseBasicAuthorization } from './webhook-credentials.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -34,16 +34,6 @@ describe('webhook credentials', () => {
     ['the all-zero digest', '0'.repeat(64), false],
   ])('a stored hash that is %s: matches %p, never throws', (_name, passwordHash, ok) => {
     expect(credentialsMatch({ username: 'u', password: 'pw' }, { username: 'u', passwordHash })).toBe(ok);
-  });
-
-  it.each([
-    ['0d9d5f84-38a4-4d4c-9a0e-2b8e0f0e6d11', true],
-    ['0D9D5F84-38A4-4D4C-9A0E-2B8E0F0E6D11', true],
-    ['not-a-uuid', false],
-    ['0d9d5f84-38a4-4d4c-9a0e-2b8e0f0e6d1', false],
-    ['', false],
-  ])('isUuid(%p) = %p', (value, ok) => {
-    expect(isUuid(value)).toBe(ok);
   });
 });
 
@@ -89,43 +79,5 @@ describe('callback data', () => {
     [12, null],
   ])('parseCallbackData(%p) = %p', (value, expected) => {
     expect(parseCallbackData(value)).toBe(expected);
-  });
-});
-
-describe('inbox retry', () => {
-  it.each([
-    [1, 1000],
-    [2, 2000],
-    [3, 4000],
-    [6, 32000],
-    [7, 60000],
-    [100, 60000],
-    [0, 1000],
-  ])('after %p attempts wait %p ms', (attempts, delay) => {
-    expect(retryDelayMs(attempts)).toBe(delay);
-  });
-
-  const received = new Date('2026-01-01T00:00:00Z');
-  const at = (seconds: number) => new Date(received.getTime() + seconds * 1000);
-
-  it.each<[number, number, number, { action: string; nextAttemptAt?: Date }]>([
-    // [seconds since received, attempts, retry window, decision]
-    [0, 1, 3600, { action: 'retry', nextAttemptAt: at(1) }],
-    [10, 4, 3600, { action: 'retry', nextAttemptAt: at(18) }],
-    [100, 20, 3600, { action: 'retry', nextAttemptAt: at(160) }],
-    [3590, 60, 3600, { action: 'retry', nextAttemptAt: at(3600) }],
-    [3600, 61, 3600, { action: 'park' }],
-    [0, 1, 0, { action: 'park' }],
-  ])('unknown message at +%ps after %p attempts (window %ps)', (seconds, attempts, retrySeconds, decision) => {
-    expect(unknownMessageDecision({ receivedAt: received, attempts, now: at(seconds), retrySeconds })).toEqual(decision);
-  });
-
-  it.each<[number, string]>([
-    [1, 'retry'],
-    [7, 'retry'],
-    [8, 'park'],
-    [20, 'park'],
-  ])('processing error after %p attempts → %p', (attempts, action) => {
-    expect(processingErrorDecision({ attempts, now: received }).action).toBe(action);
   });
 });

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { AppConfig } from '../config/app-config.js';
-import type { ChannelCredentials, SendResult, TemplateMessage } from './whatsapp-client.types.js';
+import type { ChannelCredentials, SendResult, TemplateMessage } from './types.js';
 import {
   buildSendRequest,
   classifyTransportError,
@@ -14,7 +14,7 @@ import {
   messageIdFrom,
   parseErrorBody,
   parseJson,
-} from './whatsapp-payloads.js';
+} from './payloads.js';
 
 export type UpstreamCallResult =
   | { ok: true; httpStatus: number; body: unknown; latencyMs: number }

@@ -7,6 +7,8 @@
  * as strings, timestamps in seconds (or milliseconds), missing fields. What cannot be read is listed in
  * `ignored`, never thrown.
  */
+import { errorMessage } from '../common/errors.js';
+
 
 export interface StatusError {
   code: number | null;
@@ -223,7 +225,7 @@ export function checkWebhookBody(text: string): BodyCheck {
   try {
     payload = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `Body is not valid JSON: ${(error as Error).message}` };
+    return { ok: false, reason: `Body is not valid JSON: ${errorMessage(error)}` };
   }
   if (!isObject(payload)) return { ok: false, reason: 'Body is JSON but not an object' };
   return { ok: true, payload };

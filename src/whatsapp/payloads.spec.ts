@@ -1,5 +1,5 @@
-import type { ApiGeneration } from './channel.entity.js';
-import type { ChannelCredentials, TemplateMessage } from './whatsapp-client.types.js';
+import type { ApiGeneration } from './types.js';
+import type { ChannelCredentials, TemplateMessage } from './types.js';
 import {
   buildSendRequest,
   classifyTransportError,
@@ -10,7 +10,7 @@ import {
   isThrottlingAnswer,
   messageIdFrom,
   parseErrorBody,
-} from './whatsapp-payloads.js';
+} from './payloads.js';
 
 const cloud: ChannelCredentials = { channelId: 'c', apiGeneration: 'cloud', baseUrl: 'https://waba-v2.360dialog.io/', apiKey: 'k', templateNamespace: null };
 const onPremise: ChannelCredentials = { channelId: 'o', apiGeneration: 'onpremise', baseUrl: 'https://waba.360dialog.io', apiKey: 'k', templateNamespace: 'ns_channel' };
