@@ -2,7 +2,9 @@
  * Sender benchmark: `npm run bench:send` runs three scenarios against the in-process sandbox
  * and a built engine child process (DATABASE_URL or 127.0.0.1:5432 when it answers, else an embedded
  * PostgreSQL owned by this script):
- *   (a) throughput: 40,000 recipients, no rate limit anywhere → messages/s with outcomes persisted;
+ *   (a) throughput: 40,000 recipients, no rate limit anywhere → messages/s with outcomes persisted, and
+ *       the send floor (scripts/floors/floor-send.mjs) against the same sandbox settings in the same run:
+ *       both rates measured at the sandbox (accepted ÷ time from first to last accepted), and their ratio;
  *   (b) rate: 3,000 recipients, sandbox and channel at 100 msg/s → achieved rate, throttling answers;
  *   (c) crash: a Cloud campaign, kill -9 the engine twice mid-campaign, restart, then count
  *       duplicates and missing recipients as the sandbox saw them.
@@ -16,6 +18,10 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { apiClient, type EngineProcess, freePort, freshDatabase, startEngine } from './lib/engine-process.js';
+import { compareToFloor, sendFloor } from './lib/floors.js';
+
+/** Issue 18: sending at least this share of the floor's rate. */
+const SEND_TARGET = 0.7;
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -112,11 +118,34 @@ async function waitUntilSettled(databaseUrl: string, campaignId: string, timeout
   }
 }
 
+/** Accepted messages per second at the sandbox, from the first accepted to the last. */
+function acceptedRate(stats: { accepted: number; firstAcceptedAt: string | null; lastAcceptedAt: string | null }): number {
+  const seconds = (Date.parse(stats.lastAcceptedAt ?? '') - Date.parse(stats.firstAcceptedAt ?? '')) / 1000;
+  return (stats.accepted - 1) / seconds;
+}
+
+/** The send floor against a sandbox configured as for the engine's run (a). */
+async function floorThroughput(recipients: number): Promise<number> {
+  const databaseUrl = await database('bench_send_floor');
+  const sandbox = await createSandbox({ messagesPerSecond: null, statuses: [] });
+  sandbox.addKey('bench-key-floor', 'cloud');
+  try {
+    const floor = await sendFloor({ fakeUrl: sandbox.url, apiKey: 'bench-key-floor', databaseUrl, recipients });
+    const stats = sandbox.stats();
+    console.log(`    floor: accepted by sandbox ${stats.accepted} (floor says ${floor.sent} sent in ${floor.seconds.toFixed(2)} s), duplicates: ${stats.duplicateMessages}`);
+    return acceptedRate(stats);
+  } finally {
+    await sandbox.close();
+  }
+}
+
 async function throughput(recipients: number): Promise<void> {
   const databaseUrl = await database('bench_send_a');
   const sandbox = await createSandbox({ messagesPerSecond: null, statuses: [] });
   sandbox.addKey('bench-key-a', 'cloud');
   const engine = await startEngine({ databaseUrl, env: { SENDER_BATCH_SIZE: '1000' } });
+  let engineRate = 0;
+  let complete = false;
   try {
     const listId = await seed(databaseUrl, recipients);
     const campaignId = await prepare(engine, sandbox, 'bench-key-a', 10_000, listId);
@@ -129,10 +158,17 @@ async function throughput(recipients: number): Promise<void> {
     console.log(`    accepted by sandbox: ${stats.accepted}, duplicates: ${stats.duplicateMessages}, final states: ${JSON.stringify(final)}`);
     console.log(`    first accept → last outcome persisted: ${seconds.toFixed(2)} s → ${(recipients / seconds).toFixed(0)} messages/s`);
     console.log(`    busiest second at the sandbox: ${stats.maxAcceptedInOneSecond} messages; engine peak RSS ${engine.peakRssMb().toFixed(0)} MB`);
+    engineRate = acceptedRate(stats);
+    complete = stats.duplicateMessages === 0 && final.sent === recipients;
   } finally {
     await engine.stop();
     await sandbox.close();
   }
+  // After the engine has stopped: the two never compete for the machine.
+  const floorRate = await floorThroughput(recipients);
+  const verdict = compareToFloor('    send rate at the sandbox', engineRate, floorRate, 'msg/s', SEND_TARGET, 'higher');
+  console.log(`${verdict.line}; 0 duplicates and every outcome stored: ${complete ? 'ok' : 'MISSED'}`);
+  if (!verdict.ok || !complete) process.exitCode = 1;
 }
 
 async function rate(recipients: number, mps: number): Promise<void> {

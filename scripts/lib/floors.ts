@@ -1,0 +1,121 @@
+/**
+ * The floors of scripts/floors/, run by the benchmarks in the same run as the engine, on the same
+ * PostgreSQL server: the engine's figure is then quoted as a ratio to the floor's, which holds across
+ * machines that differ by 2× in absolute speed.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/** scripts/floors in the checkout (the build does not copy .mjs files into dist/). */
+const FLOORS = resolve(import.meta.dirname, '..', '..', '..', 'scripts', 'floors');
+
+function runFloor(script: string, args: string[], until: RegExp, timeoutMs: number): Promise<{ match: RegExpExecArray; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [resolve(FLOORS, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not finish within ${timeoutMs / 1000} s:\n${output.slice(-2000)}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = until.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolvePromise({
+        match,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('exit', (code) => {
+      if (until.test(output)) return;
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it was done:\n${output.slice(-2000)}`));
+    });
+  });
+}
+
+/**
+ * floor-send.mjs against a 360dialog stand-in: claims, 64 requests in flight, outcomes written back.
+ * The rate is measured by the caller the same way as the engine's (at the sandbox).
+ */
+export async function sendFloor(options: { fakeUrl: string; apiKey: string; databaseUrl: string; recipients: number }): Promise<{ sent: number; seconds: number }> {
+  const run = await runFloor(
+    'floor-send.mjs',
+    ['--fake', options.fakeUrl, '--api-key', options.apiKey, '--database-url', options.databaseUrl, '--n', String(options.recipients)],
+    /DONE (\d+) ([\d.]+)/,
+    600_000,
+  );
+  await run.stop();
+  return { sent: Number(run.match[1]), seconds: Number(run.match[2]) };
+}
+
+/** floor-webhook.mjs listening on a free port until stop(); its table is dropped by stop(). */
+export async function webhookFloor(options: { databaseUrl: string; authorization: string }): Promise<{ port: number; stop(): Promise<void> }> {
+  const run = await runFloor('floor-webhook.mjs', ['--port', '0', '--database-url', options.databaseUrl, '--auth', options.authorization], /READY (\d+)/, 60_000);
+  return {
+    port: Number(run.match[1]),
+    stop: async () => {
+      await run.stop();
+      const client = new pg.Client({ connectionString: options.databaseUrl });
+      await client.connect();
+      await client.query('DROP TABLE IF EXISTS floor_inbox');
+      await client.end();
+    },
+  };
+}
+
+/**
+ * The import floor of scripts/floors/README.md: a client-side COPY of the CSV (as psql's \copy does)
+ * into an unlogged stage table, then one INSERT … ON CONFLICT DO NOTHING into a table with a unique
+ * phone index. Returns the wall time of the two; the tables are dropped afterwards.
+ * `columns`: the CSV's header as stage column names; `insert`: the INSERT's target columns and SELECT list.
+ */
+export async function importFloor(options: {
+  databaseUrl: string;
+  csvPath: string;
+  columns: string[];
+  insert: { columns: string; select: string };
+}): Promise<{ seconds: number; rows: number }> {
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS floor_stage, floor_contacts');
+    await client.query(`CREATE UNLOGGED TABLE floor_stage (${options.columns.map((column) => `${column} text`).join(', ')})`);
+    await client.query('CREATE TABLE floor_contacts (id bigserial PRIMARY KEY, phone text NOT NULL UNIQUE, first_name text, last_name text, attributes jsonb)');
+    const started = performance.now();
+    await pipeline(createReadStream(options.csvPath), client.query(copyFrom('COPY floor_stage FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    const inserted = await client.query(
+      `INSERT INTO floor_contacts (${options.insert.columns}) SELECT ${options.insert.select} FROM floor_stage WHERE phone IS NOT NULL ON CONFLICT (phone) DO NOTHING`,
+    );
+    return { seconds: (performance.now() - started) / 1000, rows: inserted.rowCount ?? 0 };
+  } finally {
+    await client.query('DROP TABLE IF EXISTS floor_stage, floor_contacts').catch(() => undefined);
+    await client.end();
+  }
+}
+
+/**
+ * One comparison line: the engine's figure, the floor's, the ratio and the target it must meet.
+ * `better`: 'higher' for rates (ratio = engine ÷ floor ≥ target), 'lower' for times (engine ÷ floor ≤ target).
+ */
+export function compareToFloor(what: string, engine: number, floor: number, unit: string, target: number, better: 'higher' | 'lower'): { ratio: number; ok: boolean; line: string } {
+  const ratio = engine / floor;
+  const ok = better === 'higher' ? ratio >= target : ratio <= target;
+  const format = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: value < 100 ? 2 : 0 });
+  const line =
+    `${what}: engine ${format(engine)} ${unit}, floor ${format(floor)} ${unit} → ${ratio.toFixed(2)}× the floor ` +
+    `(target ${better === 'higher' ? '≥' : '≤'} ${target}×) ${ok ? 'ok' : 'MISSED'}`;
+  return { ratio, ok, line };
+}
