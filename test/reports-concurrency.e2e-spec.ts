@@ -25,7 +25,7 @@ const MOVES: Array<{ from: string; where?: string; set: string }> = [
   { from: 'sent', set: "status = 'delivered', delivered_at = clock_timestamp()" },
   { from: 'sent', set: "status = 'failed', failed_at = clock_timestamp(), error_code = 131026, error_title = 'Message undeliverable'" },
   { from: 'delivered', set: "status = 'read', read_at = clock_timestamp()" },
-  // A delivered status after a failure wins (docs/design.md § Receive).
+  // A delivered status after a failure wins (docs/architecture.md § The flow of one recipient).
   { from: 'failed', where: 'id % 2 = 0', set: "status = 'delivered', delivered_at = clock_timestamp(), sent_at = coalesce(sent_at, clock_timestamp())" },
   {
     from: 'failed',
