@@ -10,6 +10,7 @@ import { SendClaims1795735487845 } from './1795735487845-SendClaims.js';
 import { ClearStaleRecipientErrors1795736307535 } from './1795736307535-ClearStaleRecipientErrors.js';
 import { WebhookInboxParkedIndex1795736307536 } from './1795736307536-WebhookInboxParkedIndex.js';
 import { ContactsPhoneCollationC1795759833287 } from './1795759833287-ContactsPhoneCollationC.js';
+import { TemplatesAndAccountSignals1796235036875 } from './1796235036875-TemplatesAndAccountSignals.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -22,4 +23,5 @@ export const migrations = [
   ClearStaleRecipientErrors1795736307535,
   WebhookInboxParkedIndex1795736307536,
   ContactsPhoneCollationC1795759833287,
+  TemplatesAndAccountSignals1796235036875,
 ];

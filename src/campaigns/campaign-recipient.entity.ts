@@ -96,4 +96,21 @@ export class CampaignRecipient {
 
   @Column('timestamptz', { name: 'failed_at', nullable: true })
   failedAt: Date | null;
+
+  /** Per-message pricing from the first status that carried it (billed once per message): category, model, type. */
+  @Column('text', { name: 'pricing_category', nullable: true })
+  pricingCategory: string | null;
+
+  @Column('text', { name: 'pricing_model', nullable: true })
+  pricingModel: string | null;
+
+  @Column('text', { name: 'pricing_type', nullable: true })
+  pricingType: string | null;
+
+  @Column('boolean', { nullable: true })
+  billable: boolean | null;
+
+  /** WhatsApp's business-scoped user id (recipient_user_id / user_id), when a status named it. */
+  @Column('text', { name: 'user_id', nullable: true })
+  userId: string | null;
 }

@@ -48,6 +48,18 @@ export class Campaign {
   @Column('text', { name: 'failure_reason', nullable: true })
   failureReason: string | null;
 
+  /** The explicit escape for offline set-ups: no check against the template registry. */
+  @Column('boolean', { name: 'skip_template_check', default: false })
+  skipTemplateCheck: boolean;
+
+  /** After this, nothing of the campaign is sent any more (131049 retries stop); default scheduledAt + 7 days. */
+  @Column('timestamptz', { name: 'valid_until', nullable: true })
+  validUntil: Date | null;
+
+  /** Something WhatsApp changed about the template while the campaign exists (e.g. recategorised as MARKETING). */
+  @Column('text', { name: 'template_notice', nullable: true })
+  templateNotice: string | null;
+
   /** Set once the audience has been frozen into campaign_recipients. */
   @Column('timestamptz', { name: 'launched_at', nullable: true })
   launchedAt: Date | null;

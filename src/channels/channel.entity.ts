@@ -4,6 +4,14 @@ import type { ApiGeneration } from '../whatsapp/types.js';
 
 export type { ApiGeneration };
 
+/** The latest account-level event of a channel, in words a person can read. */
+export interface AccountEventSummary {
+  kind: string;
+  event: string;
+  summary: string;
+  occurredAt: string;
+}
+
 @Entity('channels')
 export class Channel {
   @PrimaryGeneratedColumn('uuid')
@@ -53,6 +61,22 @@ export class Channel {
   /** Set after a throttling answer: the sender runs at a fraction of the rate until then. */
   @Column('timestamptz', { name: 'throttled_until', nullable: true })
   throttledUntil: Date | null;
+
+  /** When the template registry was last synced from 360dialog (null: never). */
+  @Column('timestamptz', { name: 'templates_synced_at', nullable: true })
+  templatesSyncedAt: Date | null;
+
+  /** GREEN, YELLOW, RED, FLAGGED… as the last quality webhook said (null: never told). */
+  @Column('text', { name: 'quality_rating', nullable: true })
+  qualityRating: string | null;
+
+  /** The messaging limit WhatsApp last announced (quality or capability webhook); null: none, or unlimited. */
+  @Column('int', { name: 'whatsapp_messaging_limit', nullable: true })
+  whatsappMessagingLimit: number | null;
+
+  /** The latest account, quality or capability event, as shown on the channel. */
+  @Column('jsonb', { name: 'last_account_event', nullable: true })
+  lastAccountEvent: AccountEventSummary | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -45,6 +45,14 @@ export class Contact {
   @Column('text', { name: 'opt_out_reason', nullable: true })
   optOutReason: string | null;
 
+  /** The person stopped marketing messages (WhatsApp's user_preferences or a 131050): no marketing template reaches them. */
+  @Column('timestamptz', { name: 'marketing_opted_out_at', nullable: true })
+  marketingOptedOutAt: Date | null;
+
+  /** WhatsApp's business-scoped user id, when a webhook named it. */
+  @Column('text', { name: 'user_id', nullable: true })
+  userId: string | null;
+
   @Column('timestamptz', { name: 'last_inbound_at', nullable: true })
   lastInboundAt: Date | null;
 
