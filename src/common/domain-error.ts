@@ -6,6 +6,8 @@ export type DomainErrorCode =
   | 'unauthorized'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  /** Well-formed, but WhatsApp would refuse it (e.g. a template that does not match the registry): 422. */
+  | 'unprocessable'
   | 'upstream';
 
 export class DomainError extends Error {
