@@ -1,9 +1,9 @@
 import request from 'supertest';
-import { ContactsService } from '../src/contacts/contacts.service.js';
+import { ContactsRepository } from '../src/contacts/contacts.repository.js';
 import { createTestApp, type TestApp } from './app.js';
 import { contactByPhone, germanMobile, importCsv } from './contacts-helpers.js';
 
-/** Contacts, lists, the opt-in registry and the service methods the webhook processor calls. */
+/** Contacts, lists, the opt-in registry and the ContactsRepository methods the webhook processor calls. */
 describe('contacts API and opt-in registry', () => {
   let engine: TestApp;
   const api = () => request(engine.url);
@@ -88,17 +88,18 @@ describe('contacts API and opt-in registry', () => {
     });
   });
 
-  describe('service methods for the webhook processor', () => {
-    it('optOutByWaId opts known contacts out and records unknown numbers as opted out, so that no import opts them in', async () => {
-      const contacts = engine.app.get(ContactsService);
+  describe('ContactsRepository methods of the webhook processor', () => {
+    it('optOutByKeyword opts known contacts out and records unknown numbers as opted out, so that no import opts them in', async () => {
+      const contacts = engine.app.get(ContactsRepository);
       const at = new Date('2026-03-01T10:00:00Z');
+      const stop = { reason: 'inbound keyword "STOP"', reasonIfUnknown: 'inbound keyword "STOP" from a number not in contacts (opted-out-unknown)' };
       const outcome = await engine.dataSource.transaction((manager) =>
-        contacts.optOutByWaId(
+        contacts.optOutByKeyword(
           [
-            { waId: germanMobile(2).slice(1), occurredAt: at, reason: 'inbound keyword "STOP"', proof: '{"messageId":"wamid.1"}' },
-            { waId: '+44 7400 123999', occurredAt: at, reason: 'inbound keyword "STOP"', proof: '{"messageId":"wamid.2"}' },
-            { waId: germanMobile(2).slice(1), occurredAt: new Date('2026-03-01T11:00:00Z'), reason: 'again' },
-            { waId: 'not a number', occurredAt: at, reason: 'ignored' },
+            { waId: germanMobile(2).slice(1), occurredAt: at, ...stop, proof: '{"messageId":"wamid.1"}' },
+            { waId: '+44 7400 123999', occurredAt: at, ...stop, proof: '{"messageId":"wamid.2"}' },
+            { waId: germanMobile(2).slice(1), occurredAt: new Date('2026-03-01T11:00:00Z'), reason: 'again', reasonIfUnknown: 'again', proof: null },
+            { waId: 'not a number', occurredAt: at, reason: 'ignored', reasonIfUnknown: 'ignored', proof: null },
           ],
           manager,
         ),
@@ -115,24 +116,28 @@ describe('contacts API and opt-in registry', () => {
       expect(await contactByPhone(engine, '+447400123999')).toMatchObject({ optedIn: false, country: 'GB', optedInAt: null });
 
       // Again: nothing changes.
-      expect(await contacts.optOutByWaId([{ waId: '447400123999', occurredAt: at, reason: 'x' }])).toEqual([]);
+      expect(await contacts.optOutByKeyword([{ waId: '447400123999', occurredAt: at, reason: 'x', reasonIfUnknown: 'x', proof: null }], engine.dataSource.manager)).toEqual([]);
 
       const status = await importCsv(engine, 'phone,first_name\n+447400123999,Stranger\n');
       expect(status).toMatchObject({ imported: 0, updated: 1, optedOut: 1 });
       expect(await contactByPhone(engine, '+447400123999')).toMatchObject({ firstName: 'Stranger', optedIn: false, optedInAt: null });
     });
 
-    it('recordInbound moves last_inbound_at forward only, batch-wide', async () => {
-      const contacts = engine.app.get(ContactsService);
+    it('touchLastInbound moves last_inbound_at forward only, batch-wide', async () => {
+      const contacts = engine.app.get(ContactsRepository);
+      const db = engine.dataSource.manager;
       const clara = await contactByPhone(engine, germanMobile(3));
-      const updated = await contacts.recordInbound([
-        { waId: clara.waId, at: new Date('2026-03-02T10:00:00Z') },
-        { waId: clara.waId, at: new Date('2026-03-02T12:00:00Z') },
-        { waId: '4915199999999', at: new Date() },
-      ]);
+      const updated = await contacts.touchLastInbound(
+        [
+          { waId: clara.waId, at: new Date('2026-03-02T10:00:00Z') },
+          { waId: clara.waId, at: new Date('2026-03-02T12:00:00Z') },
+          { waId: '4915199999999', at: new Date() },
+        ],
+        db,
+      );
       expect(updated).toEqual([clara.id]);
       expect((await contactByPhone(engine, germanMobile(3))).lastInboundAt).toBe('2026-03-02T12:00:00.000Z');
-      expect(await contacts.recordInbound([{ waId: clara.waId, at: new Date('2026-03-01T00:00:00Z') }])).toEqual([]);
+      expect(await contacts.touchLastInbound([{ waId: clara.waId, at: new Date('2026-03-01T00:00:00Z') }], db)).toEqual([]);
       expect((await contactByPhone(engine, germanMobile(3))).lastInboundAt).toBe('2026-03-02T12:00:00.000Z');
     });
   });

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import type { EntityManager } from 'typeorm';
+import {
+  APPLY_STATUS_EVENTS,
+  FIND_RECIPIENTS,
+  LOCK_RECIPIENTS,
+  type RecipientStatusEvent,
+  type StatusRecipient,
+  type StatusRecipientRow,
+} from './recipient-statuses.queries.js';
+
 /**
  * The only code that writes campaign_recipients (campaign_counters follow through the trigger of migration CampaignCounterTrigger, inside the same statements).
  * Services of other folders call these methods; a method that must join the caller's transaction takes
@@ -22,6 +32,37 @@ export class RecipientsRepository {
 
   // ── Delivery statuses (webhooks/) ──
   // (methods of this section go below this line)
+
+  /**
+   * The recipients statuses may name (FIND_RECIPIENTS): those with one of `messageIds`, and those with
+   * one of `recipientIds` (from the statuses' callback data), whatever their channel: the caller
+   * matches channels.
+   */
+  async findForStatuses(by: { messageIds: readonly string[]; recipientIds: readonly string[] }, db: EntityManager): Promise<StatusRecipient[]> {
+    const rows: StatusRecipientRow[] = await db.query(FIND_RECIPIENTS, [by.messageIds, by.recipientIds]);
+    return rows.map((row) => ({ id: row.id, messageId: row.message_id, channelId: row.channel_id }));
+  }
+
+  /** Locks the recipients a batch of statuses will move, in id order (LOCK_RECIPIENTS): concurrent batches cannot deadlock. */
+  async lockForStatuses(recipientIds: readonly string[], db: EntityManager): Promise<void> {
+    await db.query(LOCK_RECIPIENTS, [recipientIds]);
+  }
+
+  /**
+   * Moves recipients by the status events seen for the first time, aggregated per recipient, forward
+   * only (APPLY_STATUS_EVENTS: rank, milestone times, current failure, message id learned from the
+   * callback data). Call lockForStatuses first, in the same transaction.
+   */
+  async applyStatusEvents(events: readonly RecipientStatusEvent[], db: EntityManager): Promise<void> {
+    await db.query(APPLY_STATUS_EVENTS, [
+      events.map((event) => event.recipientId),
+      events.map((event) => event.messageId),
+      events.map((event) => event.status),
+      events.map((event) => event.occurredAt),
+      events.map((event) => event.errorCode),
+      events.map((event) => event.errorTitle),
+    ]);
+  }
 
   // ·
 }

@@ -14,8 +14,8 @@ import { ListsController } from './lists.controller.js';
 import { ListsService } from './lists.service.js';
 
 /**
- * Contacts, the opt-in registry, lists and the CSV import. ContactsService is exported for the
- * webhook processor (optOutByWaId, recordInbound).
+ * Contacts, the opt-in registry, lists and the CSV import. ContactsRepository is exported for the
+ * webhook processor (touchLastInbound, optOutByKeyword).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, ConsentEvent, ContactList, ListMember, ContactImport, ImportError])],

@@ -283,52 +283,6 @@ export const OPT_IN_CONTACT = `
   )
   SELECT count(*)::int AS changed FROM changed`;
 
-/**
- * Opt-out by WhatsApp id (inbound STOP), batch-wide. One row per number: the earliest occurrence
- * wins. Known contacts not yet opted out are opted out; numbers we do not know are recorded as
- * opted-out contacts ("opted-out-unknown") so that no later import can opt them in. A consent event
- * per change. Already opted out: untouched. Runs in the caller's transaction.
- * $1 phones (E.164), $2 occurred_at, $3 reasons, $4 sources, $5 proofs, $6 countries.
- */
-export const OPT_OUT_BY_PHONE = `
-  WITH o AS (
-    SELECT DISTINCT ON (phone) phone, at, reason, source, proof, country
-    FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
-      AS u(phone, at, reason, source, proof, country)
-    ORDER BY phone, at
-  ), known AS (
-    UPDATE contacts c SET opted_out_at = o.at, opt_out_reason = o.reason, updated_at = now()
-    FROM o
-    WHERE c.phone = o.phone AND c.opted_out_at IS NULL
-    RETURNING c.id, c.phone, false AS created
-  ), unknown AS (
-    INSERT INTO contacts (phone, wa_id, country, opted_out_at, opt_out_reason)
-    SELECT o.phone, substr(o.phone, 2), o.country, o.at, o.reason FROM o
-    WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = o.phone)
-    ORDER BY o.phone
-    ON CONFLICT (phone) DO UPDATE SET opted_out_at = EXCLUDED.opted_out_at, opt_out_reason = EXCLUDED.opt_out_reason, updated_at = now()
-      WHERE contacts.opted_out_at IS NULL
-    RETURNING id, phone, (xmax = 0) AS created
-  ), changed AS (
-    SELECT * FROM known UNION ALL SELECT * FROM unknown
-  ), consent AS (
-    INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
-    SELECT ch.id, 'opt_out', o.source, o.proof, o.at FROM changed ch JOIN o ON o.phone = ch.phone
-  )
-  SELECT id::text AS id, phone, created FROM changed`;
-
-/** last_inbound_at only moves forward. $1 phones, $2 times (the latest per phone is kept). */
-export const RECORD_INBOUND = `
-  WITH touched AS (
-    UPDATE contacts c SET last_inbound_at = i.at, updated_at = now()
-    FROM (
-      SELECT phone, max(at) AS at FROM unnest($1::text[], $2::timestamptz[]) AS u(phone, at) GROUP BY phone ORDER BY phone
-    ) i
-    WHERE c.phone = i.phone AND (c.last_inbound_at IS NULL OR c.last_inbound_at < i.at)
-    RETURNING c.id
-  )
-  SELECT id::text AS id FROM touched ORDER BY id`;
-
 /** cursor_at: created_at to the microsecond, for the keyset cursor (a JS Date keeps milliseconds only). */
 export const LISTS_PAGE = `
   SELECT l.id::text AS id, l.name, l.created_at,

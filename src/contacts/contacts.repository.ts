@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import type { EntityManager } from 'typeorm';
+import { normalisePhone } from './import/phone.js';
+import {
+  type InboundTouch,
+  type KeywordOptOut,
+  type KeywordOptOutOutcome,
+  type KeywordOptOutRow,
+  OPT_OUT_BY_KEYWORD,
+  TOUCH_LAST_INBOUND,
+} from './inbound.queries.js';
+
 /**
  * The only code that writes contacts, list_members, lists and consent_events outside an import's own transaction (contacts/import/).
  * Services of other folders call these methods; a method that must join the caller's transaction takes
@@ -17,6 +28,58 @@ export class ContactsRepository {
 
   // ── Inbound messages: last inbound time, opt-out by keyword (webhooks/) ──
   // (methods of this section go below this line)
+
+  /**
+   * Inbound messages open the 24 h service window (TOUCH_LAST_INBOUND): last_inbound_at moves forward
+   * to the latest message per sender, never back. Senders that are not contacts, and values that are
+   * not a phone number, are ignored. Returns the ids of the contacts whose time moved.
+   */
+  async touchLastInbound(messages: readonly InboundTouch[], db: EntityManager): Promise<string[]> {
+    const valid = messages.flatMap((message) => {
+      const waId = this.inboundWaId(message.waId);
+      return waId === null ? [] : [{ waId, at: message.at }];
+    });
+    if (valid.length === 0) return [];
+    const rows: Array<{ id: string }> = await db.query(TOUCH_LAST_INBOUND, [valid.map((message) => message.waId), valid.map((message) => message.at)]);
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Opts senders out by inbound keyword (OPT_OUT_BY_KEYWORD). A known contact not yet opted out is opted
+   * out; a number that is not a contact is recorded as an opted-out contact (with its country), so that
+   * no later import can message it. Each change gets a consent event (source 'inbound_keyword', the
+   * proof, occurredAt). A sender appearing twice counts once (its earliest request). Already opted out:
+   * untouched. Values that are not a phone number are ignored. Returns the contacts changed.
+   */
+  async optOutByKeyword(requests: readonly KeywordOptOut[], db: EntityManager): Promise<KeywordOptOutOutcome[]> {
+    const valid = requests.flatMap((request) => {
+      const waId = this.inboundWaId(request.waId);
+      return waId === null ? [] : [{ ...request, waId }];
+    });
+    if (valid.length === 0) return [];
+    const rows: KeywordOptOutRow[] = await db.query(OPT_OUT_BY_KEYWORD, [
+      valid.map((request) => request.waId),
+      valid.map((request) => request.occurredAt),
+      valid.map((request) => request.reason),
+      valid.map((request) => request.reasonIfUnknown),
+      valid.map((request) => request.proof),
+      valid.map((request) => {
+        const parsed = normalisePhone(`+${request.waId}`);
+        return parsed.ok ? parsed.value.country : null;
+      }),
+    ]);
+    return rows.map((row) => ({ contactId: row.id, waId: row.wa_id, phone: row.phone, created: row.created }));
+  }
+
+  /**
+   * The digits of a WhatsApp id ("4915112345678"; also "+49 151 12345678" or "004915112345678"), or
+   * null when they cannot be a phone number (not 6–15 digits, or a leading 0).
+   */
+  private inboundWaId(value: string): string | null {
+    let digits = value.replace(/\D/g, '');
+    if (value.trim().startsWith('00')) digits = digits.slice(2);
+    return /^[1-9]\d{5,14}$/.test(digits) ? digits : null;
+  }
 
   // ·
 }

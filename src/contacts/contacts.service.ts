@@ -13,38 +13,10 @@ import {
   type ContactRecord,
   LIST_CONTACTS_PAGE,
   OPT_IN_CONTACT,
-  OPT_OUT_BY_PHONE,
   OPT_OUT_CONTACT,
-  RECORD_INBOUND,
 } from './contacts.queries.js';
 import type { ContactDetailResponse, ContactPageResponse, ContactResponse, ListContactsQuery, OptInBody, OptOutBody } from './dto/contact.dto.js';
 import { normalisePhone } from './import/phone.js';
-
-export interface InboundOptOut {
-  /** WhatsApp id (digits) or a phone number in international format (+…, 00…). */
-  waId: string;
-  /** When the contact asked to stop (the inbound message's timestamp). */
-  occurredAt: Date;
-  /** Stored on the contact, e.g. 'inbound keyword "STOP"'. */
-  reason: string;
-  /** Evidence, e.g. the message id and text as JSON. */
-  proof?: string | null;
-  /** consent_events.source; default 'inbound_keyword'. */
-  source?: string;
-}
-
-export interface OptOutOutcome {
-  contactId: string;
-  phone: string;
-  /** The number was not a contact: it is now recorded as an opted-out contact (opted-out-unknown). */
-  created: boolean;
-}
-
-export interface InboundMessage {
-  /** WhatsApp id (digits) or a phone number in international format. */
-  waId: string;
-  at: Date;
-}
 
 const DEFAULT_LIMIT = 50;
 /** Contacts are locked by a running import (SHARE ROW EXCLUSIVE): an API opt-in/out waits at most this long. */
@@ -108,50 +80,6 @@ export class ContactsService {
     return this.get(id);
   }
 
-  /**
-   * Opts contacts out by WhatsApp id (inbound STOP), a batch at a time, inside the caller's
-   * transaction when `manager` is given. Known contacts not yet opted out are opted out; a number
-   * that is not a contact is recorded as an opted-out contact ("opted-out-unknown"), so that no
-   * later import can message it. Each change gets a consent event (source, proof, occurredAt). A
-   * number appearing twice in the batch counts once (its earliest request). Already opted out:
-   * untouched. Values that are not a phone number (fewer than 6 or more than 15 digits) are ignored.
-   * While an import runs, this waits for it to commit (the import locks contacts against writers).
-   */
-  async optOutByWaId(requests: readonly InboundOptOut[], manager?: EntityManager): Promise<OptOutOutcome[]> {
-    const valid = requests.flatMap((request) => {
-      const phone = phoneFromWaId(request.waId);
-      return phone ? [{ ...request, phone }] : [];
-    });
-    if (valid.length === 0) return [];
-    const rows: Array<{ id: string; phone: string; created: boolean }> = await (manager ?? this.dataSource.manager).query(OPT_OUT_BY_PHONE, [
-      valid.map((request) => request.phone),
-      valid.map((request) => request.occurredAt),
-      valid.map((request) => request.reason),
-      valid.map((request) => request.source ?? 'inbound_keyword'),
-      valid.map((request) => request.proof ?? null),
-      valid.map((request) => countryOf(request.phone)),
-    ]);
-    return rows.map((row) => ({ contactId: row.id, phone: row.phone, created: row.created }));
-  }
-
-  /**
-   * Records inbound messages: last_inbound_at (the 24 h service window) moves forward to the latest
-   * message per number. Unknown numbers are ignored. Batch-friendly; inside the caller's transaction
-   * when `manager` is given. Returns the ids of the contacts updated.
-   */
-  async recordInbound(messages: readonly InboundMessage[], manager?: EntityManager): Promise<string[]> {
-    const valid = messages.flatMap((message) => {
-      const phone = phoneFromWaId(message.waId);
-      return phone ? [{ phone, at: message.at }] : [];
-    });
-    if (valid.length === 0) return [];
-    const rows: Array<{ id: string }> = await (manager ?? this.dataSource.manager).query(RECORD_INBOUND, [
-      valid.map((message) => message.phone),
-      valid.map((message) => message.at),
-    ]);
-    return rows.map((row) => row.id);
-  }
-
   private phoneForLookup(raw: string, country: string | undefined): string | null {
     const parsed = normalisePhone(raw, { defaultCountry: country });
     if (parsed.ok) return parsed.value.phone;
@@ -188,11 +116,6 @@ export function phoneFromWaId(waId: string): string | null {
   let digits = waId.replace(/\D/g, '');
   if (waId.trim().startsWith('00')) digits = digits.slice(2);
   return /^[1-9]\d{5,14}$/.test(digits) ? `+${digits}` : null;
-}
-
-function countryOf(phone: string): string | null {
-  const parsed = normalisePhone(phone);
-  return parsed.ok ? parsed.value.country : null;
 }
 
 export function toContactResponse(row: ContactRecord): ContactResponse {

@@ -1,22 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { MAX_BIGINT } from '../common/ids.js';
 import { DomainError } from '../common/domain-error.js';
 import type { ParkedInboxPageDto, ParkedInboxQueryDto, RequeueInboxDto, RequeueInboxResponse } from './dto/inbox.dto.js';
+import { InboxRepository } from './inbox.repository.js';
 import { WebhookProcessorService } from './webhook-processor.service.js';
-import { REQUEUE_PARKED, SELECT_PARKED_PAGE } from './webhooks.queries.js';
 
 const DEFAULT_REQUEUE_LIMIT = 10_000;
 const DEFAULT_PAGE_SIZE = 100;
-
-interface ParkedRow {
-  id: string;
-  channel_id: string;
-  received_at: Date;
-  processed_at: Date | null;
-  attempts: number;
-  last_error: string | null;
-}
 
 /**
  * Operator access to parked inbox items: nothing re-drives them by itself (they were given up on),
@@ -28,7 +18,7 @@ export class InboxService {
   private readonly logger = new Logger(InboxService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: InboxRepository,
     private readonly processor: WebhookProcessorService,
   ) {}
 
@@ -36,7 +26,7 @@ export class InboxService {
     const after = query.cursor ?? '0';
     requireBigint(after, 'cursor');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows: ParkedRow[] = await this.dataSource.query(SELECT_PARKED_PAGE, [after, limit + 1]);
+    const rows = await this.inbox.parkedPage(after, limit + 1);
     const page = rows.slice(0, limit);
     return {
       items: page.map((row) => ({
@@ -54,17 +44,12 @@ export class InboxService {
   async requeue(dto: RequeueInboxDto): Promise<RequeueInboxResponse> {
     for (const id of dto.ids ?? []) requireBigint(id, 'ids');
     const limit = dto.limit ?? DEFAULT_REQUEUE_LIMIT;
-    const rows: Array<{ id: string }> = await this.dataSource.query(REQUEUE_PARKED, [
-      dto.ids ?? null,
-      dto.channelId ?? null,
-      dto.reason ?? null,
-      limit,
-    ]);
-    if (rows.length > 0) {
-      this.logger.log(`Requeued ${rows.length} parked webhook inbox items`);
+    const ids = await this.inbox.requeueParked({ ids: dto.ids ?? null, channelId: dto.channelId ?? null, reason: dto.reason ?? null }, limit);
+    if (ids.length > 0) {
+      this.logger.log(`Requeued ${ids.length} parked webhook inbox items`);
       this.processor.nudge();
     }
-    return { requeued: rows.length, more: rows.length === limit };
+    return { requeued: ids.length, more: ids.length === limit };
   }
 }
 

@@ -1,17 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { InboxState } from './webhook-inbox.entity.js';
-import { INSERT_INBOX_ROWS } from './webhooks.queries.js';
 import { errorMessage } from '../common/errors.js';
+import { InboxRepository, type NewInboxRow } from './inbox.repository.js';
 
-export interface InboxRow {
-  channelId: string;
-  body: string;
-  state: Extract<InboxState, 'pending' | 'rejected'>;
-  lastError: string | null;
-}
-
-interface Waiting extends InboxRow {
+interface Waiting extends NewInboxRow {
   resolve(): void;
   reject(error: Error): void;
 }
@@ -44,9 +35,9 @@ export class WebhookInboxWriter implements OnModuleDestroy {
   private readonly writes = new Set<Promise<void>>();
   private readonly listeners: Array<() => void> = [];
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly inbox: InboxRepository) {}
 
-  store(row: InboxRow): Promise<void> {
+  store(row: NewInboxRow): Promise<void> {
     if (this.stopping) return Promise.reject(new InboxUnavailableError('The engine is shutting down'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ ...row, resolve, reject });
@@ -104,7 +95,7 @@ export class WebhookInboxWriter implements OnModuleDestroy {
 
   private async write(batch: Waiting[]): Promise<void> {
     try {
-      await this.insert(batch);
+      await this.inbox.insert(batch);
       for (const item of batch) item.resolve();
       if (batch.some((item) => item.state === 'pending')) for (const listener of this.listeners) listener();
     } catch (error) {
@@ -121,15 +112,6 @@ export class WebhookInboxWriter implements OnModuleDestroy {
       this.logger.error(`Storing ${batch.length} webhook bodies failed: ${message}`);
       for (const item of batch) item.reject(new InboxUnavailableError(message));
     }
-  }
-
-  private async insert(batch: Waiting[]): Promise<void> {
-    await this.dataSource.query(INSERT_INBOX_ROWS, [
-      batch.map((item) => item.channelId),
-      batch.map((item) => item.body),
-      batch.map((item) => item.state),
-      batch.map((item) => item.lastError),
-    ]);
   }
 }
 

@@ -4,9 +4,16 @@ import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
+import { BatchApplier } from './batch-applier.js';
+import { BatchRunner } from './batch-runner.js';
+import { InboundApplier } from './inbound-applier.js';
 import { InboxController } from './inbox.controller.js';
+import { InboxRepository } from './inbox.repository.js';
 import { InboxService } from './inbox.service.js';
+import { ItemSettling } from './item-settling.js';
 import { MessageEvent } from './message-event.entity.js';
+import { MessageEventsRepository } from './message-events.repository.js';
+import { StatusApplier } from './status-applier.js';
 import { WebhookInboxItem } from './webhook-inbox.entity.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
 import { WebhookProcessorService } from './webhook-processor.service.js';
@@ -14,14 +21,29 @@ import { WebhooksController } from './webhooks.controller.js';
 
 /**
  * Receives 360dialog's webhooks (POST /webhooks/360dialog/:channelId → webhook_inbox, group commit)
- * and applies them (WebhookProcessorService, where ROLE runs workers). The raw-body hook it needs is
+ * and applies them (WebhookProcessorService, where ROLE runs workers: BatchRunner, BatchApplier with
+ * StatusApplier, InboundApplier and ItemSettling). webhook_inbox and message_events are written only
+ * through InboxRepository and MessageEventsRepository; the recipients and contacts a batch moves,
+ * through RecipientsRepository and ContactsRepository. The raw-body hook it needs is
  * installed by app.setup.ts (installWebhookRawBody). Operators list and re-drive parked items under
  * /v1/webhooks/inbox (InboxController).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookInboxItem, MessageEvent]), ChannelsModule, CampaignsModule, ContactsModule],
   controllers: [WebhooksController, InboxController],
-  providers: [WebhookInboxWriter, WebhookProcessorService, InboxService, ApiTokenGuard],
+  providers: [
+    InboxRepository,
+    MessageEventsRepository,
+    WebhookInboxWriter,
+    StatusApplier,
+    InboundApplier,
+    ItemSettling,
+    BatchApplier,
+    BatchRunner,
+    WebhookProcessorService,
+    InboxService,
+    ApiTokenGuard,
+  ],
   exports: [WebhookProcessorService],
 })
 export class WebhooksModule {}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { type BatchTally, emptyTally, planItem } from './batch-plan.js';
+import { InboundApplier } from './inbound-applier.js';
+import type { ClaimedItem } from './inbox.repository.js';
+import { ItemSettling } from './item-settling.js';
+import { StatusApplier } from './status-applier.js';
+
+/**
+ * Applies claimed inbox items, all in the caller's one transaction: maps both payload generations to
+ * events (batch-plan.ts), applies the status events (StatusApplier) then the inbound messages
+ * (InboundApplier) set-based, and settles every item (ItemSettling). What it did is tallied, and counted
+ * into the metrics by the caller once the transaction has committed.
+ */
+@Injectable()
+export class BatchApplier {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly statuses: StatusApplier,
+    private readonly inbound: InboundApplier,
+    private readonly settling: ItemSettling,
+  ) {}
+
+  async apply(db: EntityManager, items: readonly ClaimedItem[]): Promise<BatchTally> {
+    const tally = emptyTally();
+    if (items.length === 0) return tally;
+    const plans = items.map(planItem);
+    const matched = await this.statuses.apply(db, plans, tally);
+    await this.inbound.apply(db, plans, tally);
+    await this.settling.settle(db, plans, matched, tally);
+    return tally;
+  }
+
+  /** Counts a committed batch into wa_webhook_events_total. */
+  count(tally: BatchTally): void {
+    const events = this.metrics.webhookEvents;
+    for (const [status, count] of tally.applied) events.inc({ kind: 'status', status }, count);
+    if (tally.duplicates > 0) events.inc({ kind: 'any', status: 'duplicate' }, tally.duplicates);
+    if (tally.unknownRetried > 0) events.inc({ kind: 'status', status: 'unknown_message_retry' }, tally.unknownRetried);
+    if (tally.unknownParked > 0) events.inc({ kind: 'status', status: 'unknown_message_parked' }, tally.unknownParked);
+    if (tally.inbound > 0) events.inc({ kind: 'message', status: 'inbound' }, tally.inbound);
+    if (tally.optOuts > 0) events.inc({ kind: 'message', status: 'opt_out' }, tally.optOuts);
+    if (tally.parkedItems > 0) events.inc({ kind: 'inbox', status: 'parked_unreadable' }, tally.parkedItems);
+  }
+}
