@@ -1,11 +1,34 @@
 /**
  * What the sandbox says, pure: request validation and every body it answers or posts, in the shapes of
- * both 360dialog API generations (docs/whatsapp-api.md). Written independently of the engine's client
- * so the tests exercise one implementation against the other.
+ * both 360dialog API generations (docs/whatsapp-api.md) that whatsapp/wire.ts types. Only the shapes are
+ * shared: the checks and the building are written independently of the engine's client, so the tests
+ * exercise one implementation against the other.
  */
+import type { ApiGeneration } from '../whatsapp/types.js';
+import type {
+  CloudErrorBody,
+  CloudWebhookBody,
+  CloudWebhookValue,
+  ErrorBody,
+  HealthAnswer,
+  MessageStatus,
+  OnPremiseErrorBody,
+  OnPremiseMeta,
+  ProxyErrorBody,
+  SendAnswer,
+  StatusItem,
+  TemplateCategory,
+  TemplateComponent,
+  TemplateListAnswer,
+  TemplateParameter,
+  TemplateSendBody,
+  Unchecked,
+  WebhookBody,
+  WebhookValue,
+} from '../whatsapp/wire.js';
 
-export type Generation = 'cloud' | 'onpremise';
-export type StatusName = 'sent' | 'delivered' | 'read' | 'failed';
+export type Generation = ApiGeneration;
+export type StatusName = MessageStatus;
 
 export interface WhatsAppError {
   code: number;
@@ -44,9 +67,11 @@ const invalid = (field: string, why: string): SendValidation => ({
   error: { code: 131009, title: 'Parameter value is not valid', details: `Parameter '${field}' ${why}` },
 });
 
-/** The checks 360dialog/Meta make on a template send, naming the first problem found. */
+type SendTemplate = TemplateSendBody['template'];
+
+/** The checks 360dialog/Meta make on a template send (a TemplateSendBody), naming the first problem found. */
 export function validateSendBody(generation: Generation, body: unknown, rules: SendValidationRules = {}): SendValidation {
-  if (!isRecord(body)) return { ok: false, error: { code: 100, title: 'Invalid parameter', details: 'The request body must be a JSON object' } };
+  if (!isRecord<TemplateSendBody>(body)) return { ok: false, error: { code: 100, title: 'Invalid parameter', details: 'The request body must be a JSON object' } };
   const onPremise = generation === 'onpremise';
   if (!onPremise) {
     if (body.messaging_product === undefined) {
@@ -61,12 +86,12 @@ export function validateSendBody(generation: Generation, body: unknown, rules: S
   if (body.type !== 'template') return invalid('type', "must be 'template' (the sandbox sends template messages only)");
   const template = body.template;
   if (template === undefined) return missing('template');
-  if (!isRecord(template)) return invalid('template', 'must be an object');
+  if (!isRecord<SendTemplate>(template)) return invalid('template', 'must be an object');
   if (template.name === undefined) return missing('template.name');
   if (typeof template.name !== 'string' || !TEMPLATE_NAME.test(template.name)) return invalid('template.name', 'must be lowercase letters, digits and underscores');
   const language = template.language;
   if (language === undefined) return missing('template.language');
-  if (!isRecord(language)) return invalid('template.language', 'must be an object with a code');
+  if (!isRecord<SendTemplate['language']>(language)) return invalid('template.language', 'must be an object with a code');
   if (language.code === undefined) return missing('template.language.code');
   if (typeof language.code !== 'string' || !LANGUAGE_CODE.test(language.code)) return invalid('template.language.code', 'must be a language code such as en or en_US');
   let namespace: string | null = null;
@@ -83,11 +108,11 @@ export function validateSendBody(generation: Generation, body: unknown, rules: S
   const components = template.components ?? [];
   if (!Array.isArray(components)) return invalid('template.components', 'must be an array');
   for (const [index, component] of components.entries()) {
-    if (!isRecord(component) || typeof component.type !== 'string') return invalid(`template.components[${index}].type`, 'is required');
+    if (!isRecord<TemplateComponent>(component) || typeof component.type !== 'string') return invalid(`template.components[${index}].type`, 'is required');
     if (component.parameters !== undefined) {
       if (!Array.isArray(component.parameters)) return invalid(`template.components[${index}].parameters`, 'must be an array');
       for (const [position, parameter] of component.parameters.entries()) {
-        if (!isRecord(parameter) || typeof parameter.type !== 'string') {
+        if (!isRecord<TemplateParameter>(parameter) || typeof parameter.type !== 'string') {
           return invalid(`template.components[${index}].parameters[${position}].type`, 'is required');
         }
       }
@@ -106,10 +131,13 @@ export function validateSendBody(generation: Generation, body: unknown, rules: S
   return { ok: true, send: { to: body.to, templateName: template.name, language: language.code, namespace, callbackData, components } };
 }
 
-const ON_PREMISE_META = { api_status: 'stable', version: '2.53.2' };
+const ON_PREMISE_META: OnPremiseMeta = { api_status: 'stable', version: '2.53.2' };
 
 /** Meta's and the On-Premise client's error shapes. */
-export function errorBody(generation: Generation, error: WhatsAppError, traceId: string): Record<string, unknown> {
+export function errorBody(generation: 'cloud', error: WhatsAppError, traceId: string): CloudErrorBody;
+export function errorBody(generation: 'onpremise', error: WhatsAppError, traceId: string): OnPremiseErrorBody;
+export function errorBody(generation: Generation, error: WhatsAppError, traceId: string): CloudErrorBody | OnPremiseErrorBody;
+export function errorBody(generation: Generation, error: WhatsAppError, traceId: string): CloudErrorBody | OnPremiseErrorBody {
   if (generation === 'onpremise') {
     return { errors: [{ code: error.code, title: error.title, ...(error.details ? { details: error.details } : {}) }], meta: ON_PREMISE_META };
   }
@@ -125,11 +153,11 @@ export function errorBody(generation: Generation, error: WhatsAppError, traceId:
 }
 
 /** 360dialog's own proxy layer (wrong key, its rate limit, its outages). */
-export function proxyErrorBody(httpCode: number, message: string, traceId: string): Record<string, unknown> {
+export function proxyErrorBody(httpCode: number, message: string, traceId: string): ProxyErrorBody {
   return { meta: { success: false, http_code: httpCode, developer_message: message, '360dialog_trace_id': traceId } };
 }
 
-export function sendAnswer(generation: Generation, to: string, messageId: string): { httpStatus: number; body: Record<string, unknown> } {
+export function sendAnswer(generation: Generation, to: string, messageId: string): { httpStatus: number; body: SendAnswer } {
   if (generation === 'onpremise') return { httpStatus: 201, body: { messages: [{ id: messageId }], meta: ON_PREMISE_META } };
   return { httpStatus: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: messageId }] } };
 }
@@ -139,7 +167,7 @@ export type ThrottleStyle = 'code130429' | 'proxy400' | 'http429';
 export const RATE_LIMIT_MESSAGE = 'You have exceeded the endpoint rate limit';
 
 /** The three throttling answers docs/whatsapp-api.md lists. */
-export function throttleAnswer(generation: Generation, style: ThrottleStyle, traceId: string): { httpStatus: number; body: Record<string, unknown> } {
+export function throttleAnswer(generation: Generation, style: ThrottleStyle, traceId: string): { httpStatus: number; body: ErrorBody } {
   switch (style) {
     case 'proxy400':
       return { httpStatus: 400, body: proxyErrorBody(400, RATE_LIMIT_MESSAGE, traceId) };
@@ -174,8 +202,8 @@ export interface AccountInfo {
   displayPhoneNumber: string;
 }
 
-function cloudStatus(event: StatusEvent): Record<string, unknown> {
-  const status: Record<string, unknown> = {
+function cloudStatus(event: StatusEvent): StatusItem {
+  const status: StatusItem = {
     id: event.messageId,
     status: event.status,
     timestamp: String(event.timestamp),
@@ -192,8 +220,8 @@ function cloudStatus(event: StatusEvent): Record<string, unknown> {
   return status;
 }
 
-function onPremiseStatus(event: StatusEvent): Record<string, unknown> {
-  const status: Record<string, unknown> = {
+function onPremiseStatus(event: StatusEvent): StatusItem {
+  const status: StatusItem = {
     id: event.messageId,
     recipient_id: event.recipientId,
     status: event.status,
@@ -207,29 +235,25 @@ function onPremiseStatus(event: StatusEvent): Record<string, unknown> {
   return status;
 }
 
-function cloudEnvelope(account: AccountInfo, value: Record<string, unknown>): Record<string, unknown> {
+function cloudEnvelope(account: AccountInfo, value: WebhookValue): CloudWebhookBody {
+  const fullValue: CloudWebhookValue = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: account.displayPhoneNumber, phone_number_id: account.phoneNumberId },
+    ...value,
+  };
   return {
     object: 'whatsapp_business_account',
     entry: [
       {
         id: account.wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: account.displayPhoneNumber, phone_number_id: account.phoneNumberId },
-              ...value,
-            },
-          },
-        ],
+        changes: [{ field: 'messages', value: fullValue }],
       },
     ],
   };
 }
 
 /** One webhook POST carrying several statuses. */
-export function statusWebhookBody(generation: Generation, events: readonly StatusEvent[], account: AccountInfo): Record<string, unknown> {
+export function statusWebhookBody(generation: Generation, events: readonly StatusEvent[], account: AccountInfo): WebhookBody {
   if (generation === 'onpremise') return { statuses: events.map(onPremiseStatus) };
   return cloudEnvelope(account, { statuses: events.map(cloudStatus) });
 }
@@ -242,9 +266,9 @@ export interface InboundText {
   timestamp: number;
 }
 
-export function inboundWebhookBody(generation: Generation, inbound: InboundText, account: AccountInfo): Record<string, unknown> {
-  const contacts = [{ profile: { name: inbound.profileName }, wa_id: inbound.from }];
-  const messages = [{ from: inbound.from, id: inbound.messageId, timestamp: String(inbound.timestamp), type: 'text', text: { body: inbound.text } }];
+export function inboundWebhookBody(generation: Generation, inbound: InboundText, account: AccountInfo): WebhookBody {
+  const contacts: WebhookValue['contacts'] = [{ profile: { name: inbound.profileName }, wa_id: inbound.from }];
+  const messages: WebhookValue['messages'] = [{ from: inbound.from, id: inbound.messageId, timestamp: String(inbound.timestamp), type: 'text', text: { body: inbound.text } }];
   if (generation === 'onpremise') return { contacts, messages };
   return cloudEnvelope(account, { contacts, messages });
 }
@@ -252,11 +276,11 @@ export function inboundWebhookBody(generation: Generation, inbound: InboundText,
 export interface SandboxTemplate {
   name: string;
   language: string;
-  category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+  category: TemplateCategory;
   body: string;
 }
 
-export function templatesBody(templates: readonly SandboxTemplate[], namespace: string): Record<string, unknown> {
+export function templatesBody(templates: readonly SandboxTemplate[], namespace: string): TemplateListAnswer {
   return {
     count: templates.length,
     filters: {},
@@ -276,7 +300,7 @@ export function templatesBody(templates: readonly SandboxTemplate[], namespace: 
   };
 }
 
-export function healthBody(gatewayStatus: string): Record<string, unknown> {
+export function healthBody(gatewayStatus: string): HealthAnswer {
   return { health: { gateway_status: gatewayStatus }, meta: ON_PREMISE_META };
 }
 
@@ -285,28 +309,7 @@ export function webhookRetryDelayMs(attempt: number, initialMs: number, maxMs: n
   return Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object, read as the wire shape T (default: any object) with its fields still unchecked. */
+export function isRecord<T = Record<string, unknown>>(value: unknown): value is Unchecked<T> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-export type CatalogueFailure = 'pair_rate_limit' | 'template_paused' | 'payment';
-
-/** WhatsApp errors the sandbox can be told to answer with, per generation. */
-export const FAILURE_CATALOGUE: Record<CatalogueFailure, Record<Generation, WhatsAppError>> = {
-  pair_rate_limit: {
-    cloud: {
-      code: 131056,
-      title: '(Business Account, Consumer Account) pair rate limit hit',
-      details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
-    },
-    onpremise: { code: 131056, title: '(Business Account, Consumer Account) pair rate limit hit', details: 'Too many messages to this user in a short time' },
-  },
-  template_paused: {
-    cloud: { code: 132015, title: 'Template is Paused', details: 'Template is paused due to low quality so it cannot be sent in a template message.' },
-    onpremise: { code: 132015, title: 'Template is Paused', details: 'Template is paused due to low quality' },
-  },
-  payment: {
-    cloud: { code: 131042, title: 'Business eligibility payment issue', details: 'Message failed to send because there were one or more errors related to your payment method.' },
-    onpremise: { code: 402, title: 'Business eligibility — Payment issue', details: 'Message failed to send because there were one or more errors related to your payment method.' },
-  },
-};

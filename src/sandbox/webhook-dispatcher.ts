@@ -3,11 +3,10 @@ import { Agent, request } from 'undici';
 import { type AccountInfo, type Generation, type StatusEvent, type StatusName, statusWebhookBody, webhookRetryDelayMs } from './sandbox-payloads.js';
 import { TimedQueue } from './timed-queue.js';
 import { errorMessage } from '../common/errors.js';
+import type { WebhookBody, WebhookConfigRequest } from '../whatsapp/wire.js';
 
-export interface WebhookTarget {
-  url: string;
-  headers: Record<string, string>;
-}
+/** A registered webhook: POST /v1/configs/webhook's body, with the headers defaulted to none. */
+export type WebhookTarget = Required<WebhookConfigRequest>;
 
 /** What the dispatcher needs to know about an API key at delivery time (the webhook may be re-registered meanwhile). */
 export interface WebhookKeyInfo {
@@ -115,7 +114,7 @@ export class WebhookDispatcher {
   }
 
   /** Posts a prepared body (an inbound message) as soon as possible; resolves with whether it was delivered. */
-  deliverNow(apiKey: string, body: Record<string, unknown>, inbound: number): Promise<boolean> {
+  deliverNow(apiKey: string, body: WebhookBody, inbound: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       this.queue(apiKey).deliveries.push({ apiKey, body: JSON.stringify(body), statuses: [], inbound, attempts: 0, settle: resolve });

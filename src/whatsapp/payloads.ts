@@ -1,5 +1,16 @@
 import type { ApiGeneration } from './types.js';
 import type { ChannelCredentials, TemplateMessage } from './types.js';
+import type {
+  CloudErrorBody,
+  CloudTemplateSendBody,
+  HealthAnswer,
+  OnPremiseErrorBody,
+  OnPremiseTemplateSendBody,
+  ProxyErrorBody,
+  SendAnswer,
+  TemplateSendBody,
+  Unchecked,
+} from './wire.js';
 import { errorMessage } from '../common/errors.js';
 
 /** Pure halves of the 360dialog client: what to send, and how to read what came back (both generations). */
@@ -11,7 +22,7 @@ export const DEFAULT_BASE_URL: Record<ApiGeneration, string> = {
 
 export interface SendRequest {
   url: string;
-  body: Record<string, unknown>;
+  body: TemplateSendBody;
 }
 
 export function joinUrl(baseUrl: string, path: string): string {
@@ -23,38 +34,34 @@ export function buildSendRequest(credentials: ChannelCredentials, message: Templ
   // Only components that carry variables are sent; an empty list is left out entirely.
   const components = template.components.length > 0 ? { components: template.components } : {};
   if (credentials.apiGeneration === 'onpremise') {
-    return {
-      url: joinUrl(credentials.baseUrl, '/v1/messages'),
-      body: {
-        to: message.to,
-        type: 'template',
-        template: {
-          namespace: template.namespace ?? credentials.templateNamespace,
-          name: template.name,
-          language: { policy: 'deterministic', code: template.language },
-          ...components,
-        },
-      },
-    };
-  }
-  return {
-    url: joinUrl(credentials.baseUrl, '/messages'),
-    body: {
-      messaging_product: 'whatsapp',
-      recipient_type: 'individual',
+    const body: OnPremiseTemplateSendBody = {
       to: message.to,
       type: 'template',
-      ...(message.callbackData !== undefined ? { biz_opaque_callback_data: message.callbackData } : {}),
-      template: { name: template.name, language: { code: template.language }, ...components },
-    },
+      template: {
+        namespace: template.namespace ?? credentials.templateNamespace,
+        name: template.name,
+        language: { policy: 'deterministic', code: template.language },
+        ...components,
+      },
+    };
+    return { url: joinUrl(credentials.baseUrl, '/v1/messages'), body };
+  }
+  const body: CloudTemplateSendBody = {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to: message.to,
+    type: 'template',
+    ...(message.callbackData !== undefined ? { biz_opaque_callback_data: message.callbackData } : {}),
+    template: { name: template.name, language: { code: template.language }, ...components },
   };
+  return { url: joinUrl(credentials.baseUrl, '/messages'), body };
 }
 
-/** `messages[0].id` of a send answer (same place in both generations), or null. */
+/** `messages[0].id` of a send answer (wire.ts SendAnswer; same place in both generations), or null. */
 export function messageIdFrom(body: unknown): string | null {
-  const messages = asRecord(body)?.messages;
+  const messages = asRecord<SendAnswer>(body)?.messages;
   if (!Array.isArray(messages)) return null;
-  const id = asRecord(messages[0])?.id;
+  const id = asRecord<SendAnswer['messages'][number]>(messages[0])?.id;
   return typeof id === 'string' && id.length > 0 ? id : null;
 }
 
@@ -79,31 +86,32 @@ const HTTP_REASONS: Record<number, string> = {
 };
 
 /**
- * Reads the three error shapes 360dialog answers with: Cloud `{error:{…}}`, On-Premise `{errors:[…]}`
- * and 360dialog's own proxy layer `{meta:{success:false,developer_message}}`. Anything else (HTML
- * from a load balancer, plain text) keeps the HTTP status as title and a snippet as details.
+ * Reads the three error shapes 360dialog answers with (wire.ts ErrorBody): Cloud `{error:{…}}`,
+ * On-Premise `{errors:[…]}` and 360dialog's own proxy layer `{meta:{success:false,developer_message}}`.
+ * Anything else (HTML from a load balancer, plain text) keeps the HTTP status as title and a snippet as details.
  */
 export function parseErrorBody(httpStatus: number, rawBody: string): UpstreamError {
   const body = parseJson(rawBody);
-  const cloud = asRecord(asRecord(body)?.error);
+  const cloud = asRecord<CloudErrorBody['error']>(asRecord<CloudErrorBody>(body)?.error);
   if (cloud) {
-    const details = asRecord(cloud.error_data)?.details;
+    const details = asRecord<NonNullable<CloudErrorBody['error']['error_data']>>(cloud.error_data)?.details;
     return {
       errorCode: toCode(cloud.code),
       errorTitle: stringOr(cloud.message, stringOr(cloud.error_user_title, httpTitle(httpStatus))),
       ...optionalDetails(details ?? cloud.error_user_msg),
     };
   }
-  const onPremise = asRecord(body)?.errors;
+  const onPremise = asRecord<OnPremiseErrorBody>(body)?.errors;
   if (Array.isArray(onPremise) && onPremise.length > 0) {
-    const first = asRecord(onPremise[0]) ?? {};
+    // `message` is not in the documented shape; read as a fallback all the same.
+    const first: Record<string, unknown> = asRecord(onPremise[0]) ?? {};
     return {
       errorCode: toCode(first.code),
       errorTitle: stringOr(first.title, stringOr(first.message, httpTitle(httpStatus))),
       ...optionalDetails(first.details),
     };
   }
-  const meta = asRecord(asRecord(body)?.meta);
+  const meta = asRecord<ProxyErrorBody['meta']>(asRecord<ProxyErrorBody>(body)?.meta);
   if (meta && typeof meta.developer_message === 'string') {
     return { errorCode: null, errorTitle: meta.developer_message };
   }
@@ -221,8 +229,9 @@ export function interpretHealth(generation: ApiGeneration, httpStatus: number, r
   return { ...gatewayHealth(rawBody), body: parseJson(rawBody) ?? null };
 }
 
+/** Reads wire.ts HealthAnswer. */
 function gatewayHealth(rawBody: string): Omit<HealthReading, 'body'> {
-  const health = asRecord(asRecord(parseJson(rawBody))?.health);
+  const health = asRecord(asRecord<HealthAnswer>(parseJson(rawBody))?.health);
   if (!health) return { ok: true, status: 'ok' };
   const statuses = collectGatewayStatuses(health);
   if (statuses.length === 0) return { ok: true, status: 'ok' };
@@ -250,8 +259,9 @@ export function parseJson(raw: string): unknown {
   }
 }
 
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+/** An object read as the wire shape T (its fields still unchecked), or undefined. */
+function asRecord<T = Record<string, unknown>>(value: unknown): Unchecked<T> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Unchecked<T>) : undefined;
 }
 
 function toCode(value: unknown): number | null {

@@ -1,13 +1,10 @@
+import type { TemplateComponent } from './wire.js';
+
 /** The two 360dialog API generations: Cloud (`waba-v2.360dialog.io`) and On-Premise (`waba.360dialog.io`). */
 export type ApiGeneration = 'cloud' | 'onpremise';
 
-/** One component of a template message as WhatsApp takes it (header, body, button), with its parameters. */
-export interface TemplateComponent {
-  type: string;
-  sub_type?: string;
-  index?: string | number;
-  parameters?: Array<Record<string, unknown>>;
-}
+/** Defined with the other wire shapes (wire.ts); here too for the callers that know it from here. */
+export type { TemplateComponent } from './wire.js';
 
 /** A template to send: its name and language, the On-Premise namespace, and the components carrying variables. */
 export interface Template {

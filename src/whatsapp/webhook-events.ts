@@ -3,10 +3,21 @@
  * - Cloud API: `{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{…}}]}]}`
  *   where each `value` carries `statuses`, `messages`, `contacts`;
  * - On-Premise: the same arrays at the top level: `{"statuses":[…]}`, `{"contacts":[…],"messages":[…]}`.
+ * The shapes are wire.ts's WebhookBody, StatusItem and InboundMessageItem; every object is read as
+ * `Unchecked` of its shape, so only their fields can be read and each value is checked here.
  * Liberal in what it accepts: both shapes in one body, several entries/changes/statuses, numbers given
  * as strings, timestamps in seconds (or milliseconds), missing fields. What cannot be read is listed in
  * `ignored`, never thrown.
  */
+import type {
+  CloudWebhookBody,
+  InboundMessageItem,
+  StatusItem,
+  Unchecked,
+  WebhookBody,
+  WebhookError,
+  WebhookValue,
+} from './wire.js';
 import { errorMessage } from '../common/errors.js';
 
 
@@ -54,8 +65,12 @@ const MIN_TIME = Date.UTC(2000, 0, 1);
 const MAX_TIME = Date.UTC(2200, 0, 1);
 
 type Json = Record<string, unknown>;
+type Inbound = Unchecked<InboundMessageItem>;
+type CloudEntry = CloudWebhookBody['entry'][number];
+type CloudChange = CloudEntry['changes'][number];
 
-function isObject(value: unknown): value is Json {
+/** A JSON object, read as the wire shape T (default: any object) with its fields still unchecked. */
+function isObject<T = Json>(value: unknown): value is Unchecked<T> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -91,7 +106,7 @@ function errorCode(value: unknown): number | null {
 
 function mapErrors(value: unknown): StatusError[] | undefined {
   const errors = asArray(value)
-    .filter(isObject)
+    .filter(isObject<WebhookError>)
     .map((error) => ({
       code: errorCode(error.code),
       title: cleanString(error.title, MAX_TITLE_LENGTH) ?? cleanString(error.message, MAX_TITLE_LENGTH),
@@ -100,7 +115,7 @@ function mapErrors(value: unknown): StatusError[] | undefined {
 }
 
 function mapStatus(raw: unknown, fallback: Date, ignored: string[]): StatusEvent | null {
-  if (!isObject(raw)) {
+  if (!isObject<StatusItem>(raw)) {
     ignored.push('a status that is not an object');
     return null;
   }
@@ -124,13 +139,14 @@ function mapStatus(raw: unknown, fallback: Date, ignored: string[]): StatusEvent
   return event;
 }
 
-function messageText(raw: Json): string | undefined {
-  const text = isObject(raw.text) ? raw.text.body : undefined;
-  const button = isObject(raw.button) ? (raw.button.text ?? raw.button.payload) : undefined;
-  const interactive = isObject(raw.interactive)
-    ? isObject(raw.interactive.button_reply)
+function messageText(raw: Inbound): string | undefined {
+  const text = isObject<NonNullable<InboundMessageItem['text']>>(raw.text) ? raw.text.body : undefined;
+  const button = isObject<NonNullable<InboundMessageItem['button']>>(raw.button) ? (raw.button.text ?? raw.button.payload) : undefined;
+  type Interactive = NonNullable<InboundMessageItem['interactive']>;
+  const interactive = isObject<Interactive>(raw.interactive)
+    ? isObject<NonNullable<Interactive['button_reply']>>(raw.interactive.button_reply)
       ? raw.interactive.button_reply.title
-      : isObject(raw.interactive.list_reply)
+      : isObject<NonNullable<Interactive['list_reply']>>(raw.interactive.list_reply)
         ? raw.interactive.list_reply.title
         : undefined
     : undefined;
@@ -138,7 +154,7 @@ function messageText(raw: Json): string | undefined {
 }
 
 function mapMessage(raw: unknown, fallback: Date, ignored: string[]): InboundMessageEvent | null {
-  if (!isObject(raw)) {
+  if (!isObject<InboundMessageItem>(raw)) {
     ignored.push('a message that is not an object');
     return null;
   }
@@ -160,7 +176,7 @@ function mapMessage(raw: unknown, fallback: Date, ignored: string[]): InboundMes
   return event;
 }
 
-function mapValue(value: Json, fallback: Date, events: WebhookEvent[], ignored: string[]): void {
+function mapValue(value: Unchecked<WebhookValue>, fallback: Date, events: WebhookEvent[], ignored: string[]): void {
   for (const status of asArray(value.statuses)) {
     const event = mapStatus(status, fallback, ignored);
     if (event) events.push(event);
@@ -172,19 +188,19 @@ function mapValue(value: Json, fallback: Date, events: WebhookEvent[], ignored: 
 }
 
 /**
- * @param payload the parsed JSON body
+ * @param payload the parsed JSON body, a WebhookBody of either generation when 360dialog sent it
  * @param receivedAt used for events without a readable timestamp
  */
 export function mapWebhookPayload(payload: unknown, receivedAt: Date): MappedPayload {
   const events: WebhookEvent[] = [];
   const ignored: string[] = [];
-  if (!isObject(payload)) return { generation: 'none', events, ignored: ['the body is not a JSON object'] };
+  if (!isObject<WebhookBody>(payload)) return { generation: 'none', events, ignored: ['the body is not a JSON object'] };
 
   let cloud = false;
   for (const entry of asArray(payload.entry)) {
-    if (!isObject(entry)) continue;
+    if (!isObject<CloudEntry>(entry)) continue;
     for (const change of asArray(entry.changes)) {
-      if (!isObject(change) || !isObject(change.value)) continue;
+      if (!isObject<CloudChange>(change) || !isObject<WebhookValue>(change.value)) continue;
       cloud = true;
       if (change.field !== undefined && change.field !== 'messages') {
         ignored.push(`field ${String(change.field)}`);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { AppConfig } from '../config/app-config.js';
 import type { ChannelCredentials, SendResult, TemplateMessage } from './types.js';
+import type { WebhookConfigRequest } from './wire.js';
 import {
   buildSendRequest,
   classifyTransportError,
@@ -100,7 +101,8 @@ export class WhatsAppClient implements OnApplicationShutdown {
 
   /** `POST {baseUrl}/v1/configs/webhook` with the headers 360dialog must send on every webhook call. */
   registerWebhook(credentials: ChannelCredentials, url: string, headers: Record<string, string>): Promise<UpstreamCallResult> {
-    return this.callForResult('POST', joinUrl(credentials.baseUrl, '/v1/configs/webhook'), credentials.apiKey, { url, headers });
+    const config: WebhookConfigRequest = { url, headers };
+    return this.callForResult('POST', joinUrl(credentials.baseUrl, '/v1/configs/webhook'), credentials.apiKey, config);
   }
 
   /** `GET {baseUrl}` + HEALTH_CHECK_PATH; 360dialog asks for at most one health call per 5 minutes, so callers cache. */

@@ -1,0 +1,48 @@
+/** The webhooks the sandbox decides to post: statuses after an accepted send, an inbound message on request. */
+import { RequestError } from './http.js';
+import { type AcceptedSend, inboundWebhookBody, messageId, type StatusEvent, type WhatsAppError } from './sandbox-payloads.js';
+import type { InboundResult } from './sandbox-types.js';
+import type { KeyState, SandboxState } from './state.js';
+
+/** A failing number's error, as a send answer or a failed status carries it. */
+export function failingNumberError(failing: { code: number; title: string; details?: string }): WhatsAppError {
+  return { code: failing.code, title: failing.title, ...(failing.details ? { details: failing.details } : {}) };
+}
+
+/**
+ * Schedules the statuses of a message accepted at `acceptedAt` (wall clock): the configured ones with
+ * their delays (some twice, at duplicateStatusRate), or one `failed` for a number configured to fail.
+ */
+export function scheduleStatuses(state: SandboxState, key: KeyState, send: AcceptedSend, id: string, acceptedAt: number): void {
+  const { behaviour, dispatcher } = state;
+  const base = { messageId: id, recipientId: send.to, timestamp: Math.floor(acceptedAt / 1000), callbackData: send.callbackData };
+  const failing = behaviour.failingNumbers[send.to];
+  if (failing) {
+    dispatcher.scheduleStatus(key.apiKey, { ...base, status: 'failed', error: failingNumberError(failing) }, behaviour.statusDelaysMs.failed);
+    return;
+  }
+  for (const status of behaviour.statuses) {
+    const event: StatusEvent = { ...base, status };
+    dispatcher.scheduleStatus(key.apiKey, event, behaviour.statusDelaysMs[status]);
+    if (behaviour.duplicateStatusRate > 0 && Math.random() < behaviour.duplicateStatusRate) {
+      state.counters.duplicateStatuses += 1;
+      dispatcher.scheduleStatus(key.apiKey, event, behaviour.statusDelaysMs[status] + behaviour.statusDelaysMs.read + 1);
+    }
+  }
+}
+
+/** Posts an inbound text message from `from` (a wa_id) to the key's registered webhook at once. */
+export async function sendInbound(state: SandboxState, apiKey: string, from: string, text: string, options: { profileName?: string } = {}): Promise<InboundResult> {
+  const key = state.keys.get(apiKey);
+  if (!key) throw new RequestError(404, `Unknown API key …${apiKey.slice(-4)}`);
+  if (!key.webhook) throw new RequestError(409, `No webhook registered for key …${apiKey.slice(-4)}`);
+  const sequence = state.nextSequence();
+  const id = key.generation === 'cloud' ? messageId('cloud', state.runId, sequence, from) : `ABGG${Buffer.from(`${state.runId}${sequence.toString(36)}`).toString('base64url')}`;
+  const body = inboundWebhookBody(
+    key.generation,
+    { messageId: id, from, profileName: options.profileName ?? 'Sandbox User', text, timestamp: Math.floor(Date.now() / 1000) },
+    key.account,
+  );
+  const delivered = await state.dispatcher.deliverNow(apiKey, body, 1);
+  return { messageId: id, delivered };
+}
