@@ -42,7 +42,8 @@ export class ImportProcessor extends PollingWorker {
   private readonly accepted = new Map<string, Promise<void>>();
   /** The import being run, inside or outside the loop: there is never more than one. */
   private active: Promise<void> | null = null;
-  private stopping = false;
+  /** Shutdown has begun: a running import stops at its next chunk, queued ones at their start. */
+  protected stopping = false;
   private readonly liveness: ImportLiveness;
 
   constructor(
@@ -151,7 +152,8 @@ export class ImportProcessor extends PollingWorker {
     }
   }
 
-  private async importFile(job: ImportJob): Promise<void> {
+  /** Imports one file to its end: completed, or failed with the reason (never throws). */
+  protected async importFile(job: ImportJob): Promise<void> {
     const run = new ImportRun(job, { dataSource: this.dataSource, imports: this.imports, chunkRows: this.chunkRows, stopping: () => this.stopping });
     const started = Date.now();
     try {
