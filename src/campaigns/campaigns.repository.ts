@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { TimeIdPosition } from '../common/cursor.js';
 import type { Template } from '../whatsapp/types.js';
 import { Campaign, type CampaignEdit, type CampaignTransition, type DueCampaign, type NewCampaign } from './campaign.entity.js';
@@ -11,6 +10,7 @@ import {
   PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS,
 } from './campaigns.queries.js';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 /**
  * The only code that writes campaigns.

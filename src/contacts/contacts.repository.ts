@@ -19,8 +19,8 @@ import {
   OPT_IN_CONTACT,
   OPT_OUT_CONTACT,
 } from './contacts.queries.js';
-import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 /**
  * The only code that writes contacts, list_members, lists and consent_events outside an import's own transaction (contacts/import/).
