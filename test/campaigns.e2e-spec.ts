@@ -197,6 +197,48 @@ describe('campaigns (lifecycle, validation, launch)', () => {
       return row.launched_at !== null;
     });
   });
+
+  it('lists campaigns created in the same millisecond each exactly once when paging past them', async () => {
+    // Five campaigns in one millisecond: two at the very same microsecond, three a few microseconds apart.
+    const times = ['2001-02-03T04:05:06.789000Z', '2001-02-03T04:05:06.789000Z', '2001-02-03T04:05:06.789001Z', '2001-02-03T04:05:06.789500Z', '2001-02-03T04:05:06.789999Z'];
+    const ids: string[] = [];
+    for (const time of times) {
+      const { body } = await create({ name: `Same millisecond ${ids.length}` }).expect(201);
+      await engine.dataSource.query(`UPDATE campaigns SET created_at = $2::timestamptz WHERE id = $1`, [body.id, time]);
+      ids.push(body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const { body }: request.Response = await api()
+        .get('/v1/campaigns')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(engine.auth)
+        .expect(200);
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...body.items.map((item: { id: string }) => item.id));
+      cursor = body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 200);
+    expect(cursor).toBeNull();
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+    const [{ count }] = await engine.dataSource.query(`SELECT count(*)::int AS count FROM campaigns`);
+    expect(seen).toHaveLength(count);
+  });
+
+  it.each([
+    ['an impossible date', `k1:Tue, 31 Feb 2020|00000000-0000-4000-8000-000000000000`],
+    ['an impossible ISO date', `k1:2020-02-31T00:00:00.000Z|00000000-0000-4000-8000-000000000000`],
+    ['an id that is not a uuid', `k1:2020-01-01T00:00:00.000Z|not-a-uuid`],
+    ['a cursor of another listing', `ch1:2020-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000`],
+  ])('answers a tampered cursor (%s) with 400, not 500', async (_name, text) => {
+    const cursor = Buffer.from(text, 'utf8').toString('base64url');
+    const response = await api().get('/v1/campaigns').query({ cursor }).set(engine.auth).expect(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(response.body.message).toMatch(/cursor/);
+  });
 });
 
 describe('campaigns with the sender on (against the sandbox)', () => {

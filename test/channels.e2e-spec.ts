@@ -171,6 +171,18 @@ describe('channels API', () => {
       const response = await api().get('/v1/channels').query(query).set(engine.auth).expect(400);
       expect(response.body.message).toMatch(message);
     });
+
+    it.each([
+      ['an impossible date', `ch1:Tue, 31 Feb 2020|00000000-0000-4000-8000-000000000000`],
+      ['an impossible ISO date', `ch1:2020-02-31T00:00:00.000Z|00000000-0000-4000-8000-000000000000`],
+      ['an id that is not a uuid', `ch1:2020-01-01T00:00:00.000Z|not-a-uuid`],
+      ['a cursor of another listing', `k1:2020-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000`],
+    ])('400, not 500, for a tampered cursor: %s', async (_name, text) => {
+      const cursor = Buffer.from(text, 'utf8').toString('base64url');
+      const response = await api().get('/v1/channels').query({ cursor }).set(engine.auth).expect(400);
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(response.body.message).toMatch(/cursor is not valid/);
+    });
   });
 
   describe('GET and PATCH /v1/channels/:id', () => {

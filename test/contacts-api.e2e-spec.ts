@@ -240,6 +240,18 @@ describe('contacts API and opt-in registry', () => {
       await api().get('/v1/lists/nope').set(engine.auth).expect(404);
       await api().get('/v1/lists').query({ cursor: 'nope' }).set(engine.auth).expect(400);
     });
+
+    it.each([
+      ['an impossible date', `l1:Tue, 31 Feb 2020|00000000-0000-4000-8000-000000000000`],
+      ['an impossible ISO date', `l1:2020-02-31T00:00:00.000000Z|00000000-0000-4000-8000-000000000000`],
+      ['an id that is not a uuid', `l1:2020-01-01T00:00:00.000000Z|not-a-uuid`],
+      ['a cursor of another listing', `k1:2020-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000`],
+    ])('answers a tampered lists cursor (%s) with 400, not 500', async (_name, text) => {
+      const cursor = Buffer.from(text, 'utf8').toString('base64url');
+      const { body } = await api().get('/v1/lists').query({ cursor }).set(engine.auth).expect(400);
+      expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(body.message).toMatch(/cursor/);
+    });
   });
 
   it('documents every contacts route in the OpenAPI document, including the multipart body', async () => {

@@ -1,26 +1,11 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config.js';
-import { execute } from '../database/sql.js';
-import type { Template } from '../whatsapp/types.js';
-import {
-  buildLaunchStatement,
-  CLAIM_DUE_CAMPAIGNS,
-  COMPLETE_FINISHED_CAMPAIGNS,
-  MARK_LAUNCH_FAILED,
-  MARK_LAUNCHED,
-  PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS,
-} from './campaigns.queries.js';
-import { launchFailure } from './launch-failure.js';
 import { errorMessage } from '../common/errors.js';
-
-interface DueCampaign {
-  id: string;
-  channel_id: string;
-  list_id: string;
-  template: Template;
-}
+import { IDLE, PollingWorker, type WorkerNext } from '../common/polling-worker.js';
+import { AppConfig } from '../config/app-config.js';
+import { CampaignsRepository } from './campaigns.repository.js';
+import { launchFailure } from './launch-failure.js';
+import { RecipientsRepository } from './recipients.repository.js';
 
 /**
  * The scheduler tick: launches due campaigns (one transaction each, the campaign row locked with
@@ -28,10 +13,11 @@ interface DueCampaign {
  * A campaign whose launch throws is backed off (a passing condition) or failed with its reason
  * (launch-failure.ts); either way the others launch, and completion runs whatever launching did.
  * First of all, campaigns that would run on a paused channel are paused, naming it.
+ *
+ * A PollingWorker: one tick every SCHEDULER_INTERVAL_MS where this process runs workers (ROLE worker or all).
  */
 @Injectable()
-export class CampaignScheduler implements OnApplicationBootstrap {
-  private readonly logger = new Logger(CampaignScheduler.name);
+export class CampaignScheduler extends PollingWorker {
   private ticking = false;
   /** This instance's backoff after failed launches (only a delay: another instance may try meanwhile). */
   private readonly launchBackoff = new Map<string, { failures: number; retryAt: number }>();
@@ -39,21 +25,27 @@ export class CampaignScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
-    private readonly registry: SchedulerRegistry,
-  ) {}
+    private readonly campaigns: CampaignsRepository,
+    private readonly recipients: RecipientsRepository,
+  ) {
+    super({ name: CampaignScheduler.name, intervalMs: config.env.SCHEDULER_INTERVAL_MS });
+  }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.runsWorker) return;
-    const interval = setInterval(() => void this.tick(), this.config.env.SCHEDULER_INTERVAL_MS);
-    this.registry.addInterval('campaign-scheduler', interval);
+  protected shouldRun(): boolean {
+    return this.config.runsWorker;
+  }
+
+  protected async work(): Promise<WorkerNext> {
+    await this.tick();
+    return IDLE;
   }
 
   async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      const [paused] = (await this.dataSource.query(PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS)) as [Array<{ id: string; paused_reason: string }>, number];
-      for (const row of paused) this.logger.warn(`campaign ${row.id} paused: ${row.paused_reason}`);
+      const paused = await this.campaigns.pauseOnPausedChannels();
+      for (const campaign of paused) this.logger.warn(`campaign ${campaign.id} paused: ${campaign.pausedReason}`);
     } catch (error) {
       this.logger.error(`pausing campaigns of paused channels failed: ${errorMessage(error)}`);
     }
@@ -65,8 +57,8 @@ export class CampaignScheduler implements OnApplicationBootstrap {
       this.logger.error(`launching due campaigns failed: ${errorMessage(error)}`);
     }
     try {
-      const completed = (await this.dataSource.query(COMPLETE_FINISHED_CAMPAIGNS)) as [Array<{ id: string }>, number];
-      for (const row of completed[0]) this.logger.log(`campaign ${row.id} completed`);
+      const completed = await this.campaigns.completeFinished();
+      for (const id of completed) this.logger.log(`campaign ${id} completed`);
     } catch (error) {
       this.logger.error(`completing finished campaigns failed: ${errorMessage(error)}`);
     } finally {
@@ -83,13 +75,15 @@ export class CampaignScheduler implements OnApplicationBootstrap {
     let claimed: string | null = null;
     try {
       const found = await this.dataSource.transaction(async (manager) => {
-        const [due] = (await manager.query(CLAIM_DUE_CAMPAIGNS, [backingOff])) as DueCampaign[];
+        const due = await this.campaigns.claimDue(backingOff, manager);
         if (!due) return false;
         claimed = due.id;
         const started = Date.now();
-        const launch = buildLaunchStatement(due.id, due.channel_id, due.list_id, due.template);
-        const recipients = await execute(manager, launch.sql, launch.parameters);
-        await manager.query(MARK_LAUNCHED, [due.id]);
+        const recipients = await this.recipients.launch(
+          { campaignId: due.id, channelId: due.channelId, listId: due.listId, template: due.template },
+          manager,
+        );
+        await this.campaigns.markLaunched(due.id, manager);
         this.logger.log(`campaign ${due.id} launched: ${recipients} recipients frozen in ${Date.now() - started} ms`);
         return true;
       });
@@ -112,7 +106,7 @@ export class CampaignScheduler implements OnApplicationBootstrap {
       this.logger.warn(`campaign ${campaignId}: launch failed (attempt ${failures + 1}), retrying in ${delayMs / 1000} s: ${errorMessage(error)}`);
       return;
     }
-    await this.dataSource.query(MARK_LAUNCH_FAILED, [campaignId, decision.reason]);
+    await this.campaigns.markLaunchFailed(campaignId, decision.reason);
     this.launchBackoff.delete(campaignId);
     this.logger.error(`campaign ${campaignId} failed: ${decision.reason}`);
   }

@@ -79,3 +79,15 @@ export class Campaign {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }
+
+/** What creating a campaign stores (CampaignsRepository.create). */
+export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'>;
+
+/** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow'>>;
+
+/** A user action's change: the new status and the fields the action sets. */
+export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;
+
+/** A due campaign the scheduler has claimed (its row locked) for launching. */
+export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'template'>;

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, type PipeTransform, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
+import { isUuid } from '../common/ids.js';
 import { CampaignsService } from './campaigns.service.js';
 import {
   CampaignListResponse,
@@ -11,6 +12,13 @@ import {
   UpdateCampaignDto,
 } from './dto/campaign.dto.js';
 
+/** A campaign id in the path: the one uuid check (common/ids.ts), answered as ParseUUIDPipe did. */
+class CampaignIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!isUuid(value)) throw new BadRequestException('Validation failed (uuid is expected)');
+    return value;
+  }
+}
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
@@ -33,14 +41,14 @@ export class CampaignsController {
 
   @Get(':id')
   @ApiOkResponse({ type: CampaignResponse })
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignResponse> {
+  get(@Param('id', CampaignIdPipe) id: string): Promise<CampaignResponse> {
     return this.campaigns.get(id);
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: CampaignResponse })
   @ApiConflictResponse({ description: 'Only draft and scheduled campaigns can be edited' })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateCampaignDto): Promise<CampaignResponse> {
+  update(@Param('id', CampaignIdPipe) id: string, @Body() body: UpdateCampaignDto): Promise<CampaignResponse> {
     return this.campaigns.update(id, body);
   }
 
@@ -48,7 +56,7 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CampaignResponse })
   @ApiConflictResponse({ description: 'Not allowed from the current status (named in the message)' })
-  schedule(@Param('id', ParseUUIDPipe) id: string, @Body() body: ScheduleCampaignDto): Promise<CampaignResponse> {
+  schedule(@Param('id', CampaignIdPipe) id: string, @Body() body: ScheduleCampaignDto): Promise<CampaignResponse> {
     return this.campaigns.act(id, 'schedule', { scheduledAt: body.scheduledAt });
   }
 
@@ -56,7 +64,7 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CampaignResponse })
   @ApiConflictResponse({ description: 'Not allowed from the current status (named in the message)' })
-  pause(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignResponse> {
+  pause(@Param('id', CampaignIdPipe) id: string): Promise<CampaignResponse> {
     return this.campaigns.act(id, 'pause');
   }
 
@@ -64,7 +72,7 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CampaignResponse })
   @ApiConflictResponse({ description: 'Not allowed from the current status (named in the message)' })
-  resume(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignResponse> {
+  resume(@Param('id', CampaignIdPipe) id: string): Promise<CampaignResponse> {
     return this.campaigns.act(id, 'resume');
   }
 
@@ -72,7 +80,7 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CampaignResponse })
   @ApiConflictResponse({ description: 'Not allowed from the current status (named in the message)' })
-  cancel(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignResponse> {
+  cancel(@Param('id', CampaignIdPipe) id: string): Promise<CampaignResponse> {
     return this.campaigns.act(id, 'cancel');
   }
 
@@ -80,7 +88,7 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOkResponse({ type: CampaignResponse })
   @ApiConflictResponse({ description: 'Not allowed from the current status (named in the message)' })
-  retryFailed(@Param('id', ParseUUIDPipe) id: string): Promise<CampaignResponse> {
+  retryFailed(@Param('id', CampaignIdPipe) id: string): Promise<CampaignResponse> {
     return this.campaigns.act(id, 'retry-failed');
   }
 }

@@ -1,5 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import type { TimeIdPosition } from '../common/cursor.js';
+import type { Template } from '../whatsapp/types.js';
+import { Campaign, type CampaignEdit, type CampaignTransition, type DueCampaign, type NewCampaign } from './campaign.entity.js';
+import {
+  CLAIM_DUE_CAMPAIGNS,
+  COMPLETE_FINISHED_CAMPAIGNS,
+  MARK_LAUNCH_FAILED,
+  MARK_LAUNCHED,
+  PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS,
+} from './campaigns.queries.js';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 /**
  * The only code that writes campaigns.
@@ -12,6 +23,77 @@ export class CampaignsRepository {
 
   // ── Create, edit, user actions and the scheduler (campaigns/) ──
   // (methods of this section go below this line)
+  create(input: NewCampaign): Promise<Campaign> {
+    const campaigns = this.dataSource.getRepository(Campaign);
+    return campaigns.save(campaigns.create(input));
+  }
+
+  findById(id: string): Promise<Campaign | null> {
+    return this.dataSource.getRepository(Campaign).findOneBy({ id });
+  }
+
+  /** The campaign, its row locked (FOR UPDATE) for the rest of the caller's transaction. */
+  lockById(id: string, db: EntityManager): Promise<Campaign | null> {
+    return db.getRepository(Campaign).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * One page of campaigns, newest first, before `before` (null: the first page). Ordered by creation at
+   * millisecond precision (what a Date, and so the cursor, carries), then id: ordering by the full
+   * microseconds would skip rows created in the same millisecond as a page's last.
+   */
+  page(before: TimeIdPosition | null, limit: number): Promise<Campaign[]> {
+    const query = this.dataSource
+      .getRepository(Campaign)
+      .createQueryBuilder('c')
+      .orderBy("date_trunc('milliseconds', c.created_at)", 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit);
+    if (before) query.where("(date_trunc('milliseconds', c.created_at), c.id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))", before);
+    return query.getMany();
+  }
+
+  /** Saves an edit of a draft or scheduled campaign locked by the caller (lockById). */
+  applyEdit(campaign: Campaign, edit: CampaignEdit, db: EntityManager): Promise<Campaign> {
+    return db.getRepository(Campaign).save(Object.assign(campaign, edit));
+  }
+
+  /** Saves a user action's transition of a campaign locked by the caller (lockById). */
+  applyTransition(campaign: Campaign, transition: CampaignTransition, db: EntityManager): Promise<Campaign> {
+    return db.getRepository(Campaign).save(Object.assign(campaign, transition));
+  }
+
+  /**
+   * Claims the next due campaign for launching (its row locked with SKIP LOCKED until the caller's
+   * transaction ends), skipping the ids this instance is backing off from; null when none is due.
+   */
+  async claimDue(skipping: readonly string[], db: EntityManager): Promise<DueCampaign | null> {
+    const rows = await db.query<Array<{ id: string; channel_id: string; list_id: string; template: Template }>>(CLAIM_DUE_CAMPAIGNS, [skipping]);
+    const due = rows[0];
+    return due ? { id: due.id, channelId: due.channel_id, listId: due.list_id, template: due.template } : null;
+  }
+
+  /** The audience is frozen: running, launched now (and started, the first time). */
+  async markLaunched(id: string, db: EntityManager): Promise<void> {
+    await db.query(MARK_LAUNCHED, [id]);
+  }
+
+  /** A campaign whose launch cannot succeed: failed with the reason (only if it was not launched meanwhile). */
+  async markLaunchFailed(id: string, reason: string): Promise<void> {
+    await this.dataSource.query(MARK_LAUNCH_FAILED, [id, reason]);
+  }
+
+  /** Running campaigns with nothing left to send or waiting become completed; returns their ids. */
+  async completeFinished(): Promise<string[]> {
+    const [rows] = await this.dataSource.query<[Array<{ id: string }>, number]>(COMPLETE_FINISHED_CAMPAIGNS);
+    return rows.map((row) => row.id);
+  }
+
+  /** Campaigns that would run on a paused channel are paused, naming it; returns them with their reason. */
+  async pauseOnPausedChannels(): Promise<Array<{ id: string; pausedReason: string }>> {
+    const [rows] = await this.dataSource.query<[Array<{ id: string; paused_reason: string }>, number]>(PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS);
+    return rows.map((row) => ({ id: row.id, pausedReason: row.paused_reason }));
+  }
 
   // ·
 

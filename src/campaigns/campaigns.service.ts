@@ -1,18 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, Repository } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Channel } from '../channels/channel.entity.js';
-import { timeIdCursor } from '../common/cursor.js';
+import { type TimeIdPosition, timeIdCursor } from '../common/cursor.js';
 import { DomainError, notFound } from '../common/domain-error.js';
-import { execute } from '../database/sql.js';
 import { ContactList } from '../contacts/list.entity.js';
 import { RETRYABLE_ERROR_CODES } from '../whatsapp/send-errors.js';
-import { Campaign } from './campaign.entity.js';
+import { Campaign, type CampaignEdit, type CampaignTransition } from './campaign.entity.js';
 import type { Template } from '../whatsapp/types.js';
 import { type CampaignAction, transition } from './campaign-transitions.js';
-import { CANCEL_UNSENT_RECIPIENTS, REQUEUE_RETRYABLE_FAILURES } from './campaigns.queries.js';
+import { CampaignsRepository } from './campaigns.repository.js';
 import type { CampaignListResponse, CampaignResponse, CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto.js';
 import { findPlaceholderSlots, PlaceholderSyntaxError } from './placeholders.js';
+import { RecipientsRepository } from './recipients.repository.js';
 import { type SendWindow, validateSendWindow } from './send-window.js';
 
 const campaignCursor = timeIdCursor('k');
@@ -26,7 +25,8 @@ export class CampaignsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    private readonly campaigns: CampaignsRepository,
+    private readonly recipients: RecipientsRepository,
   ) {}
 
   async create(input: CreateCampaignDto, now = new Date()): Promise<CampaignResponse> {
@@ -35,17 +35,15 @@ export class CampaignsService {
     const template = this.validTemplate(input.template, channel);
     const sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
     const scheduledAt = input.scheduledAt ? this.validScheduledAt(input.scheduledAt, now) : null;
-    const saved = await this.campaigns.save(
-      this.campaigns.create({
-        name: input.name,
-        channelId: input.channelId,
-        listId: input.listId,
-        template,
-        sendWindow,
-        scheduledAt,
-        status: scheduledAt ? 'scheduled' : 'draft',
-      }),
-    );
+    const saved = await this.campaigns.create({
+      name: input.name,
+      channelId: input.channelId,
+      listId: input.listId,
+      template,
+      sendWindow,
+      scheduledAt,
+      status: scheduledAt ? 'scheduled' : 'draft',
+    });
     return toResponse(saved);
   }
 
@@ -57,12 +55,13 @@ export class CampaignsService {
       }
       const channel = await this.requireChannel(input.channelId ?? campaign.channelId, manager);
       if (input.listId) await this.requireList(input.listId, manager);
-      if (input.name !== undefined) campaign.name = input.name;
-      if (input.channelId) campaign.channelId = input.channelId;
-      if (input.listId) campaign.listId = input.listId;
-      if (input.template || input.channelId) campaign.template = this.validTemplate(input.template ?? campaign.template, channel);
-      if (input.sendWindow !== undefined) campaign.sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
-      return toResponse(await manager.save(campaign));
+      const edit: CampaignEdit = {};
+      if (input.name !== undefined) edit.name = input.name;
+      if (input.channelId) edit.channelId = input.channelId;
+      if (input.listId) edit.listId = input.listId;
+      if (input.template || input.channelId) edit.template = this.validTemplate(input.template ?? campaign.template, channel);
+      if (input.sendWindow !== undefined) edit.sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
+      return toResponse(await this.campaigns.applyEdit(campaign, edit, manager));
     });
   }
 
@@ -71,25 +70,18 @@ export class CampaignsService {
   }
 
   async find(id: string): Promise<Campaign> {
-    const campaign = await this.campaigns.findOneBy({ id });
+    const campaign = await this.campaigns.findById(id);
     if (!campaign) throw notFound('campaign', id);
     return campaign;
   }
 
   async list(cursor: string | undefined, limit = 50): Promise<CampaignListResponse> {
-    // Ordered by creation at millisecond precision (what a Date, and so the cursor, carries), then id:
-    // ordering by the full microseconds would skip rows created in the same millisecond as a page's last.
-    const query = this.campaigns
-      .createQueryBuilder('c')
-      .orderBy("date_trunc('milliseconds', c.created_at)", 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
+    let before: TimeIdPosition | null = null;
     if (cursor) {
-      const position = campaignCursor.decode(cursor);
-      if (!position) throw new DomainError('invalid', 'cursor is not one this API returned: pass nextCursor of the previous page unchanged');
-      query.where("(date_trunc('milliseconds', c.created_at), c.id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))", position);
+      before = campaignCursor.decode(cursor);
+      if (!before) throw new DomainError('invalid', 'cursor is not one this API returned: pass nextCursor of the previous page unchanged');
     }
-    const rows = await query.getMany();
+    const rows = await this.campaigns.page(before, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -105,35 +97,35 @@ export class CampaignsService {
       const result = transition(campaign.status, action, { now, scheduledAt: campaign.scheduledAt, launched: campaign.launchedAt !== null });
       if (!result.ok) throw new DomainError('conflict', result.reason, { currentStatus: campaign.status });
       if (action === 'resume' || action === 'retry-failed') await this.requireUsableChannel(campaign, action, manager);
+      const change: CampaignTransition = { status: result.to };
       switch (action) {
         case 'schedule':
-          campaign.scheduledAt = options.scheduledAt ? this.validScheduledAt(options.scheduledAt, now) : (campaign.scheduledAt ?? now);
+          change.scheduledAt = options.scheduledAt ? this.validScheduledAt(options.scheduledAt, now) : (campaign.scheduledAt ?? now);
           break;
         case 'pause':
-          campaign.pausedReason = 'paused by user';
+          change.pausedReason = 'paused by user';
           break;
         case 'resume':
-          campaign.pausedReason = null;
+          change.pausedReason = null;
           break;
         case 'cancel':
-          campaign.cancelledAt = now;
-          await manager.query(CANCEL_UNSENT_RECIPIENTS, [campaign.id]);
+          change.cancelledAt = now;
+          await this.recipients.cancelUnsent(campaign.id, manager);
           break;
         case 'retry-failed': {
-          const requeued = await execute(manager, REQUEUE_RETRYABLE_FAILURES, [campaign.id, RETRYABLE_ERROR_CODES]);
+          const requeued = await this.recipients.requeueRetryableFailures({ campaignId: campaign.id, retryableErrorCodes: RETRYABLE_ERROR_CODES }, manager);
           this.logger.log(`campaign ${campaign.id}: re-queued ${requeued} failed recipients`);
-          campaign.completedAt = null;
-          campaign.pausedReason = null;
+          change.completedAt = null;
+          change.pausedReason = null;
           break;
         }
       }
-      campaign.status = result.to;
-      return toResponse(await manager.save(campaign));
+      return toResponse(await this.campaigns.applyTransition(campaign, change, manager));
     });
   }
 
   private async lock(id: string, manager: EntityManager): Promise<Campaign> {
-    const campaign = await manager.getRepository(Campaign).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const campaign = await this.campaigns.lockById(id, manager);
     if (!campaign) throw notFound('campaign', id);
     return campaign;
   }

@@ -84,3 +84,14 @@ export class Channel {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }
+
+/** What creating a channel stores (ChannelsRepository.create): every column but the id and times the database sets. */
+export type NewChannel = Omit<Channel, 'id' | 'createdAt' | 'updatedAt' | 'templatesSyncedAt' | 'qualityRating' | 'whatsappMessagingLimit' | 'lastAccountEvent'>;
+
+/** The columns an edit through the API may change (PATCH /v1/channels/:id); absent ones stay as they are. */
+export type ChannelEdit = Partial<
+  Pick<Channel, 'name' | 'apiKeyEncrypted' | 'apiKeyLast4' | 'baseUrl' | 'messagesPerSecond' | 'messagingLimit' | 'templateNamespace' | 'pausedReason'>
+>;
+
+/** A channel's webhook credentials as the receiver checks them. */
+export type ChannelWebhookCredentials = Pick<Channel, 'id' | 'webhookUsername' | 'webhookPasswordHash'>;

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { type ChannelEdit, Channel, type ChannelWebhookCredentials, type NewChannel } from './channel.entity.js';
+import type { TimeIdPosition } from '../common/cursor.js';
+import { IsNull } from 'typeorm';
 import { DataSource } from 'typeorm';
 
 /**
@@ -12,6 +15,56 @@ export class ChannelsRepository {
 
   // ── Create, edit, webhook registration (channels/) ──
   // (methods of this section go below this line)
+  async create(input: NewChannel): Promise<Channel> {
+    const channels = this.dataSource.getRepository(Channel);
+    return channels.save(channels.create(input));
+  }
+
+  /** A partial UPDATE of the given columns only, so what the sender changes meanwhile (throttledUntil, pausedReason) is not overwritten. */
+  async edit(id: string, edit: ChannelEdit): Promise<void> {
+    if (Object.keys(edit).length > 0) await this.dataSource.getRepository(Channel).update({ id }, edit);
+  }
+
+  /** The webhook password 360dialog accepted (stored as its hash) and when. */
+  async recordWebhookRegistration(id: string, registration: { passwordHash: string; registeredAt: Date }): Promise<void> {
+    await this.dataSource.getRepository(Channel).update({ id }, { webhookPasswordHash: registration.passwordHash, webhookRegisteredAt: registration.registeredAt });
+  }
+
+  findById(id: string): Promise<Channel | null> {
+    return this.dataSource.getRepository(Channel).findOneBy({ id });
+  }
+
+  /**
+   * One page of channels, oldest first, after `after` (null: the first page). Ordered by creation at
+   * millisecond precision (what a cursor can carry), then id.
+   */
+  page(after: TimeIdPosition | null, limit: number): Promise<Channel[]> {
+    const builder = this.dataSource
+      .getRepository(Channel)
+      .createQueryBuilder('channel')
+      .orderBy("date_trunc('milliseconds', channel.created_at)", 'ASC')
+      .addOrderBy('channel.id', 'ASC')
+      .limit(limit);
+    if (after) {
+      builder.where("(date_trunc('milliseconds', channel.created_at), channel.id) > (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))", after);
+    }
+    return builder.getMany();
+  }
+
+  /** Channels that may send (not paused), oldest first. */
+  findActive(): Promise<Channel[]> {
+    return this.dataSource.getRepository(Channel).find({ where: { pausedReason: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
+  /** The channel if it exists and is not paused. */
+  findActiveById(id: string): Promise<Channel | null> {
+    return this.dataSource.getRepository(Channel).findOneBy({ id, pausedReason: IsNull() });
+  }
+
+  /** Every channel's webhook credentials (the receiver's in-memory copy). */
+  webhookCredentials(): Promise<ChannelWebhookCredentials[]> {
+    return this.dataSource.getRepository(Channel).find({ select: { id: true, webhookUsername: true, webhookPasswordHash: true } });
+  }
 
   // ·
 

@@ -6,7 +6,8 @@ import { DomainError, notFound } from '../common/domain-error.js';
 import { decryptSecret, encryptSecret, randomSecret, sha256 } from '../common/secrets.js';
 import { AppConfig } from '../config/app-config.js';
 import { credentialsMatch } from '../whatsapp/webhook-auth.js';
-import { Channel } from './channel.entity.js';
+import { Channel, type ChannelEdit } from './channel.entity.js';
+import { ChannelsRepository } from './channels.repository.js';
 import type {
   ChannelHealthResponse,
   ChannelListResponse,
@@ -17,7 +18,7 @@ import type {
 import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { ListChannelsQueryDto } from './dto/list-channels.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
-import { decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
+import { type ChannelCursor, decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
 import { isUuid } from '../common/ids.js';
 import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from '../whatsapp/webhook-credentials.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
@@ -69,29 +70,28 @@ export class ChannelsService {
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     private readonly config: AppConfig,
     private readonly client: WhatsAppClient,
+    private readonly repository: ChannelsRepository,
   ) {}
 
   async create(dto: CreateChannelDto): Promise<CreatedChannelResponse> {
     const password = randomSecret();
     const passwordHash = sha256(password).toString('hex');
-    const channel = await this.channels.save(
-      this.channels.create({
-        name: dto.name,
-        phoneNumber: dto.phoneNumber,
-        apiGeneration: dto.apiGeneration,
-        baseUrl: normalizeBaseUrl(dto.baseUrl ?? DEFAULT_BASE_URL[dto.apiGeneration]),
-        apiKeyEncrypted: encryptSecret(dto.apiKey, this.config.encryptionKey),
-        apiKeyLast4: dto.apiKey.slice(-4),
-        templateNamespace: dto.templateNamespace ?? null,
-        messagesPerSecond: dto.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND,
-        messagingLimit: dto.messagingLimit ?? null,
-        webhookUsername: `wa-${randomBytes(4).toString('hex')}`,
-        webhookPasswordHash: passwordHash,
-        webhookRegisteredAt: null,
-        pausedReason: null,
-        throttledUntil: null,
-      }),
-    );
+    const channel = await this.repository.create({
+      name: dto.name,
+      phoneNumber: dto.phoneNumber,
+      apiGeneration: dto.apiGeneration,
+      baseUrl: normalizeBaseUrl(dto.baseUrl ?? DEFAULT_BASE_URL[dto.apiGeneration]),
+      apiKeyEncrypted: encryptSecret(dto.apiKey, this.config.encryptionKey),
+      apiKeyLast4: dto.apiKey.slice(-4),
+      templateNamespace: dto.templateNamespace ?? null,
+      messagesPerSecond: dto.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND,
+      messagingLimit: dto.messagingLimit ?? null,
+      webhookUsername: `wa-${randomBytes(4).toString('hex')}`,
+      webhookPasswordHash: passwordHash,
+      webhookRegisteredAt: null,
+      pausedReason: null,
+      throttledUntil: null,
+    });
     this.rememberWebhookCredentials(channel.id, channel.webhookUsername, passwordHash);
     this.logger.log(`Channel ${channel.id} (${channel.apiGeneration}, ${channel.phoneNumber}) created`);
     const view = this.toResponse(channel);
@@ -100,18 +100,12 @@ export class ChannelsService {
 
   async list(query: ListChannelsQueryDto): Promise<ChannelListResponse> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    // Ordered by creation at millisecond precision (what a cursor can carry), then id.
-    const builder = this.channels
-      .createQueryBuilder('channel')
-      .orderBy("date_trunc('milliseconds', channel.created_at)", 'ASC')
-      .addOrderBy('channel.id', 'ASC')
-      .limit(limit + 1);
+    let after: ChannelCursor | null = null;
     if (query.cursor !== undefined) {
-      const cursor = decodeChannelCursor(query.cursor);
-      if (!cursor) throw new DomainError('invalid', 'cursor is not valid: pass the nextCursor of the previous page unchanged');
-      builder.where("(date_trunc('milliseconds', channel.created_at), channel.id) > (CAST(:createdAt AS timestamptz), CAST(:id AS uuid))", cursor);
+      after = decodeChannelCursor(query.cursor);
+      if (!after) throw new DomainError('invalid', 'cursor is not valid: pass the nextCursor of the previous page unchanged');
     }
-    const rows = await builder.getMany();
+    const rows = await this.repository.page(after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -126,7 +120,7 @@ export class ChannelsService {
 
   async update(id: string, dto: UpdateChannelDto): Promise<ChannelResponse> {
     const channel = await this.requireChannel(id);
-    const patch: Partial<Channel> = {};
+    const patch: ChannelEdit = {};
     if (dto.name !== undefined) patch.name = dto.name;
     if (dto.apiKey !== undefined) {
       patch.apiKeyEncrypted = encryptSecret(dto.apiKey, this.config.encryptionKey);
@@ -143,7 +137,7 @@ export class ChannelsService {
     }
     if (dto.pausedReason !== undefined) patch.pausedReason = dto.pausedReason;
     // A partial UPDATE, so columns the sender changes meanwhile (throttledUntil, pausedReason) are not overwritten.
-    if (Object.keys(patch).length > 0) await this.channels.update({ id }, patch);
+    await this.repository.edit(id, patch);
     if (patch.apiKeyEncrypted !== undefined || patch.baseUrl !== undefined) this.healthCache.delete(id);
     if (dto.pausedReason !== undefined) {
       this.logger.log(dto.pausedReason === null ? `Channel ${id} resumed` : `Channel ${id} paused: ${dto.pausedReason}`);
@@ -176,7 +170,7 @@ export class ChannelsService {
       });
     }
     const passwordHash = sha256(password).toString('hex');
-    await this.channels.update({ id }, { webhookPasswordHash: passwordHash, webhookRegisteredAt: new Date() });
+    await this.repository.recordWebhookRegistration(id, { passwordHash, registeredAt: new Date() });
     this.rememberWebhookCredentials(channel.id, channel.webhookUsername, passwordHash);
     this.logger.log(`Channel ${id}: webhook ${url} registered with 360dialog`);
     return { url, username: channel.webhookUsername, password, upstream: result.body, warnings: webhookUrlWarnings(url, channel.apiGeneration) };
@@ -230,20 +224,20 @@ export class ChannelsService {
 
   /** The channel, or 404. A malformed id is simply not found here (controllers reject it earlier with 400). */
   async requireChannel(id: string): Promise<Channel> {
-    const channel = isUuid(id) ? await this.channels.findOneBy({ id }) : null;
+    const channel = isUuid(id) ? await this.repository.findById(id) : null;
     if (!channel) throw notFound('Channel', id);
     return channel;
   }
 
   /** Channels that may send (not paused). */
   findActive(): Promise<Channel[]> {
-    return this.channels.find({ where: { pausedReason: IsNull() }, order: { createdAt: 'ASC' } });
+    return this.repository.findActive();
   }
 
   /** The channel if it exists and is not paused, else null. */
   async findActiveById(id: string): Promise<Channel | null> {
     if (!isUuid(id)) return null;
-    return this.channels.findOneBy({ id, pausedReason: IsNull() });
+    return this.repository.findActiveById(id);
   }
 
   /** Pauses the channel with a reason; keeps the first reason if it is already paused. True when this call paused it. */
@@ -326,7 +320,7 @@ export class ChannelsService {
   private reloadWebhookCredentials(): Promise<void> {
     this.webhookCredentialsLoading ??= (async () => {
       try {
-        const rows = await this.channels.find({ select: { id: true, webhookUsername: true, webhookPasswordHash: true } });
+        const rows = await this.repository.webhookCredentials();
         const next = new Map<string, WebhookCredentialsEntry>();
         for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: row.webhookPasswordHash });
         this.webhookCredentials = next;

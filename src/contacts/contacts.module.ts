@@ -6,8 +6,10 @@ import { ContactsController } from './contacts.controller.js';
 import { ContactsRepository } from './contacts.repository.js';
 import { ContactsService } from './contacts.service.js';
 import { ContactImport, ImportError } from './import.entity.js';
+import { ImportFailures } from './import/import-failures.js';
 import { ImportProcessor } from './import.processor.js';
 import { ImportsController } from './imports.controller.js';
+import { ImportsRepository } from './imports.repository.js';
 import { ImportsService } from './imports.service.js';
 import { ContactList, ListMember } from './list.entity.js';
 import { ListsController } from './lists.controller.js';
@@ -20,7 +22,7 @@ import { ListsService } from './lists.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Contact, ConsentEvent, ContactList, ListMember, ContactImport, ImportError])],
   controllers: [ImportsController, ContactsController, ListsController],
-  providers: [ContactsService, ContactsRepository, ListsService, ImportsService, ImportProcessor],
+  providers: [ContactsService, ContactsRepository, ListsService, ImportsService, ImportsRepository, ImportProcessor, ImportFailures],
   exports: [ContactsService, ContactsRepository],
 })
 export class ContactsModule {}

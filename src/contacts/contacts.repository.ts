@@ -1,7 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-
-import type { EntityManager } from 'typeorm';
+import {
+  CONTACT_BY_ID,
+  CONTACT_BY_PHONE,
+  CONTACT_BY_PHONE_IN_LIST,
+  CONTACT_CONSENT_EVENTS,
+  CONTACT_LIST_IDS,
+  type ConsentEventRecord,
+  type ContactOptIn,
+  type ContactOptOut,
+  type ContactPageQuery,
+  type ContactRecord,
+  CONTACTS_PAGE,
+  LIST_BY_ID,
+  LIST_CONTACTS_PAGE,
+  type ListPosition,
+  type ListRecord,
+  LISTS_PAGE,
+  OPT_IN_CONTACT,
+  OPT_OUT_CONTACT,
+} from './contacts.queries.js';
+import { DataSource, type EntityManager } from 'typeorm';
 import { normalisePhone } from './import/phone.js';
 import {
   type InboundTouch,
@@ -23,6 +41,60 @@ export class ContactsRepository {
 
   // ── API: opt-in, opt-out, lists (contacts/) ──
   // (methods of this section go below this line)
+  /** One page of contacts by id, after `afterId`: all contacts, or the members of `listId`. */
+  contactsPage(query: ContactPageQuery): Promise<ContactRecord[]> {
+    return query.listId
+      ? this.dataSource.query<ContactRecord[]>(LIST_CONTACTS_PAGE, [query.afterId, query.limit, query.listId])
+      : this.dataSource.query<ContactRecord[]>(CONTACTS_PAGE, [query.afterId, query.limit]);
+  }
+
+  /** The contact with this phone (E.164), if it is one (and, with `listId`, a member of that list). */
+  async findContactByPhone(phone: string, listId?: string): Promise<ContactRecord | null> {
+    const rows = listId
+      ? await this.dataSource.query<ContactRecord[]>(CONTACT_BY_PHONE_IN_LIST, [phone, listId])
+      : await this.dataSource.query<ContactRecord[]>(CONTACT_BY_PHONE, [phone]);
+    return rows[0] ?? null;
+  }
+
+  /** The contact (`contactId` a canonical bigint), inside the caller's transaction when `db` is given. */
+  async findContact(contactId: string, db: EntityManager = this.dataSource.manager): Promise<ContactRecord | null> {
+    const rows = await db.query<ContactRecord[]>(CONTACT_BY_ID, [contactId]);
+    return rows[0] ?? null;
+  }
+
+  /** Ids of the lists the contact is a member of, in the order it joined them. */
+  async listIdsOf(contactId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ list_id: string }>>(CONTACT_LIST_IDS, [contactId]);
+    return rows.map((row) => row.list_id);
+  }
+
+  /** The contact's consent events, oldest first. */
+  consentHistory(contactId: string): Promise<ConsentEventRecord[]> {
+    return this.dataSource.query<ConsentEventRecord[]>(CONTACT_CONSENT_EVENTS, [contactId]);
+  }
+
+  /** Opts the contact out with a consent event; false when it was already opted out (it keeps its first opt-out). */
+  async optOut(change: ContactOptOut, db: EntityManager): Promise<boolean> {
+    const rows = await db.query<Array<{ changed: number }>>(OPT_OUT_CONTACT, [change.contactId, change.at, change.reason, change.source, change.proof]);
+    return rows[0].changed > 0;
+  }
+
+  /** Opts the contact in (also after an opt-out) with a consent event; every call is recorded. */
+  async optIn(change: ContactOptIn, db: EntityManager): Promise<boolean> {
+    const rows = await db.query<Array<{ changed: number }>>(OPT_IN_CONTACT, [change.contactId, change.at, change.source, change.proof]);
+    return rows[0].changed > 0;
+  }
+
+  /** One page of lists by (created_at, id), after `after` (null: the first page); cursor_at carries the microseconds. */
+  listsPage(after: ListPosition | null, limit: number): Promise<Array<ListRecord & { cursor_at: string }>> {
+    return this.dataSource.query<Array<ListRecord & { cursor_at: string }>>(LISTS_PAGE, [after?.createdAt ?? null, after?.id ?? null, limit]);
+  }
+
+  /** The list with its member count (`listId` a uuid). */
+  async findList(listId: string): Promise<ListRecord | null> {
+    const rows = await this.dataSource.query<ListRecord[]>(LIST_BY_ID, [listId]);
+    return rows[0] ?? null;
+  }
 
   // ·
 

@@ -3,18 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { bigintId } from '../common/ids.js';
 import { decodeContactCursor, encodeContactCursor } from './contacts-cursor.js';
-import {
-  CONTACT_BY_ID,
-  CONTACT_BY_PHONE,
-  CONTACT_BY_PHONE_IN_LIST,
-  CONTACT_CONSENT_EVENTS,
-  CONTACT_LIST_IDS,
-  CONTACTS_PAGE,
-  type ContactRecord,
-  LIST_CONTACTS_PAGE,
-  OPT_IN_CONTACT,
-  OPT_OUT_CONTACT,
-} from './contacts.queries.js';
+import { type ContactRecord } from './contacts.queries.js';
+import { ContactsRepository } from './contacts.repository.js';
 import type { ContactDetailResponse, ContactPageResponse, ContactResponse, ListContactsQuery, OptInBody, OptOutBody } from './dto/contact.dto.js';
 import { normalisePhone } from './import/phone.js';
 
@@ -24,17 +14,18 @@ const API_LOCK_TIMEOUT = '20s';
 
 @Injectable()
 export class ContactsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly contacts: ContactsRepository,
+  ) {}
 
   async list(query: ListContactsQuery): Promise<ContactPageResponse> {
     const limit = query.limit ?? DEFAULT_LIMIT;
     if (query.phone !== undefined) {
       const phone = this.phoneForLookup(query.phone, query.country);
       if (phone === null) return { items: [], nextCursor: null };
-      const rows: ContactRecord[] = query.listId
-        ? await this.dataSource.query(CONTACT_BY_PHONE_IN_LIST, [phone, query.listId])
-        : await this.dataSource.query(CONTACT_BY_PHONE, [phone]);
-      return { items: rows.map(toContactResponse), nextCursor: null };
+      const contact = await this.contacts.findContactByPhone(phone, query.listId);
+      return { items: contact ? [toContactResponse(contact)] : [], nextCursor: null };
     }
     let after = '0';
     if (query.cursor !== undefined) {
@@ -42,22 +33,17 @@ export class ContactsService {
       if (decoded === null) throw new DomainError('invalid', 'cursor is not a cursor from this listing: pass nextCursor as it was returned');
       after = decoded;
     }
-    const rows: ContactRecord[] = query.listId
-      ? await this.dataSource.query(LIST_CONTACTS_PAGE, [after, limit + 1, query.listId])
-      : await this.dataSource.query(CONTACTS_PAGE, [after, limit + 1]);
+    const rows = await this.contacts.contactsPage({ afterId: after, limit: limit + 1, listId: query.listId });
     const items = rows.slice(0, limit).map(toContactResponse);
     return { items, nextCursor: rows.length > limit ? encodeContactCursor(items[items.length - 1].id) : null };
   }
 
   async get(id: string): Promise<ContactDetailResponse> {
     const contact = await this.find(this.dataSource.manager, id);
-    const [lists, events] = await Promise.all([
-      this.dataSource.query(CONTACT_LIST_IDS, [id]) as Promise<Array<{ list_id: string }>>,
-      this.dataSource.query(CONTACT_CONSENT_EVENTS, [id]) as Promise<Array<{ kind: string; source: string; proof: string | null; occurred_at: Date }>>,
-    ]);
+    const [listIds, events] = await Promise.all([this.contacts.listIdsOf(id), this.contacts.consentHistory(id)]);
     return {
       ...toContactResponse(contact),
-      listIds: lists.map((row) => row.list_id),
+      listIds,
       consentHistory: events.map((event) => ({ kind: event.kind, source: event.source, proof: event.proof, occurredAt: iso(event.occurred_at) })),
     };
   }
@@ -66,7 +52,7 @@ export class ContactsService {
   async optOut(id: string, body: OptOutBody): Promise<ContactDetailResponse> {
     await this.inApiTransaction(async (manager) => {
       await this.find(manager, id);
-      await manager.query(OPT_OUT_CONTACT, [id, new Date(), body.reason?.trim() || 'opted out via API', 'api', body.proof ?? null]);
+      await this.contacts.optOut({ contactId: id, at: new Date(), reason: body.reason?.trim() || 'opted out via API', source: 'api', proof: body.proof ?? null }, manager);
     });
     return this.get(id);
   }
@@ -75,7 +61,7 @@ export class ContactsService {
   async optIn(id: string, body: OptInBody): Promise<ContactDetailResponse> {
     await this.inApiTransaction(async (manager) => {
       await this.find(manager, id);
-      await manager.query(OPT_IN_CONTACT, [id, new Date(), body.source.trim(), body.proof ?? null]);
+      await this.contacts.optIn({ contactId: id, at: new Date(), source: body.source.trim(), proof: body.proof ?? null }, manager);
     });
     return this.get(id);
   }
@@ -91,9 +77,9 @@ export class ContactsService {
 
   private async find(manager: EntityManager, id: string): Promise<ContactRecord> {
     if (!bigintId(id)) throw new DomainError('not_found', `Contact ${id} not found`);
-    const rows: ContactRecord[] = await manager.query(CONTACT_BY_ID, [id]);
-    if (rows.length === 0) throw new DomainError('not_found', `Contact ${id} not found`);
-    return rows[0];
+    const contact = await this.contacts.findContact(id, manager);
+    if (!contact) throw new DomainError('not_found', `Contact ${id} not found`);
+    return contact;
   }
 
   private async inApiTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {

@@ -1,211 +1,160 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource, type QueryRunner } from 'typeorm';
-import {
-  COMPLETE_IMPORT,
-  COPY_IMPORT_ERRORS,
-  copyIntoStage,
-  CREATE_IMPORT_SEEN,
-  createStageTable,
-  FAIL_IMPORT,
-  FIND_LIST_BY_NAME,
-  IMPORT_TABLES,
-  IMPORT_TRANSACTION_SETTINGS,
-  importTableName,
-  INSERT_LIST,
-  LIVENESS_LOCK,
-  LIVENESS_UNLOCK,
-  LOCK_CONTACTS_FOR_IMPORT,
-  type MergeChunkResult,
-  mergeImportChunk,
-  SAVE_IMPORT_PROGRESS,
-  START_IMPORT,
-  TRY_LIVENESS_LOCK,
-  UNFINISHED_IMPORTS,
-} from './contacts.queries.js';
-import { CopyBuffer, errorLine, stageLine } from './import/copy-text.js';
-import { type Delimiter, mapHeader } from './import/csv-header.js';
-import { CsvFileError, CsvRecordReader, type RecordBatch } from './import/csv-records.js';
-import { createRowContext, isBlankRecord, mapRow, type RowContext } from './import/import-row.js';
+import { DataSource } from 'typeorm';
 import { errorMessage } from '../common/errors.js';
+import { IDLE, NOW, PollingWorker, type WorkerNext } from '../common/polling-worker.js';
+import { AppConfig } from '../config/app-config.js';
+import { ImportFailures } from './import/import-failures.js';
+import { ImportLiveness } from './import/import-liveness.js';
+import { type ImportJob, ImportRun } from './import/import-run.js';
+import { ImportsRepository } from './imports.repository.js';
 
-export interface ImportJob {
-  id: string;
-  filePath: string;
-  delimiter: Delimiter;
-  listName: string | null;
-  defaultCountry: string | null;
-  optInSource: string | null;
-  /** The upload's time: the opt-in time of rows without opted_in_at. */
-  createdAt: Date;
+export type { ImportJob } from './import/import-run.js';
+
+/** An accepted import waiting for its turn. */
+interface QueuedImport {
+  job: ImportJob;
+  /** Resolves true once its liveness lock is held; false when it could not be (the import has then failed). */
+  locked: Promise<boolean>;
+  /** Called once, when the import has ended (completed or failed) and its lock is released. */
+  finish: () => void;
 }
-
-/** Where the counts of an import stand; the identity totalRows = imported + updated + duplicates + rejected holds at the end. */
-export class ImportCounts {
-  totalRows = 0;
-  rejected = 0;
-  staged = 0;
-  imported = 0;
-  updated = 0;
-  duplicates = 0;
-  optedOut = 0;
-  bytesRead = 0;
-}
-
-class ImportAborted extends Error {}
-
-const DEFAULT_OPT_IN_SOURCE = 'import';
-const REJECTS_PER_WRITE = 5_000;
-/** Staged chunks that may wait for the writer (in unlogged tables) before parsing pauses. */
-const WRITER_LAG = 2;
-/** Small pieces keep the event loop turning, so COPY data flows to PostgreSQL while the next chunk is parsed. */
-const READ_CHUNK_BYTES = 64 * 1024;
-/** An import left queued/running this long without anyone holding its liveness lock is declared failed. */
-const ABANDONED_AFTER_SECONDS = 30;
 
 /**
- * Runs imports in the background of the process that accepted them.
+ * The import queue: runs imports in the background of the process that accepted them (the API role
+ * accepts uploads), one after another. They would wait for each other's lock on contacts anyway, and a
+ * waiting import must not hold pooled connections (a burst of uploads would otherwise take the whole
+ * pool while the running import waits for one). `enqueue()` queues in memory and nudges the loop; each
+ * run of the loop imports the next queued file (import/import-run.ts).
  *
- * Atomicity: one transaction per import (the writer). The file is read in 64 KB pieces through
- * csv-parse; valid rows go into chunks of COPY text (50,000 rows, in a Buffer), which a second
- * connection COPYs into an unlogged stage table each while the writer merges the previous chunk into
- * contacts inside its transaction, and Node parses the next: three chunks in flight, on two cores.
- * Only the writer's COMMIT at the end publishes anything: a failure at any line rolls back every
- * contact, list membership, consent event and the list itself, and the import ends `failed` with the
- * reason. Progress counters and rejects are written outside that transaction so they can be watched
- * live (rejects are kept on failure: they are a diagnosis, not data). Memory stays flat: at most two
- * chunk buffers and one read piece, whatever the file size (stage tables hold the chunks on
- * PostgreSQL's side until the end).
+ * Every accepted import holds its liveness lock from the moment it is accepted (import/import-liveness.ts),
+ * so another engine's recovery never fails an import that is only waiting its turn; an import whose lock
+ * cannot be taken fails at once. Failures, and imports abandoned by an engine that stopped, are handled
+ * by import/import-failures.ts.
  */
 @Injectable()
-export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('ContactImport');
-  private readonly running = new Map<string, Promise<void>>();
-  private stopping = false;
+export class ImportProcessor extends PollingWorker {
   /** Rows per COPY + merge round trip. Tests lower it to cross chunk boundaries with small files. */
   chunkRows = 50_000;
+  private readonly queue: QueuedImport[] = [];
+  /** Every import accepted and not finished yet (queued or running), resolved when it has finished. */
+  private readonly accepted = new Map<string, Promise<void>>();
+  /** The import being run, inside or outside the loop: there is never more than one. */
+  private active: Promise<void> | null = null;
+  /** Shutdown has begun: a running import stops at its next chunk, queued ones at their start. */
+  protected stopping = false;
+  private readonly liveness: ImportLiveness;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly imports: ImportsRepository,
+    private readonly importFailures: ImportFailures,
+  ) {
+    // Nothing to poll: enqueue() nudges. The interval only bounds how long a missed nudge could wait.
+    super({ name: 'ContactImport', intervalMs: 60_000 });
+    this.liveness = new ImportLiveness(dataSource);
+  }
+
+  /** Imports run where uploads are accepted. */
+  protected shouldRun(): boolean {
+    return this.config.runsApi;
+  }
 
   /**
-   * Imports of one process run one after another: they would wait for each other's lock on contacts
-   * anyway, and a waiting import must not hold pooled connections (a burst of uploads would otherwise
-   * take the whole pool while the running import waits for one).
+   * Queues an accepted import; its liveness lock is taken now. (Named enqueue: start() is the loop's own,
+   * from PollingWorker.)
    */
-  private queue: Promise<void> = Promise.resolve();
-
-  /**
-   * One pooled connection per process holds the liveness lock of every import it has accepted, queued
-   * or running, so another engine's recovery never fails an import that is only waiting its turn.
-   */
-  private liveness: { runner: QueryRunner; client: Promise<PoolClient>; held: number } | undefined;
-
-  start(job: ImportJob): void {
-    const previous = this.queue;
-    const run = (async () => {
-      try {
-        await this.holdLiveness(job.id);
-      } catch (error) {
-        // No connection for the lock: the import cannot be run safely, so it ends now instead of queued.
-        this.logger.warn(`Import ${job.id} failed before it started: ${errorMessage(error)}`);
-        await this.dataSource.query(FAIL_IMPORT, [job.id, 'The engine could not reach its database to start this import. Nothing was imported: upload the file again.', null, null]).catch(() => undefined);
-        await rm(job.filePath, { force: true }).catch(() => undefined);
-        return;
-      }
-      try {
-        await previous;
-        await this.run(job);
-      } finally {
-        await this.releaseLiveness(job.id);
-      }
-    })().finally(() => this.running.delete(job.id));
-    this.queue = run.catch(() => undefined);
-    this.running.set(job.id, run);
+  enqueue(job: ImportJob): void {
+    let resolve!: () => void;
+    this.accepted.set(job.id, new Promise<void>((done) => (resolve = done)));
+    const finish = () => {
+      this.accepted.delete(job.id);
+      resolve();
+    };
+    const entry: QueuedImport = {
+      job,
+      finish,
+      locked: this.liveness.hold(job.id).then(
+        () => true,
+        async (error: unknown) => {
+          const waiting = this.queue.indexOf(entry);
+          if (waiting >= 0) this.queue.splice(waiting, 1);
+          await this.importFailures.failBeforeStart(job.id, job.filePath, error);
+          finish();
+          return false;
+        },
+      ),
+    };
+    this.queue.push(entry);
+    if (this.isRunning) this.nudge();
+    // No loop here (or it has stopped): the import still runs, as it always has in the accepting process.
+    else void this.runQueued();
   }
 
-  private async holdLiveness(importId: string): Promise<void> {
-    if (!this.liveness) {
-      const runner = this.dataSource.createQueryRunner();
-      this.liveness = { runner, client: runner.connect() as Promise<PoolClient>, held: 0 };
-    }
-    this.liveness.held++;
-    try {
-      await (await this.liveness.client).query(LIVENESS_LOCK, [importId]);
-    } catch (error) {
-      await this.releaseLiveness(importId);
-      throw error;
-    }
-  }
-
-  private async releaseLiveness(importId: string): Promise<void> {
-    const liveness = this.liveness!;
-    await liveness.client.then((client) => client.query(LIVENESS_UNLOCK, [importId])).catch(() => undefined);
-    if (--liveness.held === 0) {
-      this.liveness = undefined;
-      await liveness.runner.release().catch(() => undefined);
-    }
-  }
-
-  /** Resolves once every import this process is running has finished (tests, shutdown). */
+  /** Resolves once every import this process has accepted has finished (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+    while (this.accepted.size > 0) await Promise.allSettled([...this.accepted.values()]);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  override async onApplicationBootstrap(): Promise<void> {
     await this.recoverAbandoned().catch((error: unknown) => this.logger.warn(`Recovering unfinished imports failed: ${errorMessage(error)}`));
+    super.onApplicationBootstrap();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** The running import stops at its next chunk and fails; imports still queued fail the same way. */
+  override async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    await super.beforeApplicationShutdown();
     await this.idle();
   }
 
-  /**
-   * Imports whose process died (nobody holds their liveness lock) end as failed instead of running
-   * forever, and their stage tables are dropped.
-   */
+  /** Imports whose process died end failed, and their stage tables are dropped (import-failures.ts). */
   @Interval('contact-import-recovery', 60_000)
   async recoverAbandoned(): Promise<void> {
     if (this.stopping) return;
-    const unfinished: Array<{ id: string }> = await this.dataSource.query(UNFINISHED_IMPORTS, [ABANDONED_AFTER_SECONDS]);
-    const tables: Array<{ name: string; hex: string }> = await this.dataSource.query(IMPORT_TABLES);
-    const tablesById = new Map<string, string[]>();
-    for (const table of tables) {
-      const id = table.hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-      tablesById.set(id, [...(tablesById.get(id) ?? []), table.name]);
-    }
-    const failing = new Set(unfinished.map((row) => row.id));
-    const candidates = [...new Set([...failing, ...tablesById.keys()])].filter((id) => !this.running.has(id));
-    if (candidates.length === 0) return;
-    const runner = this.dataSource.createQueryRunner();
+    await this.importFailures.recoverAbandoned((id) => this.accepted.has(id));
+  }
+
+  protected async work(): Promise<WorkerNext> {
+    await this.runNext();
+    return this.queue.length > 0 ? NOW : IDLE;
+  }
+
+  /** After the loop has stopped: what is still queued (it stops at once, the engine stopping). */
+  protected override drain(): Promise<void> {
+    return this.runQueued();
+  }
+
+  private async runQueued(): Promise<void> {
+    while (this.queue.length > 0) await this.runNext();
+  }
+
+  /** Runs the next queued import, after the one running (if any) has finished. */
+  private async runNext(): Promise<void> {
+    while (this.active) await this.active;
+    const entry = this.queue.shift();
+    if (!entry) return;
+    this.active = this.runEntry(entry).finally(() => {
+      this.active = null;
+    });
+    await this.active;
+  }
+
+  private async runEntry(entry: QueuedImport): Promise<void> {
+    if (!(await entry.locked)) return; // failed already
     try {
-      const client = (await runner.connect()) as PoolClient;
-      for (const id of candidates) {
-        const locked = (await client.query(TRY_LIVENESS_LOCK, [id])).rows[0]?.locked === true;
-        if (!locked) continue; // running in another process
-        try {
-          const leftovers = tablesById.get(id);
-          if (leftovers) await client.query(`DROP TABLE IF EXISTS ${leftovers.join(', ')}`);
-          if (failing.has(id)) {
-            await client.query(FAIL_IMPORT, [id, 'The engine stopped before this import finished. Nothing was imported: upload the file again.', null, null]);
-            this.logger.warn(`Import ${id} was abandoned by a stopped engine: marked failed`);
-          }
-        } finally {
-          await client.query(LIVENESS_UNLOCK, [id]);
-        }
-      }
+      await this.importFile(entry.job);
     } finally {
-      await runner.release();
+      await this.liveness.release(entry.job.id);
+      entry.finish();
     }
   }
 
-  private async run(job: ImportJob): Promise<void> {
-    const run = new ImportRun(job, this.dataSource, this.chunkRows, () => this.stopping);
+  /** Imports one file to its end: completed, or failed with the reason (never throws). */
+  protected async importFile(job: ImportJob): Promise<void> {
+    const run = new ImportRun(job, { dataSource: this.dataSource, imports: this.imports, chunkRows: this.chunkRows, stopping: () => this.stopping });
     const started = Date.now();
     try {
       await run.execute();
@@ -214,259 +163,9 @@ export class ImportProcessor implements OnApplicationBootstrap, BeforeApplicatio
         `Import ${job.id} completed in ${Date.now() - started} ms: ${c.totalRows} rows, ${c.imported} imported, ${c.updated} updated, ${c.duplicates} duplicates, ${c.rejected} rejected`,
       );
     } catch (error) {
-      const reason = failureReason(error);
-      this.logger.warn(`Import ${job.id} failed: ${reason}`);
-      await run.fail(reason).catch((failError: unknown) => this.logger.error(`Could not mark import ${job.id} failed: ${errorMessage(failError)}`));
+      await this.importFailures.failRun(job.id, run, error);
     } finally {
       await rm(job.filePath, { force: true }).catch(() => undefined);
     }
   }
-}
-
-/** One import's life: the writer's transaction, the stager, the read loop, the chunk pipeline, the progress. */
-class ImportRun {
-  readonly counts = new ImportCounts();
-  /** Holds the import's one transaction: every write that gets published. */
-  private writer: PoolClient | undefined;
-  /** Autocommit: COPYs each chunk into a stage table of its own while the writer merges the previous one. */
-  private stager: PoolClient | undefined;
-  private inTransaction = false;
-  private chunk = new CopyBuffer();
-  private spareBuffers: CopyBuffer[] = [];
-  private chunkNumber = 0;
-  /** The stager's chain (one COPY at a time) and the writer's, which follows it chunk by chunk. */
-  private staged: Promise<void> = Promise.resolve();
-  private merged: Promise<void> = Promise.resolve();
-  private merges: Array<Promise<void>> = [];
-  private readonly tables: string[] = [];
-  private rejects: string[] = [];
-  private listId: string | null = null;
-  private context: RowContext | undefined;
-
-  constructor(
-    private readonly job: ImportJob,
-    private readonly dataSource: DataSource,
-    private readonly chunkRows: number,
-    private readonly stopping: () => boolean,
-  ) {}
-
-  async execute(): Promise<void> {
-    const writerRunner = this.dataSource.createQueryRunner();
-    const stagerRunner = this.dataSource.createQueryRunner();
-    try {
-      const writer = (this.writer = (await writerRunner.connect()) as PoolClient);
-      try {
-        await writer.query('BEGIN');
-        this.inTransaction = true;
-        for (const setting of IMPORT_TRANSACTION_SETTINGS) await writer.query(setting);
-        await writer.query(LOCK_CONTACTS_FOR_IMPORT); // waits here (status queued) while another import runs
-        this.checkStopping();
-        await this.markRunning();
-        await writer.query(CREATE_IMPORT_SEEN);
-        this.listId = this.job.listName ? await this.ensureList(writer, this.job.listName) : null;
-        this.stager = (await stagerRunner.connect()) as PoolClient;
-
-        await this.readFile();
-        if (this.chunk.rows > 0) await this.handOver();
-        await this.staged;
-        await this.merged;
-        await this.saveRejects();
-        this.checkAccounting();
-        const c = this.counts;
-        const completed = await writer.query(COMPLETE_IMPORT, [this.job.id, this.listId, c.totalRows, c.imported, c.updated, c.duplicates, c.rejected, c.optedOut, c.bytesRead]);
-        if (completed.rowCount !== 1) throw new ImportAborted('the import was declared failed meanwhile');
-        await writer.query('COMMIT');
-        this.inTransaction = false;
-      } finally {
-        // Nothing may still run on either connection when the transaction ends or the tables go.
-        await Promise.allSettled([this.staged, this.merged]);
-        if (this.inTransaction) {
-          await writer.query('ROLLBACK').catch(() => undefined);
-          this.inTransaction = false;
-        }
-        await this.dropTables();
-      }
-    } finally {
-      await stagerRunner.release().catch(() => undefined);
-      await writerRunner.release().catch(() => undefined);
-    }
-  }
-
-  /** Refuses to go on with an import that another engine's recovery has already declared failed. */
-  private async markRunning(): Promise<void> {
-    const [, affected] = (await this.dataSource.query(START_IMPORT, [this.job.id])) as [unknown, number];
-    if (affected !== 1) throw new ImportAborted('the import is no longer queued');
-  }
-
-  /** Marks the import failed: nothing was written; rows read and rejects found so far stay visible. */
-  async fail(reason: string): Promise<void> {
-    await this.saveRejects().catch(() => undefined);
-    await this.dataSource.query(FAIL_IMPORT, [this.job.id, reason, this.counts.totalRows, this.counts.rejected]);
-  }
-
-  private async readFile(): Promise<void> {
-    const reader = new CsvRecordReader(this.job.delimiter);
-    const stream = createReadStream(this.job.filePath, { highWaterMark: READ_CHUNK_BYTES });
-    try {
-      for await (const piece of stream) {
-        this.checkStopping();
-        const batch = reader.push(piece as Buffer);
-        this.counts.bytesRead = reader.bytesRead;
-        await this.consume(batch);
-      }
-      await this.consume(await reader.end());
-    } finally {
-      stream.destroy();
-    }
-    if (!this.context) throw new CsvFileError('the file has no header row', 1);
-  }
-
-  /** Maps a batch of records into the current chunk, handing each full chunk over. */
-  private async consume(batch: RecordBatch): Promise<void> {
-    const { records, lines } = batch;
-    for (let index = 0; index < records.length; index++) {
-      const cells = records[index];
-      if (isBlankRecord(cells)) continue;
-      if (!this.context) {
-        this.context = this.headerContext(cells, lines[index]);
-        continue;
-      }
-      this.counts.totalRows++;
-      const result = mapRow(cells, this.context);
-      if (result.ok) {
-        this.chunk.append(stageLine(lines[index], result.row));
-        if (this.chunk.rows >= this.chunkRows) await this.handOver();
-      } else {
-        this.counts.rejected++;
-        this.rejects.push(errorLine(this.job.id, lines[index], result.reject));
-      }
-    }
-  }
-
-  private headerContext(cells: string[], line: number): RowContext {
-    const mapped = mapHeader(cells);
-    if (!mapped.ok) throw new CsvFileError(`line ${line}: ${mapped.message}`, line);
-    return createRowContext(mapped.header, this.job.delimiter, this.job.defaultCountry);
-  }
-
-  /**
-   * Hands the current chunk to the stager, then to the writer. Parsing goes on meanwhile, at most one
-   * chunk ahead of the stager (whose COPY frees the buffer) and WRITER_LAG chunks ahead of the writer
-   * (their rows wait in stage tables).
-   */
-  private async handOver(): Promise<void> {
-    await this.staged; // throws if the stager failed
-    const lagging = this.merges.length >= WRITER_LAG ? this.merges[this.merges.length - WRITER_LAG] : undefined;
-    if (lagging) await lagging; // throws if the writer failed
-    this.checkStopping();
-    const buffer = this.chunk;
-    this.chunk = this.spareBuffers.pop() ?? new CopyBuffer();
-    const table = importTableName(this.job.id, `s${++this.chunkNumber}`);
-    this.tables.push(table);
-    const staged = this.stage(buffer, table);
-    const merged = Promise.all([this.merged, staged]).then(() => this.merge(table));
-    staged.catch(() => undefined); // both are awaited later; never an unhandled rejection meanwhile
-    merged.catch(() => undefined);
-    this.staged = staged;
-    this.merged = merged;
-    this.merges.push(merged);
-  }
-
-  private async stage(buffer: CopyBuffer, table: string): Promise<void> {
-    const stager = this.stager!;
-    const started = Date.now();
-    await stager.query('BEGIN');
-    try {
-      await stager.query(createStageTable(table));
-      await copyIn(stager, copyIntoStage(table), buffer.bytes());
-      await stager.query('COMMIT');
-    } catch (error) {
-      await stager.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      buffer.reset();
-      this.spareBuffers.push(buffer);
-    }
-    Logger.debug(`Import ${this.job.id}: ${table} staged in ${Date.now() - started} ms`, 'ContactImport');
-  }
-
-  private async merge(table: string): Promise<void> {
-    const started = Date.now();
-    const { rows } = await this.writer!.query<MergeChunkResult>(mergeImportChunk(table), [
-      this.listId,
-      this.job.createdAt.toISOString(),
-      this.job.optInSource ?? DEFAULT_OPT_IN_SOURCE,
-      this.job.id,
-    ]);
-    const merged = rows[0];
-    const c = this.counts;
-    c.staged += merged.staged;
-    c.imported += merged.inserted;
-    c.updated += merged.updated;
-    c.duplicates += merged.staged - merged.distinct_phones + merged.seen_before;
-    c.optedOut += merged.opted_out;
-    Logger.debug(`Import ${this.job.id}: ${table} merged in ${Date.now() - started} ms`, 'ContactImport');
-    await this.saveProgress();
-  }
-
-  /** Counters and rejects so far, committed outside the import's transaction so GET shows them live. */
-  private async saveProgress(): Promise<void> {
-    if (this.rejects.length >= REJECTS_PER_WRITE) await this.saveRejects();
-    const c = this.counts;
-    await this.dataSource.query(SAVE_IMPORT_PROGRESS, [this.job.id, c.totalRows, c.imported, c.updated, c.duplicates, c.rejected, c.optedOut, c.bytesRead]);
-  }
-
-  private async saveRejects(): Promise<void> {
-    if (this.rejects.length === 0) return;
-    const text = this.rejects.join('');
-    this.rejects = [];
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await copyIn((await runner.connect()) as PoolClient, COPY_IMPORT_ERRORS, text);
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /** Stage tables go once the writer's transaction has ended (it holds locks on those it read). */
-  private async dropTables(): Promise<void> {
-    if (!this.stager || this.tables.length === 0) return;
-    await this.stager.query(`DROP TABLE IF EXISTS ${this.tables.join(', ')}`).catch(() => undefined);
-  }
-
-  private async ensureList(client: PoolClient, name: string): Promise<string> {
-    const found = await client.query<{ id: string }>(FIND_LIST_BY_NAME, [name]);
-    if (found.rows.length > 0) return found.rows[0].id;
-    return (await client.query<{ id: string }>(INSERT_LIST, [name])).rows[0].id;
-  }
-
-  /** Every row read is exactly one of imported, updated, duplicate or rejected: refuse to commit otherwise. */
-  private checkAccounting(): void {
-    const c = this.counts;
-    if (c.staged + c.rejected !== c.totalRows || c.imported + c.updated + c.duplicates !== c.staged) {
-      throw new Error(
-        `internal error: counts do not add up (rows ${c.totalRows}, staged ${c.staged}, imported ${c.imported}, updated ${c.updated}, duplicates ${c.duplicates}, rejected ${c.rejected})`,
-      );
-    }
-  }
-
-  private checkStopping(): void {
-    if (this.stopping()) throw new ImportAborted('the engine is shutting down');
-  }
-}
-
-async function copyIn(client: PoolClient, sql: string, text: string | Buffer): Promise<void> {
-  const stream = client.query(copyFrom(sql));
-  stream.end(text);
-  await finished(stream);
-}
-
-function failureReason(error: unknown): string {
-  if (error instanceof CsvFileError) return `${capitalise(error.message)}. Nothing was imported.`;
-  if (error instanceof ImportAborted) return 'The engine stopped while importing. Nothing was imported: upload the file again.';
-  return `The import failed: ${errorMessage(error)}. Nothing was imported.`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify/sync';
 import { Readable } from 'node:stream';
-import { DataSource, Repository } from 'typeorm';
 import { escapeCsvCell } from '../common/csv-escape.js';
 import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { FIRST_IMPORT_ERRORS, IMPORT_ERRORS_PAGE } from './contacts.queries.js';
 import { iso, isoOrNull } from './contacts.service.js';
-import type { ImportAcceptedResponse, ImportErrorResponse, ImportResponse } from './dto/import.dto.js';
-import { ContactImport } from './import.entity.js';
+import type { ImportAcceptedResponse, ImportResponse } from './dto/import.dto.js';
+import type { ContactImport } from './import.entity.js';
 import { sniffCsv } from './import/csv-sniff.js';
 import { toCountryCode } from './import/phone.js';
 import { ImportProcessor } from './import.processor.js';
+import { type ImportErrorPosition, ImportsRepository } from './imports.repository.js';
 import { discard, type ReceivedUpload } from './import-upload.js';
 import { isUuid } from '../common/ids.js';
 
@@ -38,8 +36,7 @@ const ERRORS_PAGE = 5_000;
 @Injectable()
 export class ImportsService {
   constructor(
-    @InjectRepository(ContactImport) private readonly imports: Repository<ContactImport>,
-    private readonly dataSource: DataSource,
+    private readonly imports: ImportsRepository,
     private readonly processor: ImportProcessor,
     private readonly config: AppConfig,
   ) {}
@@ -59,17 +56,14 @@ export class ImportsService {
       const sniff = sniffCsv(file.head, file.size <= file.head.length);
       if (!sniff.ok) throw new DomainError(sniff.kind === 'not_csv' ? 'unsupported_media_type' : 'invalid', sniff.message);
 
-      const entity = await this.imports.save(
-        this.imports.create({
-          status: 'queued',
-          fileName: file.name || null,
-          listName: options.list,
-          defaultCountry: options.defaultCountry,
-          optInSource: options.optInSource,
-          fileSize: String(file.size),
-        }),
-      );
-      this.processor.start({
+      const entity = await this.imports.create({
+        fileName: file.name || null,
+        listName: options.list,
+        defaultCountry: options.defaultCountry,
+        optInSource: options.optInSource,
+        fileSize: file.size,
+      });
+      this.processor.enqueue({
         id: entity.id,
         filePath: file.path,
         delimiter: sniff.delimiter,
@@ -87,7 +81,7 @@ export class ImportsService {
 
   async get(id: string): Promise<ImportResponse> {
     const entity = await this.find(id);
-    const errors: ImportErrorResponse[] = await this.dataSource.query(FIRST_IMPORT_ERRORS, [id, ERRORS_IN_JSON]);
+    const errors = await this.imports.firstErrors(id, ERRORS_IN_JSON);
     const size = entity.fileSize === null ? null : Number(entity.fileSize);
     const progress = entity.status === 'completed' ? 1 : size ? Math.min(1, Number(entity.bytesRead) / size) : null;
     return {
@@ -116,17 +110,12 @@ export class ImportsService {
   /** Every reject (line, value, reason), streamed page by page; cells escaped against formula injection. */
   async errorsCsv(id: string): Promise<Readable> {
     await this.find(id);
-    const dataSource = this.dataSource;
+    const imports = this.imports;
     async function* lines(): AsyncGenerator<string> {
       yield stringify([['line', 'value', 'reason']]);
-      let after = { line: 0, id: '0' };
+      let after: ImportErrorPosition = { line: 0, id: '0' };
       for (;;) {
-        const rows: Array<{ id: string; line: number; value: string | null; reason: string }> = await dataSource.query(IMPORT_ERRORS_PAGE, [
-          id,
-          after.line,
-          after.id,
-          ERRORS_PAGE,
-        ]);
+        const rows = await imports.errorsPage(id, after, ERRORS_PAGE);
         if (rows.length === 0) return;
         yield stringify(rows.map((row) => [row.line, escapeCsvCell(row.value), escapeCsvCell(row.reason)]));
         const last = rows[rows.length - 1];
@@ -151,7 +140,7 @@ export class ImportsService {
   }
 
   private async find(id: string): Promise<ContactImport> {
-    const entity = isUuid(id) ? await this.imports.findOneBy({ id }) : null;
+    const entity = isUuid(id) ? await this.imports.findById(id) : null;
     if (!entity) throw new DomainError('not_found', `Import ${id} not found`);
     return entity;
   }

@@ -1,36 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import { decodeListCursor, encodeListCursor } from './contacts-cursor.js';
-import { LIST_BY_ID, LISTS_PAGE, type ListRecord } from './contacts.queries.js';
-import type { ListPageResponse, ListResponse } from './dto/list.dto.js';
-import { iso } from './contacts.service.js';
 import { isUuid } from '../common/ids.js';
-
+import { decodeListCursor, encodeListCursor } from './contacts-cursor.js';
+import type { ListRecord } from './contacts.queries.js';
+import { ContactsRepository } from './contacts.repository.js';
+import { iso } from './contacts.service.js';
+import type { ListPageResponse, ListResponse } from './dto/list.dto.js';
 
 @Injectable()
 export class ListsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly contacts: ContactsRepository) {}
 
   /** Lists, oldest first, keyset-paginated on (created_at, id). */
   async list(cursor: string | undefined, limit = 50): Promise<ListPageResponse> {
-    let after: { createdAt: string | null; id: string | null } = { createdAt: null, id: null };
+    let after: { createdAt: string; id: string } | null = null;
     if (cursor !== undefined) {
-      const decoded = decodeListCursor(cursor);
-      if (!decoded) throw new DomainError('invalid', 'cursor is not a cursor from this listing: pass nextCursor as it was returned');
-      after = decoded;
+      after = decodeListCursor(cursor);
+      if (!after) throw new DomainError('invalid', 'cursor is not a cursor from this listing: pass nextCursor as it was returned');
     }
-    const rows: Array<ListRecord & { cursor_at: string }> = await this.dataSource.query(LISTS_PAGE, [after.createdAt, after.id, limit + 1]);
+    const rows = await this.contacts.listsPage(after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(toListResponse), nextCursor: rows.length > limit ? encodeListCursor(last.cursor_at, last.id) : null };
   }
 
   async get(id: string): Promise<ListResponse> {
-    if (!isUuid(id)) throw new DomainError('not_found', `List ${id} not found`);
-    const rows: ListRecord[] = await this.dataSource.query(LIST_BY_ID, [id]);
-    if (rows.length === 0) throw new DomainError('not_found', `List ${id} not found`);
-    return toListResponse(rows[0]);
+    const list = isUuid(id) ? await this.contacts.findList(id) : null;
+    if (!list) throw new DomainError('not_found', `List ${id} not found`);
+    return toListResponse(list);
   }
 }
 

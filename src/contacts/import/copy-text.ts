@@ -14,7 +14,7 @@ export function copyValue(value: string | null): string {
   return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (char) => ESCAPES[char]) : value;
 }
 
-/** Column order of the staging table: see STAGE_COLUMNS in contacts.queries.ts. */
+/** Column order of the staging table: see createStageTable in import.queries.ts. */
 export function stageLine(line: number, row: ContactRow): string {
   return (
     `${line}\t${row.phone}\t${row.waId}\t${row.country ?? '\\N'}\t${copyValue(row.firstName)}\t${copyValue(row.lastName)}\t` +

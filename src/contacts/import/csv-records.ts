@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { finished } from 'node:stream/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
+import { errorMessage } from '../../common/errors.js';
 import type { Delimiter } from './csv-header.js';
 
 /** A record bigger than this is refused: in practice a quote that is never closed swallowing the file. */
@@ -96,7 +97,8 @@ export class CsvRecordReader {
   private readonly parser: Parser;
   private readonly utf8 = new Utf8Guard();
   private nextLine = 1;
-  private failure: Error | undefined;
+  /** What the parser threw, the first time (wrapped: a thrown value may be anything, even undefined). */
+  private failure: { error: unknown } | undefined;
   private utf8Suspect = false;
   private bytes = 0;
 
@@ -113,7 +115,7 @@ export class CsvRecordReader {
       max_record_size: maxRecordChars,
     });
     this.parser.on('error', (error: Error) => {
-      this.failure ??= error;
+      this.failure ??= { error };
     });
   }
 
@@ -132,12 +134,12 @@ export class CsvRecordReader {
   /** Ends the file: returns the last records, or throws CsvFileError (an unclosed quote, bad UTF-8). */
   async end(): Promise<RecordBatch> {
     if (!this.utf8.end()) this.utf8Suspect = true;
-    if (this.failure) throw this.translate(this.failure);
+    if (this.failure) throw this.translate(this.failure.error);
     this.parser.end();
     try {
       await finished(this.parser, { readable: false });
     } catch (error) {
-      this.failure ??= error as Error;
+      this.failure ??= { error };
     }
     const batch = this.drain();
     if (this.utf8Suspect) throw this.notUtf8(this.nextLine);
@@ -154,7 +156,7 @@ export class CsvRecordReader {
       records.push(record);
       this.nextLine += 1 + lineBreaksIn(record);
     }
-    if (this.failure) throw this.translate(this.failure);
+    if (this.failure) throw this.translate(this.failure.error);
     return { lines, records };
   }
 
@@ -165,7 +167,7 @@ export class CsvRecordReader {
     );
   }
 
-  private translate(error: Error): CsvFileError {
+  private translate(error: unknown): CsvFileError {
     const line = this.nextLine;
     const code = error instanceof CsvError ? error.code : undefined;
     if (code === 'CSV_QUOTE_NOT_CLOSED') {
@@ -177,6 +179,6 @@ export class CsvRecordReader {
         line,
       );
     }
-    return new CsvFileError(`line ${line}: the file cannot be read as CSV (${error.message})`, line);
+    return new CsvFileError(`line ${line}: the file cannot be read as CSV (${errorMessage(error)})`, line);
   }
 }

@@ -1,0 +1,39 @@
+import type { PoolClient } from 'pg';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { LIVENESS_LOCK, LIVENESS_UNLOCK } from './import.queries.js';
+
+/**
+ * The liveness locks of one process's imports. One pooled connection holds the advisory lock of every
+ * import the process has accepted, queued or running, so another engine's recovery never fails an import
+ * that is only waiting its turn; the connection goes back to the pool when the last one is released.
+ */
+export class ImportLiveness {
+  private held: { runner: QueryRunner; client: Promise<PoolClient>; count: number } | undefined;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Takes the import's lock; throws (holding nothing) when it cannot. */
+  async hold(importId: string): Promise<void> {
+    if (!this.held) {
+      const runner = this.dataSource.createQueryRunner();
+      this.held = { runner, client: runner.connect() as Promise<PoolClient>, count: 0 };
+    }
+    this.held.count++;
+    try {
+      await (await this.held.client).query(LIVENESS_LOCK, [importId]);
+    } catch (error) {
+      await this.release(importId);
+      throw error;
+    }
+  }
+
+  /** Gives the import's lock up; never throws. */
+  async release(importId: string): Promise<void> {
+    const held = this.held!;
+    await held.client.then((client) => client.query(LIVENESS_UNLOCK, [importId])).catch(() => undefined);
+    if (--held.count === 0) {
+      this.held = undefined;
+      await held.runner.release().catch(() => undefined);
+    }
+  }
+}

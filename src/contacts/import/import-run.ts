@@ -1,0 +1,315 @@
+import { Logger } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DataSource } from 'typeorm';
+import type { ImportsRepository, ImportTotals } from '../imports.repository.js';
+import { CopyBuffer, errorLine, stageLine } from './copy-text.js';
+import { type Delimiter, mapHeader } from './csv-header.js';
+import { CsvFileError, CsvRecordReader, type RecordBatch } from './csv-records.js';
+import { ImportAborted } from './import-failures.js';
+import { createRowContext, isBlankRecord, mapRow, type RowContext } from './import-row.js';
+import {
+  COPY_IMPORT_ERRORS,
+  copyIntoStage,
+  CREATE_IMPORT_SEEN,
+  createStageTable,
+  dropStageTables,
+  FIND_LIST_BY_NAME,
+  IMPORT_TRANSACTION_SETTINGS,
+  importTableName,
+  INSERT_LIST,
+  LOCK_CONTACTS_FOR_IMPORT,
+  type MergeChunkResult,
+  mergeImportChunk,
+} from './import.queries.js';
+
+export interface ImportJob {
+  id: string;
+  filePath: string;
+  delimiter: Delimiter;
+  listName: string | null;
+  defaultCountry: string | null;
+  optInSource: string | null;
+  /** The upload's time: the opt-in time of rows without opted_in_at. */
+  createdAt: Date;
+}
+
+/** Where the counts of an import stand; the identity totalRows = imported + updated + duplicates + rejected holds at the end. */
+export class ImportCounts implements ImportTotals {
+  totalRows = 0;
+  rejected = 0;
+  staged = 0;
+  imported = 0;
+  updated = 0;
+  duplicates = 0;
+  optedOut = 0;
+  bytesRead = 0;
+}
+
+/** What a run uses besides its job: the pool for its two connections, and the imports table's writer. */
+export interface ImportRunDependencies {
+  dataSource: DataSource;
+  imports: ImportsRepository;
+  /** Rows per COPY + merge round trip. */
+  chunkRows: number;
+  /** Whether the engine is shutting down (the run then stops at the next chunk). */
+  stopping: () => boolean;
+}
+
+const DEFAULT_OPT_IN_SOURCE = 'import';
+const REJECTS_PER_WRITE = 5_000;
+/** Staged chunks that may wait for the writer (in unlogged tables) before parsing pauses. */
+const WRITER_LAG = 2;
+/** Small pieces keep the event loop turning, so COPY data flows to PostgreSQL while the next chunk is parsed. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * One import's life: the writer's transaction, the stager, the read loop, the chunk pipeline, the
+ * progress. This is the contacts module's own write path for contacts, list_members, lists,
+ * consent_events and import_errors, on its own pg connections (the imports table's status and counters
+ * go through ImportsRepository).
+ *
+ * Atomicity: one transaction per import (the writer). The file is read in 64 KB pieces through
+ * csv-parse; valid rows go into chunks of COPY text (50,000 rows, in a Buffer), which a second
+ * connection COPYs into an unlogged stage table each while the writer merges the previous chunk into
+ * contacts inside its transaction, and Node parses the next: three chunks in flight, on two cores.
+ * Only the writer's COMMIT at the end publishes anything: a failure at any line rolls back every
+ * contact, list membership, consent event and the list itself, and the import ends `failed` with the
+ * reason. Progress counters and rejects are written outside that transaction so they can be watched
+ * live (rejects are kept on failure: they are a diagnosis, not data). Memory stays flat: at most two
+ * chunk buffers and one read piece, whatever the file size (stage tables hold the chunks on
+ * PostgreSQL's side until the end).
+ */
+export class ImportRun {
+  readonly counts = new ImportCounts();
+  /** Holds the import's one transaction: every write that gets published. */
+  private writer: PoolClient | undefined;
+  /** Autocommit: COPYs each chunk into a stage table of its own while the writer merges the previous one. */
+  private stager: PoolClient | undefined;
+  private inTransaction = false;
+  private chunk = new CopyBuffer();
+  private spareBuffers: CopyBuffer[] = [];
+  private chunkNumber = 0;
+  /** The stager's chain (one COPY at a time) and the writer's, which follows it chunk by chunk. */
+  private staged: Promise<void> = Promise.resolve();
+  private merged: Promise<void> = Promise.resolve();
+  private merges: Array<Promise<void>> = [];
+  private readonly tables: string[] = [];
+  private rejects: string[] = [];
+  private listId: string | null = null;
+  private context: RowContext | undefined;
+
+  constructor(
+    private readonly job: ImportJob,
+    private readonly deps: ImportRunDependencies,
+  ) {}
+
+  async execute(): Promise<void> {
+    const writerRunner = this.deps.dataSource.createQueryRunner();
+    const stagerRunner = this.deps.dataSource.createQueryRunner();
+    try {
+      const writer = (this.writer = (await writerRunner.connect()) as PoolClient);
+      try {
+        await writer.query('BEGIN');
+        this.inTransaction = true;
+        for (const setting of IMPORT_TRANSACTION_SETTINGS) await writer.query(setting);
+        await writer.query(LOCK_CONTACTS_FOR_IMPORT); // waits here (status queued) while another import runs
+        this.checkStopping();
+        await this.markRunning();
+        await writer.query(CREATE_IMPORT_SEEN);
+        this.listId = this.job.listName ? await this.ensureList(writer, this.job.listName) : null;
+        this.stager = (await stagerRunner.connect()) as PoolClient;
+
+        await this.readFile();
+        if (this.chunk.rows > 0) await this.handOver();
+        await this.staged;
+        await this.merged;
+        await this.saveRejects();
+        this.checkAccounting();
+        const completed = await this.deps.imports.complete(this.job.id, this.listId, this.counts, writer);
+        if (!completed) throw new ImportAborted('the import was declared failed meanwhile');
+        await writer.query('COMMIT');
+        this.inTransaction = false;
+      } finally {
+        // Nothing may still run on either connection when the transaction ends or the tables go.
+        await Promise.allSettled([this.staged, this.merged]);
+        if (this.inTransaction) {
+          await writer.query('ROLLBACK').catch(() => undefined);
+          this.inTransaction = false;
+        }
+        await this.dropTables();
+      }
+    } finally {
+      await stagerRunner.release().catch(() => undefined);
+      await writerRunner.release().catch(() => undefined);
+    }
+  }
+
+  /** Refuses to go on with an import that another engine's recovery has already declared failed. */
+  private async markRunning(): Promise<void> {
+    if (!(await this.deps.imports.markRunning(this.job.id))) throw new ImportAborted('the import is no longer queued');
+  }
+
+  /** Marks the import failed: nothing was written; rows read and rejects found so far stay visible. */
+  async fail(reason: string): Promise<void> {
+    await this.saveRejects().catch(() => undefined);
+    await this.deps.imports.fail({ importId: this.job.id, reason, totalRows: this.counts.totalRows, rejected: this.counts.rejected });
+  }
+
+  private async readFile(): Promise<void> {
+    const reader = new CsvRecordReader(this.job.delimiter);
+    const stream = createReadStream(this.job.filePath, { highWaterMark: READ_CHUNK_BYTES });
+    try {
+      for await (const piece of stream) {
+        this.checkStopping();
+        const batch = reader.push(piece as Buffer);
+        this.counts.bytesRead = reader.bytesRead;
+        await this.consume(batch);
+      }
+      await this.consume(await reader.end());
+    } finally {
+      stream.destroy();
+    }
+    if (!this.context) throw new CsvFileError('the file has no header row', 1);
+  }
+
+  /** Maps a batch of records into the current chunk, handing each full chunk over. */
+  private async consume(batch: RecordBatch): Promise<void> {
+    const { records, lines } = batch;
+    for (let index = 0; index < records.length; index++) {
+      const cells = records[index];
+      if (isBlankRecord(cells)) continue;
+      if (!this.context) {
+        this.context = this.headerContext(cells, lines[index]);
+        continue;
+      }
+      this.counts.totalRows++;
+      const result = mapRow(cells, this.context);
+      if (result.ok) {
+        this.chunk.append(stageLine(lines[index], result.row));
+        if (this.chunk.rows >= this.deps.chunkRows) await this.handOver();
+      } else {
+        this.counts.rejected++;
+        this.rejects.push(errorLine(this.job.id, lines[index], result.reject));
+      }
+    }
+  }
+
+  private headerContext(cells: string[], line: number): RowContext {
+    const mapped = mapHeader(cells);
+    if (!mapped.ok) throw new CsvFileError(`line ${line}: ${mapped.message}`, line);
+    return createRowContext(mapped.header, this.job.delimiter, this.job.defaultCountry);
+  }
+
+  /**
+   * Hands the current chunk to the stager, then to the writer. Parsing goes on meanwhile, at most one
+   * chunk ahead of the stager (whose COPY frees the buffer) and WRITER_LAG chunks ahead of the writer
+   * (their rows wait in stage tables).
+   */
+  private async handOver(): Promise<void> {
+    await this.staged; // throws if the stager failed
+    const lagging = this.merges.length >= WRITER_LAG ? this.merges[this.merges.length - WRITER_LAG] : undefined;
+    if (lagging) await lagging; // throws if the writer failed
+    this.checkStopping();
+    const buffer = this.chunk;
+    this.chunk = this.spareBuffers.pop() ?? new CopyBuffer();
+    const table = importTableName(this.job.id, `s${++this.chunkNumber}`);
+    this.tables.push(table);
+    const staged = this.stage(buffer, table);
+    const merged = Promise.all([this.merged, staged]).then(() => this.merge(table));
+    staged.catch(() => undefined); // both are awaited later; never an unhandled rejection meanwhile
+    merged.catch(() => undefined);
+    this.staged = staged;
+    this.merged = merged;
+    this.merges.push(merged);
+  }
+
+  private async stage(buffer: CopyBuffer, table: string): Promise<void> {
+    const stager = this.stager!;
+    const started = Date.now();
+    await stager.query('BEGIN');
+    try {
+      await stager.query(createStageTable(table));
+      await copyIn(stager, copyIntoStage(table), buffer.bytes());
+      await stager.query('COMMIT');
+    } catch (error) {
+      await stager.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      buffer.reset();
+      this.spareBuffers.push(buffer);
+    }
+    Logger.debug(`Import ${this.job.id}: ${table} staged in ${Date.now() - started} ms`, 'ContactImport');
+  }
+
+  private async merge(table: string): Promise<void> {
+    const started = Date.now();
+    const { rows } = await this.writer!.query<MergeChunkResult>(mergeImportChunk(table), [
+      this.listId,
+      this.job.createdAt.toISOString(),
+      this.job.optInSource ?? DEFAULT_OPT_IN_SOURCE,
+      this.job.id,
+    ]);
+    const merged = rows[0];
+    const c = this.counts;
+    c.staged += merged.staged;
+    c.imported += merged.inserted;
+    c.updated += merged.updated;
+    c.duplicates += merged.staged - merged.distinct_phones + merged.seen_before;
+    c.optedOut += merged.opted_out;
+    Logger.debug(`Import ${this.job.id}: ${table} merged in ${Date.now() - started} ms`, 'ContactImport');
+    await this.saveProgress();
+  }
+
+  /** Counters and rejects so far, committed outside the import's transaction so GET shows them live. */
+  private async saveProgress(): Promise<void> {
+    if (this.rejects.length >= REJECTS_PER_WRITE) await this.saveRejects();
+    await this.deps.imports.saveProgress(this.job.id, this.counts);
+  }
+
+  private async saveRejects(): Promise<void> {
+    if (this.rejects.length === 0) return;
+    const text = this.rejects.join('');
+    this.rejects = [];
+    const runner = this.deps.dataSource.createQueryRunner();
+    try {
+      await copyIn((await runner.connect()) as PoolClient, COPY_IMPORT_ERRORS, text);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Stage tables go once the writer's transaction has ended (it holds locks on those it read). */
+  private async dropTables(): Promise<void> {
+    if (!this.stager || this.tables.length === 0) return;
+    await this.stager.query(dropStageTables(this.tables)).catch(() => undefined);
+  }
+
+  private async ensureList(client: PoolClient, name: string): Promise<string> {
+    const found = await client.query<{ id: string }>(FIND_LIST_BY_NAME, [name]);
+    if (found.rows.length > 0) return found.rows[0].id;
+    return (await client.query<{ id: string }>(INSERT_LIST, [name])).rows[0].id;
+  }
+
+  /** Every row read is exactly one of imported, updated, duplicate or rejected: refuse to commit otherwise. */
+  private checkAccounting(): void {
+    const c = this.counts;
+    if (c.staged + c.rejected !== c.totalRows || c.imported + c.updated + c.duplicates !== c.staged) {
+      throw new Error(
+        `internal error: counts do not add up (rows ${c.totalRows}, staged ${c.staged}, imported ${c.imported}, updated ${c.updated}, duplicates ${c.duplicates}, rejected ${c.rejected})`,
+      );
+    }
+  }
+
+  private checkStopping(): void {
+    if (this.deps.stopping()) throw new ImportAborted('the engine is shutting down');
+  }
+}
+
+async function copyIn(client: PoolClient, sql: string, text: string | Buffer): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  stream.end(text);
+  await finished(stream);
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, Repository } from 'typeorm';
+import { execute } from '../database/sql.js';
+import { ContactImport } from './import.entity.js';
+import {
+  COMPLETE_IMPORT,
+  FAIL_IMPORT,
+  FIRST_IMPORT_ERRORS,
+  IMPORT_ERRORS_PAGE,
+  SAVE_IMPORT_PROGRESS,
+  START_IMPORT,
+  UNFINISHED_IMPORTS,
+} from './imports.queries.js';
+
+/** What an accepted upload records before its import is queued. */
+export interface NewImport {
+  fileName: string | null;
+  listName: string | null;
+  defaultCountry: string | null;
+  optInSource: string | null;
+  fileSize: number;
+}
+
+/** An import's counters as its run keeps them. */
+export interface ImportTotals {
+  totalRows: number;
+  imported: number;
+  updated: number;
+  duplicates: number;
+  rejected: number;
+  optedOut: number;
+  bytesRead: number;
+}
+
+export interface ImportFailure {
+  importId: string;
+  reason: string;
+  /** Rows read and rejects found so far; null keeps what progress stored. */
+  totalRows: number | null;
+  rejected: number | null;
+}
+
+export interface ImportErrorRow {
+  line: number;
+  value: string | null;
+  reason: string;
+}
+
+export interface ImportErrorPageRow extends ImportErrorRow {
+  id: string;
+}
+
+/** Where the previous page of rejects ended (keyset on line, id). */
+export interface ImportErrorPosition {
+  line: number;
+  id: string;
+}
+
+/**
+ * The only code that writes the imports table: the upload's row (ImportsService), and the status and
+ * counters of its run (contacts/import/): started, progress, completed inside the run's transaction
+ * (`db`, the run's writer connection), failed. Also reads imports and their rejects for the API.
+ */
+@Injectable()
+export class ImportsRepository {
+  constructor(
+    @InjectRepository(ContactImport) private readonly imports: Repository<ContactImport>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  create(input: NewImport): Promise<ContactImport> {
+    return this.imports.save(
+      this.imports.create({
+        status: 'queued',
+        fileName: input.fileName,
+        listName: input.listName,
+        defaultCountry: input.defaultCountry,
+        optInSource: input.optInSource,
+        fileSize: String(input.fileSize),
+      }),
+    );
+  }
+
+  findById(id: string): Promise<ContactImport | null> {
+    return this.imports.findOneBy({ id });
+  }
+
+  firstErrors(importId: string, limit: number): Promise<ImportErrorRow[]> {
+    return this.dataSource.query<ImportErrorRow[]>(FIRST_IMPORT_ERRORS, [importId, limit]);
+  }
+
+  errorsPage(importId: string, after: ImportErrorPosition, limit: number): Promise<ImportErrorPageRow[]> {
+    return this.dataSource.query<ImportErrorPageRow[]>(IMPORT_ERRORS_PAGE, [importId, after.line, after.id, limit]);
+  }
+
+  /** queued → running; false when it is no longer queued (another engine's recovery declared it failed). */
+  async markRunning(importId: string): Promise<boolean> {
+    return (await execute(this.dataSource.manager, START_IMPORT, [importId])) === 1;
+  }
+
+  /** Counters so far, committed on their own (outside the run's transaction) so GET shows them live. */
+  async saveProgress(importId: string, totals: ImportTotals): Promise<void> {
+    await this.dataSource.query(SAVE_IMPORT_PROGRESS, [
+      importId,
+      totals.totalRows,
+      totals.imported,
+      totals.updated,
+      totals.duplicates,
+      totals.rejected,
+      totals.optedOut,
+      totals.bytesRead,
+    ]);
+  }
+
+  /** running → completed inside the run's transaction; false when it is not running any more (failed meanwhile). */
+  async complete(importId: string, listId: string | null, totals: ImportTotals, db: PoolClient): Promise<boolean> {
+    const completed = await db.query(COMPLETE_IMPORT, [
+      importId,
+      listId,
+      totals.totalRows,
+      totals.imported,
+      totals.updated,
+      totals.duplicates,
+      totals.rejected,
+      totals.optedOut,
+      totals.bytesRead,
+    ]);
+    return completed.rowCount === 1;
+  }
+
+  /**
+   * queued/running → failed with the reason; nothing of it was written, so its write counters go back to
+   * zero. On `db` when given (recovery, on the connection holding the import's liveness lock).
+   */
+  async fail(failure: ImportFailure, db?: PoolClient): Promise<void> {
+    const parameters = [failure.importId, failure.reason, failure.totalRows, failure.rejected];
+    if (db) await db.query(FAIL_IMPORT, parameters);
+    else await this.dataSource.query(FAIL_IMPORT, parameters);
+  }
+
+  /** Ids of imports queued or running for longer than this (candidates for recovery). */
+  async unfinished(olderThanSeconds: number): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(UNFINISHED_IMPORTS, [olderThanSeconds]);
+    return rows.map((row) => row.id);
+  }
+}
