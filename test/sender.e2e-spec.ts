@@ -3,7 +3,8 @@ import request from 'supertest';
 import { ChannelsService } from '../src/channels/channels.service.js';
 import { WhatsAppClient } from '../src/whatsapp/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
-import { CONFIRM_BEFORE_SEND, PAUSE_CAMPAIGN, RECOVER_EXPIRED_LEASES } from '../src/sender/sender.queries.js';
+import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
+import { CONFIRM_BEFORE_SEND, RECOVER_EXPIRED_LEASES } from '../src/campaigns/recipient-sends.queries.js';
 import { createTestApp, type TestApp } from './app.js';
 import { closedSendWindow, createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
@@ -329,17 +330,17 @@ describe('sender against the sandbox', () => {
       if (message.to !== waId(numbers[0])) await new Promise((resolve) => setTimeout(resolve, 400));
       return result;
     });
-    const dataSource = engine.dataSource;
-    const query = dataSource.query.bind(dataSource);
+    const campaigns = engine.app.get(CampaignsRepository);
+    const pause = campaigns.pauseForSendFailure.bind(campaigns);
     let pauseFailed = false;
     // Pausing the campaign for the refused template fails once (a lost connection, say).
-    const querySpy = jest.spyOn(dataSource, 'query').mockImplementation((async (sql: string, parameters?: unknown[]) => {
-      if (sql === PAUSE_CAMPAIGN && !pauseFailed) {
+    const pauseSpy = jest.spyOn(campaigns, 'pauseForSendFailure').mockImplementation(async (...args) => {
+      if (!pauseFailed) {
         pauseFailed = true;
         throw new Error('simulated: connection lost');
       }
-      return query(sql, parameters);
-    }) as never);
+      return pause(...args);
+    });
     try {
       const campaignId = await launch(channelId, listId);
       await waitFor('pause attempted', async () => pauseFailed);
@@ -350,7 +351,7 @@ describe('sender against the sandbox', () => {
       for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
     } finally {
       sendSpy.mockRestore();
-      querySpy.mockRestore();
+      pauseSpy.mockRestore();
     }
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 /**
  * The only code that writes channels.
@@ -17,6 +18,15 @@ export class ChannelsRepository {
 
   // ── Pause and throttling decided by the sender (sender/) ──
   // (methods of this section go below this line)
+
+  /** Pauses the channel with a reason; keeps the first reason if it is already paused. True when this call paused it. */
+  async pauseForSendFailure(id: string, reason: string, db?: EntityManager): Promise<boolean> {
+    const [, paused] = (await (db ?? this.dataSource).query(
+      `UPDATE channels SET paused_reason = $2, updated_at = now() WHERE id = $1 AND paused_reason IS NULL`,
+      [id, reason],
+    )) as [unknown[], number];
+    return paused > 0;
+  }
 
   // ·
 }
