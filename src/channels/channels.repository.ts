@@ -28,5 +28,13 @@ export class ChannelsRepository {
     return paused > 0;
   }
 
+  /** Records a throttling answer: the sender runs the channel slower until `until` (only ever extended). */
+  async markThrottled(id: string, until: Date, db?: EntityManager): Promise<void> {
+    await (db ?? this.dataSource).query(
+      `UPDATE channels SET throttled_until = $2, updated_at = now() WHERE id = $1 AND (throttled_until IS NULL OR throttled_until < $2)`,
+      [id, until],
+    );
+  }
+
   // ·
 }

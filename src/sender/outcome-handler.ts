@@ -73,9 +73,17 @@ export class OutcomeHandler {
   /** Carries out the effect; returns the recipient's fate, which depends on whether it took place. */
   private async carryOut(effect: FailureEffect, fate: RecipientFate, channel: Channel, recipient: ClaimedRecipient, description: string): Promise<RecipientFate> {
     switch (effect.kind) {
-      case 'slow_channel':
-        this.limiters.slowDown(channel.id);
+      case 'slow_channel': {
+        const until = this.limiters.slowDown(channel.id);
+        if (!until) return fate;
+        try {
+          await this.channels.markThrottled(channel.id, until);
+        } catch (error) {
+          // The slowdown itself runs in the limiter; only GET /v1/channels/:id misses it.
+          this.logger.error(`channel ${channel.id}: recording throttling until ${until.toISOString()} failed: ${errorMessage(error)}`);
+        }
         return fate;
+      }
       case 'pause_campaign':
         try {
           await this.campaigns.pauseForSendFailure(recipient.campaign_id, effect.reason);
