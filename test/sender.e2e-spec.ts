@@ -4,7 +4,10 @@ import { ChannelsService } from '../src/channels/channels.service.js';
 import { WhatsAppClient } from '../src/whatsapp/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
+import { RecipientsRepository } from '../src/campaigns/recipients.repository.js';
+import { nextWindowOpening } from '../src/campaigns/send-window.js';
 import { CONFIRM_BEFORE_SEND, RECOVER_EXPIRED_LEASES } from '../src/campaigns/recipient-sends.queries.js';
+import { SenderService } from '../src/sender/sender.service.js';
 import { createTestApp, type TestApp } from './app.js';
 import { closedSendWindow, createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
@@ -232,6 +235,43 @@ describe('sender against the sandbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(0);
     expect(await recipientStatuses(engine.dataSource, campaignId)).toEqual({ pending: 3 });
+  });
+
+  it('a campaign outside its send window shows its recipients waiting for it, written once, and sends them when it opens', async () => {
+    const numbers = phones(3, 6100);
+    const { channelId, listId } = await setup('cloud', numbers);
+    const closed = closedSendWindow();
+    const opensAt = nextWindowOpening(new Date(), closed);
+    const recipients = engine.app.get(RecipientsRepository);
+    const waits = jest.spyOn(recipients, 'waitForSendWindow');
+    let campaignId = '';
+    const report = async () =>
+      (await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth).expect(200)).body as {
+        waiting: Array<{ reason: string; count: number; nextAttemptAt: string | null }>;
+      };
+    try {
+      campaignId = await launch(channelId, listId, { sendWindow: closed });
+      await waitFor('waiting for the window', async () => (await report()).waiting.length > 0);
+      expect((await report()).waiting).toEqual([{ reason: 'send_window', count: 3, nextAttemptAt: opensAt.toISOString() }]);
+      // Some twenty polls later the rows have not been written again.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(waits.mock.calls.filter(([wait]) => wait.campaignId === campaignId)).toHaveLength(1);
+    } finally {
+      waits.mockRestore();
+    }
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(0);
+
+    // The window opens: a second worker whose clock says so (its own loop is off; this engine's still
+    // sees the window closed and leaves the rows alone) sends them.
+    const worker = await createTestApp({ databaseUrl: engine.databaseUrl, env: { SENDER_ENABLED: 'false' } });
+    try {
+      await worker.app.get(SenderService).poll(opensAt);
+      await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+    } finally {
+      await worker.close();
+    }
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+    expect((await report()).waiting).toEqual([]);
   });
 
   it('a failed status that arrives before the send answer keeps its error code, so report errors add up to failed', async () => {

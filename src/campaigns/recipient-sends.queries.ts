@@ -196,3 +196,20 @@ export const WAIT_FOR_MESSAGING_LIMIT = `
   UPDATE campaign_recipients SET waiting_reason = 'messaging_limit', next_attempt_at = $2
   WHERE campaign_id = ANY($1::uuid[]) AND status = 'pending' AND next_attempt_at <= now()`;
 
+/**
+ * The campaign's send window is closed: its due recipients wait, visibly, until it opens ($2), so the
+ * sender neither claims nor counts them meanwhile. Rows already waiting for an opening other than $2
+ * (the window was changed while closed) move to the new one.
+ */
+export const WAIT_FOR_SEND_WINDOW = `
+  UPDATE campaign_recipients SET waiting_reason = 'send_window', next_attempt_at = $2
+  WHERE campaign_id = $1 AND status = 'pending'
+    AND (next_attempt_at <= now() OR (waiting_reason = 'send_window' AND next_attempt_at <> $2))`;
+
+/**
+ * The window is open (or was removed) before the opening its recipients wait for: due at once. An
+ * index range of ix_campaign_recipients_waiting; nothing to do costs one index probe per campaign.
+ */
+export const END_SEND_WINDOW_WAIT = `
+  UPDATE campaign_recipients SET waiting_reason = NULL, next_attempt_at = now()
+  WHERE campaign_id = ANY($1::uuid[]) AND status = 'pending' AND waiting_reason = 'send_window' AND next_attempt_at > now()`;

@@ -5,6 +5,7 @@ import {
   CLAIM_RECIPIENTS,
   type ClaimedRecipient,
   CONFIRM_BEFORE_SEND,
+  END_SEND_WINDOW_WAIT,
   RECORD_ACCEPTED,
   RECORD_FAILED,
   RECORD_UNKNOWN,
@@ -14,6 +15,7 @@ import {
   REQUEUE,
   type SendOutcomes,
   WAIT_FOR_MESSAGING_LIMIT,
+  WAIT_FOR_SEND_WINDOW,
 } from './recipient-sends.queries.js';
 
 /**
@@ -101,6 +103,18 @@ export class RecipientsRepository {
   /** The channel's messaging limit is used up: the campaigns' due recipients wait until `until`. */
   async waitForMessagingLimit(wait: { campaignIds: string[]; until: Date }, db?: EntityManager): Promise<void> {
     await (db ?? this.dataSource).query(WAIT_FOR_MESSAGING_LIMIT, [wait.campaignIds, wait.until]);
+  }
+
+  /** The campaign's send window is closed: its due recipients wait until it opens. Returns how many rows now wait for `opensAt`. */
+  async waitForSendWindow(wait: { campaignId: string; opensAt: Date }, db?: EntityManager): Promise<number> {
+    const [, moved] = (await (db ?? this.dataSource).query(WAIT_FOR_SEND_WINDOW, [wait.campaignId, wait.opensAt])) as [unknown[], number];
+    return moved;
+  }
+
+  /** The campaigns' send windows are open (or gone): recipients still waiting for an opening are due at once. */
+  async endSendWindowWait(campaignIds: string[], db?: EntityManager): Promise<number> {
+    const [, moved] = (await (db ?? this.dataSource).query(END_SEND_WINDOW_WAIT, [campaignIds])) as [unknown[], number];
+    return moved;
   }
 
   // ·

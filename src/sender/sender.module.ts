@@ -8,11 +8,12 @@ import { ChannelLimiters } from './channel-limiters.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { OutcomeHandler } from './outcome-handler.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { SendWindowWaits } from './send-window-waits.js';
 import { SenderService } from './sender.service.js';
 
 @Module({
   imports: [ChannelsModule, CampaignsModule, TypeOrmModule.forFeature([ChannelConversation])],
-  providers: [SenderService, BatchSender, OutcomeHandler, OutcomeWriter, ConversationsRepository, ChannelLimiters],
+  providers: [SenderService, BatchSender, OutcomeHandler, OutcomeWriter, SendWindowWaits, ConversationsRepository, ChannelLimiters],
   exports: [SenderService],
 })
 export class SenderModule {}

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RecipientsRepository } from '../campaigns/recipients.repository.js';
-import { isInsideWindow } from '../campaigns/send-window.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { errorMessage } from '../common/errors.js';
 import { IDLE, NOW, PollingWorker, type WorkerNext } from '../common/polling-worker.js';
@@ -10,6 +9,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { BatchSender } from './batch-sender.js';
 import { ChannelLimiters } from './channel-limiters.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { SendWindowWaits } from './send-window-waits.js';
 import { type RunningCampaign, selectRecipientsDue, selectRunningCampaigns } from './sender.queries.js';
 
 const RECOVERY_EVERY_MS = 5_000;
@@ -30,6 +30,7 @@ export class SenderService extends PollingWorker {
     private readonly limiters: ChannelLimiters,
     private readonly recipients: RecipientsRepository,
     private readonly batches: BatchSender,
+    private readonly windows: SendWindowWaits,
     private readonly outcomes: OutcomeWriter,
     metrics: MetricsService,
   ) {
@@ -87,7 +88,7 @@ export class SenderService extends PollingWorker {
       this.logger.error(`sender poll failed: ${errorMessage(error)}`);
       return false;
     }
-    const open = campaigns.filter((campaign) => !campaign.send_window || isInsideWindow(now, campaign.send_window));
+    const open = await this.windows.openAt(campaigns, now);
     const byChannel = new Map<string, RunningCampaign[]>();
     for (const campaign of open) byChannel.set(campaign.channel_id, [...(byChannel.get(campaign.channel_id) ?? []), campaign]);
     let busy = false;
