@@ -1,12 +1,15 @@
 import request from 'supertest';
+import { ChannelsRepository } from '../src/channels/channels.repository.js';
 import { ChannelsService } from '../src/channels/channels.service.js';
 import { WhatsAppClient } from '../src/whatsapp/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
+import { seedList, waitFor } from './fixtures.js';
 
 const CLOUD_KEY = 'cloud-secret-key-Zq81';
 const ONPREM_KEY = 'onprem-secret-key-Xy42';
 const NAMESPACE = 'c8ae5f90_307a_ca4c_b8f6_d1e2a2573574';
+const campaignTemplate = { name: 'spring_sale', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first_name|there}}' }] }] };
 
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
@@ -374,17 +377,43 @@ describe('channels API', () => {
       expect(sandbox.recentMessages({ to: '4915112345678' }).map((message) => message.namespace)).toEqual([null, NAMESPACE]);
     });
 
-    it('pause keeps the first reason; markThrottled only extends', async () => {
-      const channel = await create(cloudChannel());
-      expect(await service.pause(channel.id, 'HTTP 401: Invalid api key')).toBe(true);
-      expect(await service.pause(channel.id, 'something later')).toBe(false);
-      expect((await service.requireChannel(channel.id)).pausedReason).toBe('HTTP 401: Invalid api key');
-      expect((await service.findActive()).some((active) => active.id === channel.id)).toBe(false);
+    it('the sender records throttling (only ever extended) and pauses with the first reason, both visible through the API', async () => {
+      const apiKey = 'live-path-key-0001';
+      sandbox.addKey(apiKey, 'cloud');
+      const channel = await create(cloudChannel({ apiKey, messagesPerSecond: 5 }));
+      const repository = engine.app.get(ChannelsRepository);
+      const { listId } = await seedList(engine.dataSource, 'live path', [{ phone: '+4915130000001', firstName: 'Ada' }]);
+      const launch = async () => {
+        const body = { name: 'Live path', channelId: channel.id, listId, template: campaignTemplate, scheduledAt: new Date().toISOString() };
+        return (await api().post('/v1/campaigns').set(engine.auth).send(body).expect(201)).body.id as string;
+      };
+      const campaignStatus = async (id: string) => (await api().get(`/v1/campaigns/${id}`).set(engine.auth).expect(200)).body as { status: string };
+      const shown = async () =>
+        (await api().get(`/v1/channels/${channel.id}`).set(engine.auth).expect(200)).body as { throttledUntil: string | null; pausedReason: string | null };
 
-      const later = new Date(Date.now() + 60_000);
-      await service.markThrottled(channel.id, later);
-      await service.markThrottled(channel.id, new Date(Date.now() + 1_000));
-      expect((await service.requireChannel(channel.id)).throttledUntil?.getTime()).toBe(later.getTime());
+      // A throttling answer slows the channel down for 30 s: the API shows until when.
+      sandbox.injectFailure({ kind: 'throttle', apiKey });
+      const before = Date.now();
+      const throttled = await launch();
+      const until = new Date(await waitFor('throttledUntil', async () => (await shown()).throttledUntil));
+      expect(until.getTime()).toBeGreaterThanOrEqual(before + 30_000);
+      expect(until.getTime()).toBeLessThanOrEqual(Date.now() + 30_000);
+      await waitFor('completion', async () => (await campaignStatus(throttled)).status === 'completed');
+      await repository.markThrottled(channel.id, new Date(until.getTime() - 10_000));
+      expect((await shown()).throttledUntil).toBe(until.toISOString());
+      const later = new Date(until.getTime() + 60_000);
+      await repository.markThrottled(channel.id, later);
+      expect((await shown()).throttledUntil).toBe(later.toISOString());
+
+      // A bad key pauses the channel; a later pause keeps the first reason.
+      sandbox.injectFailure({ kind: 'unauthorized', apiKey });
+      const refused = await launch();
+      await waitFor('paused', async () => (await campaignStatus(refused)).status === 'paused');
+      const reason = (await shown()).pausedReason;
+      expect(reason).toMatch(/^channel unusable: HTTP 401/);
+      expect(await repository.pauseForSendFailure(channel.id, 'something later')).toBe(false);
+      expect((await shown()).pausedReason).toBe(reason);
+      expect((await service.findActive()).some((active) => active.id === channel.id)).toBe(false);
     });
   });
 

@@ -3,7 +3,11 @@ import request from 'supertest';
 import { ChannelsService } from '../src/channels/channels.service.js';
 import { WhatsAppClient } from '../src/whatsapp/whatsapp-client.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
-import { CONFIRM_BEFORE_SEND, PAUSE_CAMPAIGN, RECOVER_EXPIRED_LEASES } from '../src/sender/sender.queries.js';
+import { CampaignsRepository } from '../src/campaigns/campaigns.repository.js';
+import { RecipientsRepository } from '../src/campaigns/recipients.repository.js';
+import { nextWindowOpening } from '../src/campaigns/send-window.js';
+import { CONFIRM_BEFORE_SEND, RECOVER_EXPIRED_LEASES } from '../src/campaigns/recipient-sends.queries.js';
+import { SenderService } from '../src/sender/sender.service.js';
 import { createTestApp, type TestApp } from './app.js';
 import { closedSendWindow, createChannel, recipientStatuses, seedList, waitFor } from './fixtures.js';
 
@@ -233,6 +237,43 @@ describe('sender against the sandbox', () => {
     expect(await recipientStatuses(engine.dataSource, campaignId)).toEqual({ pending: 3 });
   });
 
+  it('a campaign outside its send window shows its recipients waiting for it, written once, and sends them when it opens', async () => {
+    const numbers = phones(3, 6100);
+    const { channelId, listId } = await setup('cloud', numbers);
+    const closed = closedSendWindow();
+    const opensAt = nextWindowOpening(new Date(), closed);
+    const recipients = engine.app.get(RecipientsRepository);
+    const waits = jest.spyOn(recipients, 'waitForSendWindow');
+    let campaignId = '';
+    const report = async () =>
+      (await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth).expect(200)).body as {
+        waiting: Array<{ reason: string; count: number; nextAttemptAt: string | null }>;
+      };
+    try {
+      campaignId = await launch(channelId, listId, { sendWindow: closed });
+      await waitFor('waiting for the window', async () => (await report()).waiting.length > 0);
+      expect((await report()).waiting).toEqual([{ reason: 'send_window', count: 3, nextAttemptAt: opensAt.toISOString() }]);
+      // Some twenty polls later the rows have not been written again.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(waits.mock.calls.filter(([wait]) => wait.campaignId === campaignId)).toHaveLength(1);
+    } finally {
+      waits.mockRestore();
+    }
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(0);
+
+    // The window opens: a second worker whose clock says so (its own loop is off; this engine's still
+    // sees the window closed and leaves the rows alone) sends them.
+    const worker = await createTestApp({ databaseUrl: engine.databaseUrl, env: { SENDER_ENABLED: 'false' } });
+    try {
+      await worker.app.get(SenderService).poll(opensAt);
+      await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed');
+    } finally {
+      await worker.close();
+    }
+    for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
+    expect((await report()).waiting).toEqual([]);
+  });
+
   it('a failed status that arrives before the send answer keeps its error code, so report errors add up to failed', async () => {
     const numbers = phones(2, 7200);
     const { channelId, listId } = await setup('cloud', numbers);
@@ -329,17 +370,17 @@ describe('sender against the sandbox', () => {
       if (message.to !== waId(numbers[0])) await new Promise((resolve) => setTimeout(resolve, 400));
       return result;
     });
-    const dataSource = engine.dataSource;
-    const query = dataSource.query.bind(dataSource);
+    const campaigns = engine.app.get(CampaignsRepository);
+    const pause = campaigns.pauseForSendFailure.bind(campaigns);
     let pauseFailed = false;
     // Pausing the campaign for the refused template fails once (a lost connection, say).
-    const querySpy = jest.spyOn(dataSource, 'query').mockImplementation((async (sql: string, parameters?: unknown[]) => {
-      if (sql === PAUSE_CAMPAIGN && !pauseFailed) {
+    const pauseSpy = jest.spyOn(campaigns, 'pauseForSendFailure').mockImplementation(async (...args) => {
+      if (!pauseFailed) {
         pauseFailed = true;
         throw new Error('simulated: connection lost');
       }
-      return query(sql, parameters);
-    }) as never);
+      return pause(...args);
+    });
     try {
       const campaignId = await launch(channelId, listId);
       await waitFor('pause attempted', async () => pauseFailed);
@@ -350,7 +391,7 @@ describe('sender against the sandbox', () => {
       for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
     } finally {
       sendSpy.mockRestore();
-      querySpy.mockRestore();
+      pauseSpy.mockRestore();
     }
   });
 

@@ -100,5 +100,23 @@ export class CampaignsRepository {
   // ── Pauses decided by the sender (sender/) ──
   // (methods of this section go below this line)
 
+  /** 360dialog refused something about this campaign (a paused template…): paused with the reason, if it still runs or waits to. */
+  async pauseForSendFailure(campaignId: string, reason: string, db?: EntityManager): Promise<void> {
+    await (db ?? this.dataSource).query(
+      `UPDATE campaigns SET status = 'paused', paused_reason = $2, updated_at = now()
+       WHERE id = $1 AND status IN ('running', 'scheduled')`,
+      [campaignId, reason],
+    );
+  }
+
+  /** The channel is unusable: every campaign of it that runs or waits to is paused with the reason (with the channel, in `db`). */
+  async pauseChannelCampaignsForSendFailure(channelId: string, reason: string, db: EntityManager): Promise<void> {
+    await db.query(
+      `UPDATE campaigns SET status = 'paused', paused_reason = $2, updated_at = now()
+       WHERE channel_id = $1 AND status IN ('running', 'scheduled')`,
+      [channelId, reason],
+    );
+  }
+
   // ·
 }

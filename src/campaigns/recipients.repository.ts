@@ -1,7 +1,23 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { execute } from '../database/sql.js';
 import { buildLaunchStatement, CANCEL_UNSENT_RECIPIENTS, type RecipientLaunch, REQUEUE_RETRYABLE_FAILURES } from './recipient-launch.queries.js';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  CLAIM_RECIPIENTS,
+  type ClaimedRecipient,
+  CONFIRM_BEFORE_SEND,
+  END_SEND_WINDOW_WAIT,
+  RECORD_ACCEPTED,
+  RECORD_FAILED,
+  RECORD_UNKNOWN,
+  type RecoveredLease,
+  RECOVER_EXPIRED_LEASES,
+  RELEASE_UNSENT,
+  REQUEUE,
+  type SendOutcomes,
+  WAIT_FOR_MESSAGING_LIMIT,
+  WAIT_FOR_SEND_WINDOW,
+} from './recipient-sends.queries.js';
 import {
   APPLY_STATUS_EVENTS,
   FIND_RECIPIENTS,
@@ -45,6 +61,88 @@ export class RecipientsRepository {
 
   // ── Sending (sender/) ──
   // (methods of this section go below this line)
+
+  /**
+   * Claims up to `limit` due recipients of the given running campaigns for `leaseSeconds`, under
+   * `claimId` (see CLAIM_RECIPIENTS).
+   */
+  async claimForSending(
+    claim: { campaignIds: string[]; limit: number; leaseSeconds: number; claimId: string },
+    db?: EntityManager,
+  ): Promise<ClaimedRecipient[]> {
+    const [rows] = (await (db ?? this.dataSource).query(CLAIM_RECIPIENTS, [claim.campaignIds, claim.limit, claim.leaseSeconds, claim.claimId])) as [
+      ClaimedRecipient[],
+      number,
+    ];
+    return rows;
+  }
+
+  /** Right before a batch goes out: the ids of `ids` that this claim still owns and may send now (see CONFIRM_BEFORE_SEND). */
+  async confirmBeforeSend(batch: { ids: string[]; leaseSeconds: number; claimId: string }, db?: EntityManager): Promise<string[]> {
+    const [rows] = (await (db ?? this.dataSource).query(CONFIRM_BEFORE_SEND, [batch.ids, batch.leaseSeconds, batch.claimId])) as [
+      Array<{ id: string }>,
+      number,
+    ];
+    return rows.map((row) => row.id);
+  }
+
+  /** Writes a buffer of send outcomes, each kind with one set-based statement, in one transaction (the caller's `db`, else its own). */
+  async recordSendOutcomes(outcomes: SendOutcomes, db?: EntityManager): Promise<void> {
+    if (!db) return this.dataSource.transaction((manager) => this.recordSendOutcomes(outcomes, manager));
+    const { accepted, failed, requeued, unknown } = outcomes;
+    if (accepted.length) {
+      await db.query(RECORD_ACCEPTED, [accepted.map((o) => o.id), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt)]);
+    }
+    if (failed.length) {
+      await db.query(RECORD_FAILED, [failed.map((o) => o.id), failed.map((o) => o.claimId), failed.map((o) => o.code), failed.map((o) => o.title)]);
+    }
+    if (requeued.length) {
+      await db.query(REQUEUE, [
+        requeued.map((o) => o.id),
+        requeued.map((o) => o.claimId),
+        requeued.map((o) => Math.round(o.delayMs)),
+        requeued.map((o) => (o.uncount ? 1 : 0)),
+        requeued.map((o) => o.reason),
+        requeued.map((o) => o.code),
+        requeued.map((o) => o.title),
+      ]);
+    }
+    if (unknown.length) await db.query(RECORD_UNKNOWN, [unknown.map((o) => o.id), unknown.map((o) => o.claimId), unknown.map((o) => o.title)]);
+  }
+
+  /** Gives back rows of one claim that were never handed to 360dialog (see RELEASE_UNSENT). */
+  async releaseUnsent(rows: { ids: string[]; claimId: string }, db?: EntityManager): Promise<void> {
+    await (db ?? this.dataSource).query(RELEASE_UNSENT, [rows.ids, rows.claimId]);
+  }
+
+  /** Rows whose send lease ran out, handed back or marked per RECOVER_EXPIRED_LEASES. */
+  async recoverExpiredLeases(
+    policy: { graceSeconds: number; onPremisePolicy: 'mark_unknown' | 'resend' },
+    db?: EntityManager,
+  ): Promise<RecoveredLease[]> {
+    const [rows] = (await (db ?? this.dataSource).query(RECOVER_EXPIRED_LEASES, [policy.graceSeconds, policy.onPremisePolicy])) as [
+      RecoveredLease[],
+      number,
+    ];
+    return rows;
+  }
+
+  /** The channel's messaging limit is used up: the campaigns' due recipients wait until `until`. */
+  async waitForMessagingLimit(wait: { campaignIds: string[]; until: Date }, db?: EntityManager): Promise<void> {
+    await (db ?? this.dataSource).query(WAIT_FOR_MESSAGING_LIMIT, [wait.campaignIds, wait.until]);
+  }
+
+  /** The campaign's send window is closed: its due recipients wait until it opens. Returns how many rows now wait for `opensAt`. */
+  async waitForSendWindow(wait: { campaignId: string; opensAt: Date }, db?: EntityManager): Promise<number> {
+    const [, moved] = (await (db ?? this.dataSource).query(WAIT_FOR_SEND_WINDOW, [wait.campaignId, wait.opensAt])) as [unknown[], number];
+    return moved;
+  }
+
+  /** The campaigns' send windows are open (or gone): recipients still waiting for an opening are due at once. */
+  async endSendWindowWait(campaignIds: string[], db?: EntityManager): Promise<number> {
+    const [, moved] = (await (db ?? this.dataSource).query(END_SEND_WINDOW_WAIT, [campaignIds])) as [unknown[], number];
+    return moved;
+  }
 
   // ·
 

@@ -240,24 +240,6 @@ export class ChannelsService {
     return this.repository.findActiveById(id);
   }
 
-  /** Pauses the channel with a reason; keeps the first reason if it is already paused. True when this call paused it. */
-  async pause(id: string, reason: string): Promise<boolean> {
-    const result = await this.channels.update({ id, pausedReason: IsNull() }, { pausedReason: reason });
-    const paused = (result.affected ?? 0) > 0;
-    if (paused) this.logger.warn(`Channel ${id} paused: ${reason}`);
-    return paused;
-  }
-
-  /** Records a throttling answer: the sender runs the channel slower until `until` (only ever extended). */
-  async markThrottled(id: string, until: Date): Promise<void> {
-    await this.channels
-      .createQueryBuilder()
-      .update(Channel)
-      .set({ throttledUntil: until })
-      .where('id = :id AND (throttled_until IS NULL OR throttled_until < :until)', { id, until })
-      .execute();
-  }
-
   toResponse(channel: Channel): ChannelResponse {
     return {
       id: channel.id,

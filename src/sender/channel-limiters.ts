@@ -86,15 +86,19 @@ export class ChannelLimiters implements OnApplicationShutdown {
     this.sent.get(channelId)?.release(reservation);
   }
 
-  /** 360dialog said "too fast": halve the channel's rate for a while (shared through Redis when clustered). */
-  slowDown(channelId: string, now = Date.now()): void {
+  /**
+   * 360dialog said "too fast": halve the channel's rate for a while (shared through Redis when clustered).
+   * Returns when the slowdown this call started ends, or null when it started none (one is running).
+   */
+  slowDown(channelId: string, now = Date.now()): Date | null {
     const entry = this.limiters.get(channelId);
-    if (!entry || entry.slowedUntil > now) return;
+    if (!entry || entry.slowedUntil > now) return null;
     entry.slowedUntil = now + SLOWDOWN_MS;
     // Stretch the interval rather than shrink batches: those already queued keep their size.
     const normal = ratePlan(entry.messagesPerSecond);
     this.apply(entry, { intervalMs: Math.ceil(normal.intervalMs / SLOWDOWN_FACTOR), perInterval: normal.perInterval });
     this.logger.warn(`channel ${channelId}: throttled by 360dialog, sending at half rate for ${SLOWDOWN_MS / 1000} s`);
+    return new Date(entry.slowedUntil);
   }
 
   currentRate(channelId: string): number {

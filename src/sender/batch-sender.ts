@@ -1,0 +1,222 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
+import { RecipientsRepository } from '../campaigns/recipients.repository.js';
+import type { Channel } from '../channels/channel.entity.js';
+import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
+import { errorMessage } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import type { ChannelCredentials, SendResult, Template } from '../whatsapp/types.js';
+import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
+import { ChannelLimiters } from './channel-limiters.js';
+import { ConversationsRepository } from './conversations.repository.js';
+import { OutcomeHandler } from './outcome-handler.js';
+import { claimSize } from './rate-plan.js';
+import type { RunningCampaign } from './sender.queries.js';
+
+/** Seconds of sending a worker keeps claimed ahead per channel: enough to keep the pipe full, small enough that pause bites fast. */
+const CLAIM_AHEAD_SECONDS = 1;
+
+/**
+ * One channel's turn: claims due recipients, pushes them through the channel's limiter in weighted
+ * batches (confirm, send, release what was not sent) and hands each answer to the OutcomeHandler.
+ * Stateless between turns: anything claimed and not finished is recovered by lease.
+ */
+@Injectable()
+export class BatchSender {
+  private readonly logger = new Logger(BatchSender.name);
+  /** Recipients claimed by this worker and not yet answered, per channel. */
+  private readonly queued = new Map<string, Set<string>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly channels: ChannelsService,
+    private readonly client: WhatsAppClient,
+    private readonly limiters: ChannelLimiters,
+    private readonly metrics: MetricsService,
+    private readonly recipients: RecipientsRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly answers: OutcomeHandler,
+  ) {}
+
+  /** Claims and schedules what the channel has room for; returns whether more work is waiting right now. */
+  async claimAndSend(channel: Channel, campaigns: RunningCampaign[]): Promise<boolean> {
+    // Applies a changed messagesPerSecond, or the end of a throttling slowdown, before anything else.
+    const batchSize = this.limiters.batchSize(channel.id, channel.messagesPerSecond);
+    const queued = this.queuedFor(channel.id);
+    // Claim about a second of sending: enough to keep the pipe full, far inside the lease.
+    const target = Math.max(1, Math.ceil(channel.messagesPerSecond * CLAIM_AHEAD_SECONDS));
+    // Never capped below one full batch: a claim smaller than a slot's share would send that much per slot.
+    const free = Math.min(target - queued.size, Math.max(this.config.env.SENDER_BATCH_SIZE * 5, batchSize));
+    if (free < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
+    const room = claimSize(free, batchSize);
+
+    const claimed = await this.claim(channel, campaigns, room);
+    if (claimed === 'limit_reached') return false;
+    const toSend = claimed.filter((recipient) => recipient.status === 'sending');
+    if (toSend.length === 0) return claimed.length > 0;
+    const credentials = await this.readableCredentials(channel, toSend);
+    if (!credentials) return false;
+
+    const templates = new Map(campaigns.map((campaign) => [campaign.id, campaign.template]));
+    this.metrics.channelRate.set({ channel: channel.id }, this.limiters.currentRate(channel.id));
+    for (const recipient of toSend) queued.add(recipient.id);
+    for (let start = 0; start < toSend.length; start += batchSize) {
+      const batch = toSend.slice(start, start + batchSize);
+      /** Rows passed to client.send: whatever happens afterwards, they are never given back as unsent. */
+      const handedOver = new Set<string>();
+      const job = this.limiters
+        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, credentials, batch, templates, handedOver))
+        .catch(async (error: unknown) => {
+          const unsent = batch.filter((recipient) => !handedOver.has(recipient.id));
+          this.logger.error(`batch for channel ${channel.id}: ${unsent.length} of ${batch.length} not sent: ${errorMessage(error)}`);
+          try {
+            await this.release(channel.id, unsent);
+          } catch (releaseError) {
+            // Their lease runs out and recovery re-queues them (never dispatched: at once).
+            this.logger.error(`releasing ${unsent.length} unsent recipients failed: ${errorMessage(releaseError)}`);
+          }
+        });
+      this.track(job);
+    }
+    return claimed.length === room;
+  }
+
+  /** Resolves once every batch scheduled so far has settled. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Claims up to `room` due recipients. A channel with a messaging limit claims under a per-channel
+   * advisory lock and never more new conversations than the moving 24 h window has left.
+   */
+  private async claim(channel: Channel, campaigns: RunningCampaign[], room: number): Promise<ClaimedRecipient[] | 'limit_reached'> {
+    const campaignIds = campaigns.map((campaign) => campaign.id);
+    const leaseSeconds = this.config.env.SEND_LEASE_SECONDS;
+    const claimId = randomUUID();
+    if (channel.messagingLimit === null) return this.recipients.claimForSending({ campaignIds, limit: room, leaseSeconds, claimId });
+    const limit = channel.messagingLimit;
+    return this.dataSource.transaction(async (db) => {
+      await this.conversations.lockChannelLimit(channel.id, db);
+      const window = await this.conversations.inWindow(channel.id, db);
+      const remaining = limit - window.open;
+      if (remaining <= 0) {
+        const until = new Date((window.oldest ?? new Date()).getTime() + 24 * 3600_000);
+        await this.recipients.waitForMessagingLimit({ campaignIds, until }, db);
+        return 'limit_reached' as const;
+      }
+      const rows = await this.recipients.claimForSending({ campaignIds, limit: Math.min(room, remaining), leaseSeconds, claimId }, db);
+      const sending = rows.filter((row) => row.status === 'sending').map((row) => row.wa_id);
+      if (sending.length > 0) await this.conversations.reserve(channel.id, sending, db);
+      return rows;
+    });
+  }
+
+  /**
+   * Runs when the limiter grants the batch its slot: waits until it fits in the channel's sliding
+   * second of actual sends (a batch before it may have left late), confirms (the campaigns still run,
+   * the rows are still this claim's), then sends all at once — nothing awaited between confirm and
+   * send, so once a pause has committed (and so before it answers) no send of a batch confirmed
+   * earlier can still start.
+   */
+  private async sendBatch(
+    channel: Channel,
+    credentials: ChannelCredentials,
+    batch: ClaimedRecipient[],
+    templates: Map<string, Template>,
+    handedOver: Set<string>,
+  ): Promise<void> {
+    const place = await this.limiters.reserveSend(channel.id, channel.messagesPerSecond, batch.length);
+    let confirmed: string[];
+    try {
+      confirmed = await this.recipients.confirmBeforeSend({
+        ids: batch.map((recipient) => recipient.id),
+        leaseSeconds: this.config.env.SEND_LEASE_SECONDS,
+        claimId: batch[0].claim_id,
+      });
+    } catch (error) {
+      this.limiters.releaseSend(channel.id, place);
+      throw error;
+    }
+    const owned = new Set(confirmed);
+    const notSent = batch.filter((recipient) => !owned.has(recipient.id));
+    const sendable = batch.filter((recipient) => owned.has(recipient.id));
+    if (sendable.length > 0) {
+      this.limiters.markSent(channel.id, place);
+      // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
+      // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
+      const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver));
+      if (notSent.length > 0) await this.release(channel.id, notSent);
+      await Promise.all(sends);
+    } else {
+      this.limiters.releaseSend(channel.id, place);
+      if (notSent.length > 0) await this.release(channel.id, notSent);
+    }
+  }
+
+  /** Sends one message and records its outcome; never rejects. */
+  private async sendOne(
+    channel: Channel,
+    credentials: ChannelCredentials,
+    recipient: ClaimedRecipient,
+    template: Template,
+    handedOver: Set<string>,
+  ): Promise<void> {
+    handedOver.add(recipient.id);
+    let result: SendResult;
+    try {
+      result = await this.client.send(credentials, {
+        to: recipient.wa_id,
+        template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
+        callbackData: channel.apiGeneration === 'cloud' ? `r:${recipient.id}` : undefined,
+      });
+    } catch (error) {
+      // The client answers every HTTP or network failure with a value; anything else may have left after all.
+      result = { ok: false, latencyMs: 0, httpStatus: null, errorCode: null, errorTitle: `send failed: ${errorMessage(error)}`, outcomeUnknown: true };
+    } finally {
+      this.queuedFor(channel.id).delete(recipient.id);
+    }
+    await this.answers.record(channel, recipient, result);
+  }
+
+  /**
+   * The channel's credentials, or null when its stored API key no longer decrypts: every send would fail
+   * the same way, so the claimed rows go back untouched and the channel's campaigns are paused with the
+   * way out in the reason.
+   */
+  private async readableCredentials(channel: Channel, claimed: ClaimedRecipient[]): Promise<ChannelCredentials | null> {
+    try {
+      return this.channels.credentialsFor(channel);
+    } catch (error) {
+      if (!(error instanceof ApiKeyUnreadableError)) throw error;
+      await this.release(channel.id, claimed);
+      await this.answers.pauseChannel(channel.id, `channel unusable: ${error.message}`);
+      this.logger.error(`channel ${channel.id}: campaigns paused: ${error.message}`);
+      return null;
+    }
+  }
+
+  /** Gives back rows of one claim that were never handed to 360dialog. */
+  private async release(channelId: string, recipients: ClaimedRecipient[]): Promise<void> {
+    if (recipients.length === 0) return;
+    const queued = this.queuedFor(channelId);
+    for (const recipient of recipients) queued.delete(recipient.id);
+    await this.recipients.releaseUnsent({ ids: recipients.map((recipient) => recipient.id), claimId: recipients[0].claim_id });
+  }
+
+  private queuedFor(channelId: string): Set<string> {
+    let queued = this.queued.get(channelId);
+    if (!queued) this.queued.set(channelId, (queued = new Set()));
+    return queued;
+  }
+
+  private track(job: Promise<unknown>): void {
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job));
+  }
+}
