@@ -4,14 +4,18 @@
  * Due campaigns, locked so that no other instance launches the same one. A campaign resumed from
  * paused after its time passed is `running` without an audience yet: it is launched too. $1: ids this
  * instance is backing off from after a failed launch (they would otherwise come first every time).
+ * A campaign on a paused channel is not launched: the next tick pauses it, naming the channel
+ * (PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS), before it has an audience. Without this, a campaign that
+ * became due between that statement and this claim was launched and then paused.
  */
 export const CLAIM_DUE_CAMPAIGNS = `
-  SELECT id, channel_id, list_id, template FROM campaigns
-  WHERE ((status = 'scheduled' AND scheduled_at <= now()) OR (status = 'running' AND launched_at IS NULL))
-    AND NOT (id = ANY($1::uuid[]))
-  ORDER BY scheduled_at NULLS FIRST
+  SELECT c.id, c.channel_id, c.list_id, c.template FROM campaigns c
+  JOIN channels ch ON ch.id = c.channel_id AND ch.paused_reason IS NULL
+  WHERE ((c.status = 'scheduled' AND c.scheduled_at <= now()) OR (c.status = 'running' AND c.launched_at IS NULL))
+    AND NOT (c.id = ANY($1::uuid[]))
+  ORDER BY c.scheduled_at NULLS FIRST
   LIMIT 1
-  FOR UPDATE SKIP LOCKED`;
+  FOR UPDATE OF c SKIP LOCKED`;
 
 /**
  * Campaigns that would run (or launch now) on a paused channel: the sender does not touch a paused

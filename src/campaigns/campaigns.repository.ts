@@ -9,8 +9,7 @@ import {
   MARK_LAUNCHED,
   PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS,
 } from './campaigns.queries.js';
-import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /**
  * The only code that writes campaigns.

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ChannelEdit, Channel, type ChannelWebhookCredentials, type NewChannel } from './channel.entity.js';
 import type { TimeIdPosition } from '../common/cursor.js';
-import { IsNull } from 'typeorm';
-import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 
 /**
  * The only code that writes channels.

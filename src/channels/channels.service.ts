@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { IsNull, type Repository } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { decryptSecret, encryptSecret, randomSecret, sha256 } from '../common/secrets.js';
 import { AppConfig } from '../config/app-config.js';
@@ -67,7 +65,6 @@ export class ChannelsService {
   private webhookCredentialsLoading: Promise<void> | null = null;
 
   constructor(
-    @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     private readonly config: AppConfig,
     private readonly client: WhatsAppClient,
     private readonly repository: ChannelsRepository,
