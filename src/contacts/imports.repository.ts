@@ -102,31 +102,12 @@ export class ImportsRepository {
 
   /** Counters so far, committed on their own (outside the run's transaction) so GET shows them live. */
   async saveProgress(importId: string, totals: ImportTotals): Promise<void> {
-    await this.dataSource.query(SAVE_IMPORT_PROGRESS, [
-      importId,
-      totals.totalRows,
-      totals.imported,
-      totals.updated,
-      totals.duplicates,
-      totals.rejected,
-      totals.optedOut,
-      totals.bytesRead,
-    ]);
+    await this.dataSource.query(SAVE_IMPORT_PROGRESS, [importId, ...totalsParameters(totals)]);
   }
 
   /** running → completed inside the run's transaction; false when it is not running any more (failed meanwhile). */
   async complete(importId: string, listId: string | null, totals: ImportTotals, db: PoolClient): Promise<boolean> {
-    const completed = await db.query(COMPLETE_IMPORT, [
-      importId,
-      listId,
-      totals.totalRows,
-      totals.imported,
-      totals.updated,
-      totals.duplicates,
-      totals.rejected,
-      totals.optedOut,
-      totals.bytesRead,
-    ]);
+    const completed = await db.query(COMPLETE_IMPORT, [importId, listId, ...totalsParameters(totals)]);
     return completed.rowCount === 1;
   }
 
@@ -145,4 +126,9 @@ export class ImportsRepository {
     const rows = await this.dataSource.query<Array<{ id: string }>>(UNFINISHED_IMPORTS, [olderThanSeconds]);
     return rows.map((row) => row.id);
   }
+}
+
+/** The counters in the order SAVE_IMPORT_PROGRESS and COMPLETE_IMPORT take them after their ids. */
+function totalsParameters(totals: ImportTotals): number[] {
+  return [totals.totalRows, totals.imported, totals.updated, totals.duplicates, totals.rejected, totals.optedOut, totals.bytesRead];
 }
