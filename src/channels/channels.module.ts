@@ -5,12 +5,13 @@ import { Channel } from './channel.entity.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
+import { TemplatesRepository } from './templates/templates.repository.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Channel])],
   controllers: [ChannelsController],
-  providers: [ChannelsService, ChannelsRepository, WhatsAppClient, ApiTokenGuard],
-  exports: [ChannelsService, ChannelsRepository, WhatsAppClient],
+  providers: [ChannelsService, ChannelsRepository, TemplatesRepository, WhatsAppClient, ApiTokenGuard],
+  exports: [ChannelsService, ChannelsRepository, TemplatesRepository, WhatsAppClient],
 })
 export class ChannelsModule {}

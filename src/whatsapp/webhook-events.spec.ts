@@ -18,7 +18,16 @@ describe('mapWebhookPayload', () => {
         ],
       },
       'onpremise',
-      [{ kind: 'status', messageId: 'gBEG1', status: 'delivered', timestamp: t(1700000000), recipientWaId: '4915112345678' }],
+      [
+        {
+          kind: 'status',
+          messageId: 'gBEG1',
+          status: 'delivered',
+          timestamp: t(1700000000),
+          recipientWaId: '4915112345678',
+          pricing: { category: null, model: null, type: null, billable: true },
+        },
+      ],
     ],
     [
       'On-Premise failed with errors',
@@ -113,7 +122,7 @@ describe('mapWebhookPayload', () => {
         { kind: 'status', messageId: 'm1', status: 'read', timestamp: t(1700000004), recipientWaId: null },
       ],
     ],
-    ['Cloud: other fields are ignored', cloud({ event: 'APPROVED', message_template_name: 'x' }, 'message_template_status_update'), 'cloud', []],
+    ['Cloud: other fields carry no message event', cloud({ event: 'APPROVED', message_template_name: 'x' }, 'message_template_status_update'), 'cloud', []],
     [
       'missing or bad timestamp falls back to received time',
       { statuses: [{ id: 'm9', status: 'sent' }, { id: 'm10', status: 'sent', timestamp: 'yesterday' }] },
@@ -142,7 +151,71 @@ describe('mapWebhookPayload', () => {
 
   it('notes what it skipped', () => {
     expect(mapWebhookPayload({ statuses: [{ status: 'sent' }] }, received).ignored).toEqual(['a status without id or status']);
-    expect(mapWebhookPayload(cloud({}, 'account_update'), received).ignored).toEqual(['field account_update']);
+  });
+
+  it('reads fields other than messages as account events, at the entry time', () => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'WABA',
+          time: 1767000000,
+          changes: [
+            { field: 'message_template_status_update', value: { event: 'PAUSED', message_template_name: 'spring_sale', message_template_language: 'en', reason: 'LOW_QUALITY' } },
+            { field: 'account_update', value: { event: 'DISABLED_UPDATE' } },
+            { field: 'a_field_of_2027', value: {} },
+          ],
+        },
+      ],
+    };
+    const mapped = mapWebhookPayload(body, received);
+    expect(mapped.events).toEqual([]);
+    expect(mapped.accountEvents).toEqual([
+      expect.objectContaining({ kind: 'template_status', event: 'PAUSED', name: 'spring_sale', language: 'en', occurredAt: t(1767000000) }),
+      expect.objectContaining({ kind: 'account_update', event: 'DISABLED_UPDATE', occurredAt: t(1767000000) }),
+      { kind: 'other', field: 'a_field_of_2027' },
+    ]);
+  });
+
+  it.each([
+    ['Cloud value-level errors', cloud({ errors: [{ code: 130429, title: 'Rate limit hit' }] }), 'cloud'],
+    ['On-Premise top-level errors', { errors: [{ code: 130429, title: 'Rate limit hit' }] }, 'onpremise'],
+  ])('keeps %s apart from the recipients', (_, payload, generation) => {
+    const mapped = mapWebhookPayload(payload, received);
+    expect(mapped.generation).toBe(generation);
+    expect(mapped.events).toEqual([]);
+    expect(mapped.valueErrors).toEqual([{ code: 130429, title: 'Rate limit hit' }]);
+  });
+
+  it('reads pricing once as given, user ids, and statuses beyond the four', () => {
+    const mapped = mapWebhookPayload(
+      cloud({
+        statuses: [
+          {
+            id: 'gBGGFlB5YQ',
+            status: 'played',
+            timestamp: '1700000000',
+            recipient_id: '4915112345678',
+            recipient_user_id: 'DE.13491208655302741918',
+            pricing: { billable: true, pricing_model: 'pmp', category: 'Marketing', type: 'regular' },
+          },
+        ],
+        messages: [{ from: '4915112345678', from_user_id: 'DE.1349', id: 'in1', timestamp: '1700000001', type: 'text', text: { body: 'hi' } }],
+      }),
+      received,
+    );
+    expect(mapped.events).toEqual([
+      {
+        kind: 'status',
+        messageId: 'gBGGFlB5YQ',
+        status: 'played',
+        timestamp: t(1700000000),
+        recipientWaId: '4915112345678',
+        recipientUserId: 'DE.13491208655302741918',
+        pricing: { category: 'marketing', model: 'PMP', type: 'regular', billable: true },
+      },
+      { kind: 'message', fromWaId: '4915112345678', fromUserId: 'DE.1349', messageId: 'in1', timestamp: t(1700000001), type: 'text', text: 'hi' },
+    ]);
   });
 });
 

@@ -19,6 +19,7 @@ import type {
   WebhookValue,
 } from './wire.js';
 import { errorMessage } from '../common/errors.js';
+import { type AccountEvent, mapAccountChange } from './account-events.js';
 
 
 export interface StatusError {
@@ -36,6 +37,21 @@ export interface StatusEvent {
   /** `biz_opaque_callback_data` as sent (Cloud). */
   callbackData?: string;
   errors?: StatusError[];
+  /** Per-message pricing as the status carried it (it rides on sent and again on delivered/read: bill once). */
+  pricing?: StatusPricing;
+  /** Business-scoped user id of the recipient (`recipient_user_id`, else `user_id`). */
+  recipientUserId?: string;
+}
+
+export interface StatusPricing {
+  /** marketing, utility, authentication, service, … (lower case) */
+  category: string | null;
+  /** PMP (per message, since July 2025) or CBP (per conversation, before). */
+  model: string | null;
+  /** regular, free_customer_service, free_entry_point */
+  type: string | null;
+  /** Deprecated by Meta but still sent; null when absent. */
+  billable: boolean | null;
 }
 
 export interface InboundMessageEvent {
@@ -47,6 +63,8 @@ export interface InboundMessageEvent {
   type: string;
   /** What the user wrote or tapped: text body, quick-reply button text, interactive reply title. */
   text?: string;
+  /** Business-scoped user id of the sender. */
+  fromUserId?: string;
 }
 
 export type WebhookEvent = StatusEvent | InboundMessageEvent;
@@ -54,6 +72,10 @@ export type WebhookEvent = StatusEvent | InboundMessageEvent;
 export interface MappedPayload {
   generation: 'cloud' | 'onpremise' | 'none';
   events: WebhookEvent[];
+  /** Fields other than `messages` (template, quality, account, capability, user preferences, unknown). */
+  accountEvents: AccountEvent[];
+  /** Errors at value level (`value.errors`, no message id) and On-Premise top-level `errors`: about the number, not a recipient. */
+  valueErrors: StatusError[];
   /** Human-readable notes on parts that were skipped (other webhook fields, malformed items). */
   ignored: string[];
 }
@@ -136,7 +158,22 @@ function mapStatus(raw: unknown, fallback: Date, ignored: string[]): StatusEvent
   if (callbackData) event.callbackData = callbackData;
   const errors = mapErrors(raw.errors);
   if (errors) event.errors = errors;
+  const pricing = mapPricing(raw.pricing);
+  if (pricing) event.pricing = pricing;
+  const userId = cleanString(raw.recipient_user_id, 256) ?? cleanString(raw.user_id, 256);
+  if (userId) event.recipientUserId = userId;
   return event;
+}
+
+function mapPricing(value: unknown): StatusPricing | undefined {
+  if (!isObject<NonNullable<StatusItem['pricing']>>(value)) return undefined;
+  const lower = (field: unknown) => cleanString(field, 64)?.trim().toLowerCase() ?? null;
+  return {
+    category: lower(value.category),
+    model: cleanString(value.pricing_model, 64)?.trim().toUpperCase() ?? null,
+    type: lower(value.type),
+    billable: typeof value.billable === 'boolean' ? value.billable : null,
+  };
 }
 
 function messageText(raw: Inbound): string | undefined {
@@ -173,10 +210,13 @@ function mapMessage(raw: unknown, fallback: Date, ignored: string[]): InboundMes
   };
   const text = messageText(raw);
   if (text !== undefined) event.text = text;
+  const fromUserId = cleanString(raw.from_user_id, 256);
+  if (fromUserId) event.fromUserId = fromUserId;
   return event;
 }
 
-function mapValue(value: Unchecked<WebhookValue>, fallback: Date, events: WebhookEvent[], ignored: string[]): void {
+function mapValue(value: Unchecked<WebhookValue>, fallback: Date, events: WebhookEvent[], ignored: string[], valueErrors: StatusError[]): void {
+  valueErrors.push(...(mapErrors(value.errors) ?? []));
   for (const status of asArray(value.statuses)) {
     const event = mapStatus(status, fallback, ignored);
     if (event) events.push(event);
@@ -193,8 +233,10 @@ function mapValue(value: Unchecked<WebhookValue>, fallback: Date, events: Webhoo
  */
 export function mapWebhookPayload(payload: unknown, receivedAt: Date): MappedPayload {
   const events: WebhookEvent[] = [];
+  const accountEvents: AccountEvent[] = [];
+  const valueErrors: StatusError[] = [];
   const ignored: string[] = [];
-  if (!isObject<WebhookBody>(payload)) return { generation: 'none', events, ignored: ['the body is not a JSON object'] };
+  if (!isObject<WebhookBody>(payload)) return { generation: 'none', events, accountEvents, valueErrors, ignored: ['the body is not a JSON object'] };
 
   let cloud = false;
   for (const entry of asArray(payload.entry)) {
@@ -203,16 +245,17 @@ export function mapWebhookPayload(payload: unknown, receivedAt: Date): MappedPay
       if (!isObject<CloudChange>(change) || !isObject<WebhookValue>(change.value)) continue;
       cloud = true;
       if (change.field !== undefined && change.field !== 'messages') {
-        ignored.push(`field ${String(change.field)}`);
+        // Other fields carry no timestamp of their own, mostly: the entry's time, else the receipt.
+        accountEvents.push(...mapAccountChange(String(change.field), change.value, parseWebhookTimestamp(entry.time, receivedAt)));
         continue;
       }
-      mapValue(change.value, receivedAt, events, ignored);
+      mapValue(change.value, receivedAt, events, ignored, valueErrors);
     }
   }
-  const onPremise = Array.isArray(payload.statuses) || Array.isArray(payload.messages);
-  if (onPremise) mapValue(payload, receivedAt, events, ignored);
+  const onPremise = Array.isArray(payload.statuses) || Array.isArray(payload.messages) || Array.isArray(payload.errors);
+  if (onPremise) mapValue(payload, receivedAt, events, ignored, valueErrors);
 
-  return { generation: cloud ? 'cloud' : onPremise ? 'onpremise' : 'none', events, ignored };
+  return { generation: cloud ? 'cloud' : onPremise ? 'onpremise' : 'none', events, accountEvents, valueErrors, ignored };
 }
 
 /**

@@ -170,6 +170,11 @@ export interface StatusItem {
   /** Unix seconds, as a string. */
   timestamp: string;
   recipient_id: string;
+  /** `group` for a group recipient (recipient_id is then a group id). */
+  recipient_type?: string;
+  /** Business-scoped user ids (since 2026); people with usernames may have no phone number. */
+  recipient_user_id?: string;
+  user_id?: string;
   /** Cloud: as sent with the message. */
   biz_opaque_callback_data?: string;
   conversation?: { id: string; origin?: { type: string }; expiration_timestamp?: string };
@@ -181,6 +186,8 @@ export interface StatusItem {
 /** A message a person sent the business number. */
 export interface InboundMessageItem {
   from: string;
+  /** Business-scoped user id of the sender (since 2026). */
+  from_user_id?: string;
   id: string;
   /** Unix seconds, as a string. */
   timestamp: string;
@@ -220,6 +227,8 @@ export interface CloudWebhookBody {
   object: 'whatsapp_business_account';
   entry: Array<{
     id: string;
+    /** Unix seconds; the only time most non-`messages` fields carry. */
+    time?: number;
     /** `messages` carries statuses and messages; other fields (template and account updates) other values. */
     changes: Array<{ field: string; value: CloudWebhookValue }>;
   }>;
