@@ -17,7 +17,8 @@ export class ConsentEvent {
   contact?: Contact;
 
   @Column('text')
-  kind: 'opt_in' | 'opt_out';
+  /** marketing_*: what WhatsApp reported about marketing messages (user_preferences, 131050). */
+  kind: 'opt_in' | 'opt_out' | 'marketing_opt_out' | 'marketing_resume';
 
   /** Where the change came from: an import, the API, an inbound keyword. */
   @Column('text')

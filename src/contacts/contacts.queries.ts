@@ -7,7 +7,7 @@
 const CONTACT_COLUMNS = `
   c.id::text AS id, c.phone, c.wa_id, c.first_name, c.last_name, c.language, c.country, c.attributes,
   c.opted_in_at, c.opt_in_source, c.opt_in_proof, c.opted_out_at, c.opt_out_reason, c.last_inbound_at,
-  c.created_at, c.updated_at`;
+  c.marketing_opted_out_at, c.user_id, c.created_at, c.updated_at`;
 
 export interface ContactRecord {
   id: string;
@@ -24,6 +24,8 @@ export interface ContactRecord {
   opted_out_at: Date | null;
   opt_out_reason: string | null;
   last_inbound_at: Date | null;
+  marketing_opted_out_at: Date | null;
+  user_id: string | null;
   created_at: Date;
   updated_at: Date;
 }

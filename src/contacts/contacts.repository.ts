@@ -26,9 +26,22 @@ import {
   type KeywordOptOut,
   type KeywordOptOutOutcome,
   type KeywordOptOutRow,
+  MARKETING_OPT_OUT,
   OPT_OUT_BY_KEYWORD,
+  RECORD_MARKETING_RESUME,
   TOUCH_LAST_INBOUND,
 } from './inbound.queries.js';
+
+/** A marketing preference WhatsApp reported for a person (user_preferences, or a 131050). */
+export interface MarketingPreference {
+  /** WhatsApp id (digits). */
+  waId: string;
+  at: Date;
+  /** consent_events.source, e.g. 'whatsapp_user_preferences' or 'whatsapp_error_131050'. */
+  source: string;
+  /** Evidence as JSON text (message id, webhook detail). */
+  proof: string | null;
+}
 
 /**
  * The only code that writes contacts, list_members, lists and consent_events outside an import's own transaction (contacts/import/).
@@ -144,6 +157,32 @@ export class ContactsRepository {
   }
 
   /**
+   * WhatsApp reported that these people stopped marketing messages (MARKETING_OPT_OUT): known contacts
+   * get marketing_opted_out_at and a consent event, once. Returns the ids of the contacts changed.
+   */
+  async optOutOfMarketing(preferences: readonly MarketingPreference[], db: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const valid = this.validPreferences(preferences);
+    if (valid.length === 0) return [];
+    const rows: Array<{ id: string }> = await db.query(MARKETING_OPT_OUT, preferenceParameters(valid));
+    return rows.map((row) => row.id);
+  }
+
+  /** A person resumed marketing messages: a consent event for the record, no opt-in. Returns the contacts it was recorded for. */
+  async recordMarketingResume(preferences: readonly MarketingPreference[], db: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const valid = this.validPreferences(preferences);
+    if (valid.length === 0) return [];
+    const rows: Array<{ id: string }> = await db.query(RECORD_MARKETING_RESUME, preferenceParameters(valid));
+    return rows.map((row) => row.id);
+  }
+
+  private validPreferences(preferences: readonly MarketingPreference[]): MarketingPreference[] {
+    return preferences.flatMap((preference) => {
+      const waId = this.inboundWaId(preference.waId);
+      return waId === null ? [] : [{ ...preference, waId }];
+    });
+  }
+
+  /**
    * The digits of a WhatsApp id ("4915112345678"; also "+49 151 12345678" or "004915112345678"), or
    * null when they cannot be a phone number (not 6–15 digits, or a leading 0).
    */
@@ -154,4 +193,8 @@ export class ContactsRepository {
   }
 
   // ·
+}
+
+function preferenceParameters(preferences: readonly MarketingPreference[]): unknown[] {
+  return [preferences.map((p) => p.waId), preferences.map((p) => p.at), preferences.map((p) => p.source), preferences.map((p) => p.proof)];
 }

@@ -119,6 +119,8 @@ export function toContactResponse(row: ContactRecord): ContactResponse {
     optInSource: row.opt_in_source,
     optInProof: row.opt_in_proof,
     optedOutAt: isoOrNull(row.opted_out_at),
+    marketingOptedOutAt: isoOrNull(row.marketing_opted_out_at),
+    userId: row.user_id,
     optOutReason: row.opt_out_reason,
     lastInboundAt: isoOrNull(row.last_inbound_at),
     createdAt: iso(row.created_at),

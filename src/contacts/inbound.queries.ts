@@ -95,3 +95,33 @@ export const OPT_OUT_BY_KEYWORD = `
     SELECT ch.id, 'opt_out', 'inbound_keyword', o.proof, o.at FROM changed ch JOIN o ON o.wa_id = ch.wa_id
   )
   SELECT id::text AS id, wa_id, phone, created FROM changed`;
+
+/**
+ * WhatsApp says a person stopped marketing messages (user_preferences `stop`, or error 131050 on a
+ * send or status). Only known contacts: there is nothing to protect for a number we never message.
+ * The first report sets marketing_opted_out_at; a repeated one changes nothing and records nothing.
+ * The general opt-out (opted_out_at) is left alone: utility and authentication templates still reach them.
+ */
+export const MARKETING_OPT_OUT = `
+  WITH r AS (
+    SELECT DISTINCT ON (wa_id) wa_id, at, source, proof
+    FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS u(wa_id, at, source, proof)
+    ORDER BY wa_id, at
+  ), changed AS (
+    UPDATE contacts c SET marketing_opted_out_at = r.at, updated_at = now()
+    FROM r
+    WHERE c.wa_id = r.wa_id AND c.marketing_opted_out_at IS NULL
+    RETURNING c.id, r.wa_id
+  ), consent AS (
+    INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
+    SELECT ch.id, 'marketing_opt_out', r.source, r.proof, r.at FROM changed ch JOIN r ON r.wa_id = ch.wa_id
+  )
+  SELECT id::text AS id, wa_id FROM changed`;
+
+/** A person resumed marketing messages: recorded as history, but it opts nobody in (only the business's own opt-in does). */
+export const RECORD_MARKETING_RESUME = `
+  INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
+  SELECT c.id, 'marketing_resume', u.source, u.proof, u.at
+  FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS u(wa_id, at, source, proof)
+  JOIN contacts c ON c.wa_id = u.wa_id
+  RETURNING contact_id::text AS id`;

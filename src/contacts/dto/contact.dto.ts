@@ -48,6 +48,16 @@ export class ContactResponse {
   @ApiProperty({ nullable: true, type: String, description: 'Last message from the contact (opens the 24 h service window)' })
   lastInboundAt: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'When WhatsApp reported that the person stopped marketing messages (user_preferences, error 131050): no MARKETING template is sent to them',
+  })
+  marketingOptedOutAt: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: "WhatsApp's business-scoped user id, when a webhook named it" })
+  userId: string | null;
+
   @ApiProperty()
   createdAt: string;
 
