@@ -12,6 +12,7 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import type { CampaignListResponse, CampaignResponse, CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto.js';
 import { findPlaceholderSlots, PlaceholderSyntaxError } from './placeholders.js';
 import { RecipientsRepository } from './recipients.repository.js';
+import { requireApprovedTemplate } from './template-resume-guard.js';
 import { type SendWindow, validateSendWindow } from './send-window.js';
 
 const campaignCursor = timeIdCursor('k');
@@ -97,6 +98,7 @@ export class CampaignsService {
       const result = transition(campaign.status, action, { now, scheduledAt: campaign.scheduledAt, launched: campaign.launchedAt !== null });
       if (!result.ok) throw new DomainError('conflict', result.reason, { currentStatus: campaign.status });
       if (action === 'resume' || action === 'retry-failed') await this.requireUsableChannel(campaign, action, manager);
+      if (action === 'resume') await requireApprovedTemplate(campaign, manager);
       const change: CampaignTransition = { status: result.to };
       switch (action) {
         case 'schedule':
@@ -195,6 +197,7 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     status: campaign.status,
     pausedReason: campaign.pausedReason,
     failureReason: campaign.failureReason,
+    templateNotice: campaign.templateNotice,
     launchedAt: iso(campaign.launchedAt),
     startedAt: iso(campaign.startedAt),
     completedAt: iso(campaign.completedAt),

@@ -14,7 +14,9 @@ import {
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { DomainError } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
+import { ChannelEventsService } from './channel-events.service.js';
 import { ChannelsService } from './channels.service.js';
+import { ChannelEventListResponse, ListChannelEventsQueryDto } from './dto/channel-event.dto.js';
 import {
   ChannelHealthResponse,
   ChannelListResponse,
@@ -43,7 +45,10 @@ const ID_PARAM = { name: 'id', format: 'uuid', description: 'Channel id' } as co
 @UseGuards(ApiTokenGuard)
 @Controller('v1/channels')
 export class ChannelsController {
-  constructor(private readonly channels: ChannelsService) {}
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly events: ChannelEventsService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Add a WhatsApp number (channel); the answer holds its webhook password, shown only once' })
@@ -103,5 +108,20 @@ export class ChannelsController {
   @ApiNotFoundResponse({ description: 'No channel with this id' })
   health(@Param('id', ChannelIdPipe) id: string): Promise<ChannelHealthResponse> {
     return this.channels.health(id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'What WhatsApp said about this number, newest first',
+    description:
+      'Account, quality and capability updates, template status and category changes, and errors that name no message (value-level errors), ' +
+      'from the webhooks 360dialog posted to this channel. Keyset-paginated: pass nextCursor as ?cursor=.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ChannelEventListResponse })
+  @ApiBadRequestResponse({ description: 'A cursor this listing did not issue' })
+  @ApiNotFoundResponse({ description: 'No channel with this id' })
+  listEvents(@Param('id', ChannelIdPipe) id: string, @Query() query: ListChannelEventsQueryDto): Promise<ChannelEventListResponse> {
+    return this.events.list(id, query);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ChannelEdit, Channel, type ChannelWebhookCredentials, type NewChannel } from './channel.entity.js';
+import { type AccountEventSummary, type ChannelEdit, Channel, type ChannelWebhookCredentials, type NewChannel } from './channel.entity.js';
 import type { TimeIdPosition } from '../common/cursor.js';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 
@@ -85,6 +85,40 @@ export class ChannelsRepository {
       `UPDATE channels SET throttled_until = $2, updated_at = now() WHERE id = $1 AND (throttled_until IS NULL OR throttled_until < $2)`,
       [id, until],
     );
+  }
+
+  // ·
+
+  // ── Account signals (webhooks/) ──
+  // (methods of this section go below this line)
+
+  /**
+   * What an account, quality or capability webhook says about the channel: its summary becomes
+   * lastAccountEvent; a quality webhook's rating and an announced messaging limit are stored (limit
+   * `undefined`: the event named none, keep the stored one; null: unlimited). An event older than the
+   * one shown changes nothing (webhooks may arrive out of order). True when it was applied.
+   */
+  async recordAccountSignal(
+    id: string,
+    signal: { summary: AccountEventSummary; qualityRating?: string; whatsappMessagingLimit?: number | null },
+    db: EntityManager,
+  ): Promise<boolean> {
+    const [, changed] = (await db.query(
+      `UPDATE channels SET last_account_event = $2::jsonb,
+         quality_rating = coalesce($3, quality_rating),
+         whatsapp_messaging_limit = CASE WHEN $4 THEN $5::int ELSE whatsapp_messaging_limit END,
+         updated_at = now()
+       WHERE id = $1 AND (last_account_event IS NULL OR (last_account_event->>'occurredAt')::timestamptz <= $6::timestamptz)`,
+      [
+        id,
+        JSON.stringify(signal.summary),
+        signal.qualityRating ?? null,
+        signal.whatsappMessagingLimit !== undefined,
+        signal.whatsappMessagingLimit ?? null,
+        signal.summary.occurredAt,
+      ],
+    )) as [unknown[], number];
+    return changed > 0;
   }
 
   // ·

@@ -17,6 +17,7 @@ import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { ListChannelsQueryDto } from './dto/list-channels.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
 import { type ChannelCursor, decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
+import { channelSignalsView } from './channel-events.service.js';
 import { isUuid } from '../common/ids.js';
 import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from '../whatsapp/webhook-credentials.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
@@ -248,6 +249,7 @@ export class ChannelsService {
       templateNamespace: channel.templateNamespace,
       messagesPerSecond: channel.messagesPerSecond,
       messagingLimit: channel.messagingLimit,
+      ...channelSignalsView(channel),
       webhook: {
         url: webhookUrl(this.config.publicUrl, channel.id),
         username: channel.webhookUsername,

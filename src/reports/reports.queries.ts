@@ -23,6 +23,7 @@ export interface ReportRow {
   cancelled_at: Date | null;
   paused_reason: string | null;
   failure_reason: string | null;
+  template_notice: string | null;
   counters: Array<{ key: string; count: number }>;
   first_sent_at: Date | null;
   last_sent_at: Date | null;
@@ -37,7 +38,7 @@ const REPORT_SQL = `
     SELECT key, sum(count)::bigint AS count FROM campaign_counters WHERE campaign_id = $1 GROUP BY key
   )
   SELECT c.id, c.name, c.status, c.scheduled_at, c.launched_at, c.started_at, c.completed_at, c.cancelled_at,
-    c.paused_reason, c.failure_reason,
+    c.paused_reason, c.failure_reason, c.template_notice,
     (SELECT coalesce(json_agg(json_build_object('key', k.key, 'count', k.count)), '[]'::json) FROM k) AS counters,
     (SELECT min(r.sent_at) FROM campaign_recipients r WHERE r.campaign_id = $1 AND r.sent_at IS NOT NULL) AS first_sent_at,
     (SELECT max(r.sent_at) FROM campaign_recipients r WHERE r.campaign_id = $1 AND r.sent_at IS NOT NULL) AS last_sent_at,

@@ -73,6 +73,7 @@ export class ReportsService {
       status: row.status,
       pausedReason: row.paused_reason,
       failureReason: row.failure_reason,
+      templateNotice: row.template_notice,
       total: summary.total,
       counts: summary.counts as unknown as ReportCountsDto,
       reached: summary.reached,

@@ -4,6 +4,7 @@ import { RequestError } from './http.js';
 import { sendInbound } from './notifications.js';
 import type { AdminHandler, RouteContext } from './route-types.js';
 import { isRecord } from './sandbox-payloads.js';
+import { sendSignal, signalFromBody } from './signals.js';
 import type { InjectedFailure, SandboxKeyOptions } from './sandbox-types.js';
 import type { KeyState } from './state.js';
 
@@ -64,6 +65,13 @@ export function adminRoutes({ state, responder, log }: RouteContext): Map<string
         }
         const result = await sendInbound(state, body.apiKey, body.from, body.text, { profileName: typeof body.name === 'string' ? body.name : undefined });
         reply(response, 200, result);
+      },
+    ],
+    [
+      'POST /_sandbox/signals',
+      async ({ body, response }) => {
+        const { apiKey, signal } = signalFromBody(body);
+        reply(response, 200, await sendSignal(state, apiKey, signal));
       },
     ],
     [

@@ -2,6 +2,7 @@
 import type { BehaviourPatch, SandboxBehaviour } from './behaviour.js';
 import type { CatalogueFailure } from './failure-catalogue.js';
 import type { Generation, ThrottleStyle } from './sandbox-payloads.js';
+import type { SignalRequest, SignalResult } from './signal-payloads.js';
 import type { WebhookStats, WebhookTarget } from './webhook-dispatcher.js';
 
 export interface SandboxKeyOptions {
@@ -141,6 +142,8 @@ export interface Sandbox {
   clearFailures(): void;
   /** Posts an inbound text message webhook from `from` (a wa_id) to the key's registered webhook. */
   sendInbound(apiKey: string, from: string, text: string, options?: { profileName?: string }): Promise<InboundResult>;
+  /** Posts an account-level webhook (template status/category, quality, account, capability, user_preferences; field `messages` with `errors`: a value-level error) to the key's registered webhook. */
+  sendSignal(apiKey: string, signal: SignalRequest): Promise<SignalResult>;
   /** Resolves true once no webhook is waiting or in flight; false after timeoutMs (default 10 s). */
   webhooksIdle(timeoutMs?: number): Promise<boolean>;
   /** Clears counters, queued webhooks, injected failures and recent messages; keeps keys, webhooks and behaviour. */

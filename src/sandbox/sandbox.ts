@@ -1,7 +1,7 @@
 /**
  * A fake 360dialog on a real port, both API generations: POST /messages (Cloud) and /v1/messages
  * (On-Premise), /v1/configs/webhook, /v1/configs/templates, /v1/health (On-Premise only), and /_sandbox/* for scripts in
- * other processes (stats, reset, config, keys, failures, inbound, messages, webhooks, idle).
+ * other processes (stats, reset, config, keys, failures, inbound, signals, messages, webhooks, idle).
  *
  * This file wires the parts: state.ts (what it remembers), server.ts (HTTP and the routing table),
  * api-routes.ts, send-route.ts and admin-routes.ts (the handlers), notifications.ts and
@@ -9,12 +9,14 @@
  */
 import { Responder } from './http.js';
 import { sendInbound } from './notifications.js';
+import { sendSignal } from './signals.js';
 import type { Sandbox, SandboxOptions } from './sandbox-types.js';
 import { startServer } from './server.js';
 import { SandboxState } from './state.js';
 
 export { DEFAULT_BEHAVIOUR } from './behaviour.js';
 export type { BehaviourPatch, FailingNumber, SandboxBehaviour } from './behaviour.js';
+export type { SignalField, SignalRequest, SignalResult, SignalValues } from './signal-payloads.js';
 export type { Generation, StatusName, ThrottleStyle, SandboxTemplate, WhatsAppError } from './sandbox-payloads.js';
 export type {
   AcceptedMessage,
@@ -57,6 +59,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     injectFailure: (failure) => state.failures.add(failure),
     clearFailures: () => state.failures.clear(),
     sendInbound: (apiKey, from, text, inboundOptions) => sendInbound(state, apiKey, from, text, inboundOptions),
+    sendSignal: (apiKey, signal) => sendSignal(state, apiKey, signal),
     webhooksIdle: (timeoutMs = 10_000) => state.dispatcher.idle(timeoutMs),
     reset: () => state.reset(),
     close: () => server.close(),

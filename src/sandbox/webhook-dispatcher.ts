@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { type AccountInfo, type Generation, type StatusEvent, type StatusName, statusWebhookBody, webhookRetryDelayMs } from './sandbox-payloads.js';
+import type { SignalWebhookBody } from './signal-payloads.js';
 import { TimedQueue } from './timed-queue.js';
 import { errorMessage } from '../common/errors.js';
 import type { WebhookBody, WebhookConfigRequest } from '../whatsapp/wire.js';
@@ -113,8 +114,8 @@ export class WebhookDispatcher {
     this.ensureTimer();
   }
 
-  /** Posts a prepared body (an inbound message) as soon as possible; resolves with whether it was delivered. */
-  deliverNow(apiKey: string, body: WebhookBody, inbound: number): Promise<boolean> {
+  /** Posts a prepared body (an inbound message, an account signal) as soon as possible; resolves with whether it was delivered. */
+  deliverNow(apiKey: string, body: WebhookBody | SignalWebhookBody, inbound: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       this.queue(apiKey).deliveries.push({ apiKey, body: JSON.stringify(body), statuses: [], inbound, attempts: 0, settle: resolve });

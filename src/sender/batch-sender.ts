@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
 import { RecipientsRepository } from '../campaigns/recipients.repository.js';
 import type { Channel } from '../channels/channel.entity.js';
+import { effectiveMessagingLimit } from '../channels/messaging-limit.js';
 import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
 import { errorMessage } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
@@ -99,8 +100,8 @@ export class BatchSender {
     const campaignIds = campaigns.map((campaign) => campaign.id);
     const leaseSeconds = this.config.env.SEND_LEASE_SECONDS;
     const claimId = randomUUID();
-    if (channel.messagingLimit === null) return this.recipients.claimForSending({ campaignIds, limit: room, leaseSeconds, claimId });
-    const limit = channel.messagingLimit;
+    const limit = effectiveMessagingLimit(channel).limit;
+    if (limit === null) return this.recipients.claimForSending({ campaignIds, limit: room, leaseSeconds, claimId });
     return this.dataSource.transaction(async (db) => {
       await this.conversations.lockChannelLimit(channel.id, db);
       const window = await this.conversations.inWindow(channel.id, db);

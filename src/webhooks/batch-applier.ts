@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { AccountSignalsApplier } from './account-signals-applier.js';
 import { type BatchTally, emptyTally, planItem } from './batch-plan.js';
 import { InboundApplier } from './inbound-applier.js';
 import type { ClaimedItem } from './inbox.repository.js';
@@ -10,7 +11,7 @@ import { StatusApplier } from './status-applier.js';
 /**
  * Applies claimed inbox items, all in the caller's one transaction: maps both payload generations to
  * events (batch-plan.ts), applies the status events (StatusApplier) then the inbound messages
- * (InboundApplier) set-based, and settles every item (ItemSettling). What it did is tallied, and counted
+ * (InboundApplier) set-based, the account signals (AccountSignalsApplier), and settles every item (ItemSettling). What it did is tallied, and counted
  * into the metrics by the caller once the transaction has committed.
  */
 @Injectable()
@@ -20,6 +21,7 @@ export class BatchApplier {
     private readonly statuses: StatusApplier,
     private readonly inbound: InboundApplier,
     private readonly settling: ItemSettling,
+    private readonly signals: AccountSignalsApplier,
   ) {}
 
   async apply(db: EntityManager, items: readonly ClaimedItem[]): Promise<BatchTally> {
@@ -28,6 +30,7 @@ export class BatchApplier {
     const plans = items.map(planItem);
     const matched = await this.statuses.apply(db, plans, tally);
     await this.inbound.apply(db, plans, tally);
+    await this.signals.apply(db, plans, tally);
     await this.settling.settle(db, plans, matched, tally);
     return tally;
   }
@@ -41,6 +44,7 @@ export class BatchApplier {
     if (tally.unknownParked > 0) events.inc({ kind: 'status', status: 'unknown_message_parked' }, tally.unknownParked);
     if (tally.inbound > 0) events.inc({ kind: 'message', status: 'inbound' }, tally.inbound);
     if (tally.optOuts > 0) events.inc({ kind: 'message', status: 'opt_out' }, tally.optOuts);
+    for (const [kind, count] of tally.signals) events.inc({ kind: 'account', status: kind }, count);
     if (tally.parkedItems > 0) events.inc({ kind: 'inbox', status: 'parked_unreadable' }, tally.parkedItems);
   }
 }

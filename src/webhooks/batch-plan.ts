@@ -1,5 +1,6 @@
 import { errorMessage } from '../common/errors.js';
-import { type InboundMessageEvent, mapWebhookPayload, type StatusEvent } from '../whatsapp/webhook-events.js';
+import type { AccountEvent } from '../whatsapp/account-events.js';
+import { type InboundMessageEvent, mapWebhookPayload, type StatusError, type StatusEvent } from '../whatsapp/webhook-events.js';
 import type { ClaimedItem } from './inbox.repository.js';
 
 /** A claimed item read into events: what the appliers work from. */
@@ -7,6 +8,10 @@ export interface ItemPlan {
   item: ClaimedItem;
   statuses: StatusEvent[];
   messages: InboundMessageEvent[];
+  /** Fields other than `messages` (AccountSignalsApplier). */
+  accountEvents: AccountEvent[];
+  /** Errors about the number rather than a message (AccountSignalsApplier). */
+  valueErrors: StatusError[];
   /** Why the body cannot be processed at all (parked at once). */
   unreadable?: string;
 }
@@ -20,10 +25,12 @@ export interface BatchTally {
   inbound: number;
   optOuts: number;
   parkedItems: number;
+  /** Account signals applied, by kind (AccountSignalsApplier). */
+  signals: Map<string, number>;
 }
 
 export function emptyTally(): BatchTally {
-  return { applied: new Map(), duplicates: 0, unknownRetried: 0, unknownParked: 0, inbound: 0, optOuts: 0, parkedItems: 0 };
+  return { applied: new Map(), duplicates: 0, unknownRetried: 0, unknownParked: 0, inbound: 0, optOuts: 0, parkedItems: 0, signals: new Map() };
 }
 
 /** Maps the stored body of either payload generation to its events (pure). */
@@ -32,13 +39,15 @@ export function planItem(item: ClaimedItem): ItemPlan {
   try {
     payload = JSON.parse(item.body);
   } catch (error) {
-    return { item, statuses: [], messages: [], unreadable: `body is not valid JSON: ${errorMessage(error)}` };
+    return { item, statuses: [], messages: [], accountEvents: [], valueErrors: [], unreadable: `body is not valid JSON: ${errorMessage(error)}` };
   }
   const mapped = mapWebhookPayload(payload, new Date(item.received_at));
   return {
     item,
     statuses: mapped.events.filter((event): event is StatusEvent => event.kind === 'status'),
     messages: mapped.events.filter((event): event is InboundMessageEvent => event.kind === 'message'),
+    accountEvents: mapped.accountEvents,
+    valueErrors: mapped.valueErrors,
   };
 }
 

@@ -4,6 +4,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
+import { AccountSignalsApplier } from './account-signals-applier.js';
 import { BatchApplier } from './batch-applier.js';
 import { BatchRunner } from './batch-runner.js';
 import { InboundApplier } from './inbound-applier.js';
@@ -38,6 +39,7 @@ import { WebhooksController } from './webhooks.controller.js';
     StatusApplier,
     InboundApplier,
     ItemSettling,
+    AccountSignalsApplier,
     BatchApplier,
     BatchRunner,
     WebhookProcessorService,

@@ -183,6 +183,8 @@ export class CampaignResponse {
   @ApiProperty({ enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] }) status: string;
   @ApiProperty({ nullable: true, type: String }) pausedReason: string | null;
   @ApiProperty({ nullable: true, type: String }) failureReason: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Something WhatsApp changed about the template since (e.g. recategorised as MARKETING)' })
+  templateNotice: string | null;
   @ApiProperty({ nullable: true, type: String }) launchedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) completedAt: string | null;

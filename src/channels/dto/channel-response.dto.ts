@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import type { ApiGeneration } from '../channel.entity.js';
+import { AccountEventSummaryResponse } from './channel-event.dto.js';
 import { API_GENERATIONS } from './create-channel.dto.js';
 
 export class ChannelWebhookResponse {
@@ -43,8 +44,23 @@ export class ChannelResponse {
   @ApiProperty({ example: 80 })
   messagesPerSecond: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited' })
+  @ApiProperty({ type: Number, nullable: true, description: 'The limit set by hand (unique people per 24 h); null = none' })
   messagingLimit: number | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'FLAGGED', description: 'As the last phone_number_quality_update said (its event); null: never told' })
+  qualityRating: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The messaging limit WhatsApp last announced (quality or capability webhook); null: none or unlimited' })
+  whatsappMessagingLimit: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The limit the sender uses: the lower of messagingLimit and whatsappMessagingLimit; null = unlimited' })
+  effectiveMessagingLimit: number | null;
+
+  @ApiProperty({ type: String, enum: ['manual', 'whatsapp'], nullable: true, description: 'Which limit decides effectiveMessagingLimit; null when neither is set' })
+  messagingLimitSource: 'manual' | 'whatsapp' | null;
+
+  @ApiProperty({ type: AccountEventSummaryResponse, nullable: true, description: 'The latest account, quality or capability webhook; history: GET /v1/channels/:id/events' })
+  lastAccountEvent: AccountEventSummaryResponse | null;
 
   @ApiProperty({ type: ChannelWebhookResponse })
   webhook: ChannelWebhookResponse;

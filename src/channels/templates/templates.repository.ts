@@ -21,5 +21,67 @@ export class TemplatesRepository {
   // ── Template webhooks: status and category updates (webhooks/) ──
   // (methods of this section go below this line)
 
+  /**
+   * A `message_template_status_update`: the template's status (and Meta's reason) as the webhook says.
+   * By name and language when it names them (a template not in the table yet gets a row with what the
+   * webhook says), else by Meta's template id. Returns the template's name and language, or null when
+   * neither identifies a template.
+   */
+  async recordWebhookStatus(change: TemplateWebhookChange & { status: string; reason: string | null }, db: EntityManager): Promise<TemplateKey | null> {
+    if (change.name && change.language) {
+      await db.query(
+        `INSERT INTO templates (channel_id, name, language, status, status_reason, external_id, synced_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now())
+         ON CONFLICT (channel_id, name, language) DO UPDATE SET status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
+           external_id = coalesce(EXCLUDED.external_id, templates.external_id), updated_at = now()`,
+        [change.channelId, change.name, change.language, change.status, change.reason, change.templateId],
+      );
+      return { name: change.name, language: change.language };
+    }
+    if (!change.templateId) return null;
+    const rows: TemplateKey[] = await db.query(
+      `UPDATE templates SET status = $3, status_reason = $4, updated_at = now() WHERE channel_id = $1 AND external_id = $2 RETURNING name, language`,
+      [change.channelId, change.templateId, change.status, change.reason],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * A `template_category_update` (impending or done): the template's category becomes the new one. A
+   * template not in the table yet gets a row with status UNKNOWN (the webhook names none). Returns the
+   * template's name and language, or null when neither identifies a template.
+   */
+  async recordWebhookCategory(change: TemplateWebhookChange & { category: string }, db: EntityManager): Promise<TemplateKey | null> {
+    if (change.name && change.language) {
+      await db.query(
+        `INSERT INTO templates (channel_id, name, language, status, category, external_id, synced_at)
+         VALUES ($1, $2, $3, 'UNKNOWN', $4, $5, now())
+         ON CONFLICT (channel_id, name, language) DO UPDATE SET category = EXCLUDED.category,
+           external_id = coalesce(EXCLUDED.external_id, templates.external_id), updated_at = now()`,
+        [change.channelId, change.name, change.language, change.category, change.templateId],
+      );
+      return { name: change.name, language: change.language };
+    }
+    if (!change.templateId) return null;
+    const rows: TemplateKey[] = await db.query(
+      `UPDATE templates SET category = $3, updated_at = now() WHERE channel_id = $1 AND external_id = $2 RETURNING name, language`,
+      [change.channelId, change.templateId, change.category],
+    );
+    return rows[0] ?? null;
+  }
+
   // ·
+}
+
+/** How a template webhook names its template: by name and language, or only by Meta's id. */
+export interface TemplateWebhookChange {
+  channelId: string;
+  name: string | null;
+  language: string | null;
+  templateId: string | null;
+}
+
+export interface TemplateKey {
+  name: string;
+  language: string;
 }

@@ -67,6 +67,8 @@ export class CampaignReportDto {
   @ApiProperty({ example: 'running' }) status: string;
   @ApiProperty({ type: String, nullable: true }) pausedReason: string | null;
   @ApiProperty({ type: String, nullable: true }) failureReason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Something WhatsApp changed about the template since (e.g. recategorised as MARKETING)' })
+  templateNotice: string | null;
   @ApiProperty({ description: 'Sum of counts', example: 1000 }) total: number;
   @ApiProperty({ type: ReportCountsDto, description: 'Current state of each recipient; adds up to total' }) counts: ReportCountsDto;
   @ApiProperty({ type: ReachedDto }) reached: ReachedDto;

@@ -1,0 +1,26 @@
+import type { EntityManager } from 'typeorm';
+import { ChannelTemplate } from '../channels/templates/channel-template.entity.js';
+import { DomainError } from '../common/domain-error.js';
+import type { Campaign } from './campaign.entity.js';
+
+/** Statuses the registry can hold without saying anything about approval (a row a category webhook created). */
+const UNSAID = new Set(['UNKNOWN']);
+
+/**
+ * A campaign is not resumed onto a template the registry says is not APPROVED (paused, disabled, … by a
+ * webhook or the last sync): it would only be refused by WhatsApp and paused again. A template the
+ * registry does not know, and a campaign created with skipTemplateCheck, are not checked.
+ */
+export async function requireApprovedTemplate(campaign: Campaign, manager: EntityManager): Promise<void> {
+  if (campaign.skipTemplateCheck) return;
+  const { name, language } = campaign.template;
+  const template = await manager.getRepository(ChannelTemplate).findOneBy({ channelId: campaign.channelId, name, language });
+  if (!template || template.status === 'APPROVED' || UNSAID.has(template.status)) return;
+  throw new DomainError(
+    'conflict',
+    `cannot resume: template "${name}" (${language}) is ${template.status} on this channel` +
+      (template.statusReason ? ` (${template.statusReason})` : '') +
+      `. Resume once WhatsApp approves it again (a message_template_status_update APPROVED, or a template sync)`,
+    { currentStatus: campaign.status, template: { name, language, status: template.status, reason: template.statusReason } },
+  );
+}
