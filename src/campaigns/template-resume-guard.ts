@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { ChannelTemplate } from '../channels/templates/channel-template.entity.js';
 import { DomainError } from '../common/domain-error.js';
 import type { Campaign } from './campaign.entity.js';
 
@@ -14,7 +13,11 @@ const UNSAID = new Set(['UNKNOWN']);
 export async function requireApprovedTemplate(campaign: Campaign, manager: EntityManager): Promise<void> {
   if (campaign.skipTemplateCheck) return;
   const { name, language } = campaign.template;
-  const template = await manager.getRepository(ChannelTemplate).findOneBy({ channelId: campaign.channelId, name, language });
+  const [template] = (await manager.query(`SELECT status, status_reason AS "statusReason" FROM templates WHERE channel_id = $1 AND name = $2 AND language = $3`, [
+    campaign.channelId,
+    name,
+    language,
+  ])) as Array<{ status: string; statusReason: string | null }>;
   if (!template || template.status === 'APPROVED' || UNSAID.has(template.status)) return;
   throw new DomainError(
     'conflict',

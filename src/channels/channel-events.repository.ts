@@ -49,7 +49,7 @@ export class ChannelEventsRepository {
     return this.dataSource.query(
       `SELECT id::text AS id, kind, detail, occurred_at, received_at FROM channel_events
        WHERE channel_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint)
-       ORDER BY id DESC LIMIT $3`,
+       ORDER BY channel_events.id DESC LIMIT $3`,
       [channelId, beforeId, limit],
     );
   }
