@@ -88,6 +88,11 @@ describe('channels API', () => {
         templateNamespace: null,
         messagesPerSecond: 80,
         messagingLimit: null,
+        qualityRating: null,
+        whatsappMessagingLimit: null,
+        effectiveMessagingLimit: null,
+        messagingLimitSource: null,
+        lastAccountEvent: null,
         webhook: {
           url: `${engine.url}/webhooks/360dialog/${response.body.id}`,
           username: expect.any(String),
