@@ -5,13 +5,16 @@ import { Channel } from './channel.entity.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
+import { TemplateSyncWorker } from './templates/template-sync.worker.js';
+import { TemplatesController } from './templates/templates.controller.js';
 import { TemplatesRepository } from './templates/templates.repository.js';
+import { TemplatesService } from './templates/templates.service.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Channel])],
-  controllers: [ChannelsController],
-  providers: [ChannelsService, ChannelsRepository, TemplatesRepository, WhatsAppClient, ApiTokenGuard],
-  exports: [ChannelsService, ChannelsRepository, TemplatesRepository, WhatsAppClient],
+  controllers: [ChannelsController, TemplatesController],
+  providers: [ChannelsService, ChannelsRepository, TemplatesRepository, TemplatesService, TemplateSyncWorker, WhatsAppClient, ApiTokenGuard],
+  exports: [ChannelsService, ChannelsRepository, TemplatesRepository, TemplatesService, WhatsAppClient],
 })
 export class ChannelsModule {}
