@@ -5,6 +5,7 @@ import { Channel } from './channel.entity.js';
 import { ChannelsController } from './channels.controller.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
+import { ChannelTemplate } from './templates/channel-template.entity.js';
 import { TemplateSyncWorker } from './templates/template-sync.worker.js';
 import { TemplatesController } from './templates/templates.controller.js';
 import { TemplatesRepository } from './templates/templates.repository.js';
@@ -12,7 +13,7 @@ import { TemplatesService } from './templates/templates.service.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Channel])],
+  imports: [TypeOrmModule.forFeature([Channel, ChannelTemplate])],
   controllers: [ChannelsController, TemplatesController],
   providers: [ChannelsService, ChannelsRepository, TemplatesRepository, TemplatesService, TemplateSyncWorker, WhatsAppClient, ApiTokenGuard],
   exports: [ChannelsService, ChannelsRepository, TemplatesRepository, TemplatesService, WhatsAppClient],
