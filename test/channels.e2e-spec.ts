@@ -376,7 +376,7 @@ describe('channels API', () => {
       const cloud = service.credentialsFor(await service.requireChannel((await create(cloudChannel())).id));
       const onPremise = service.credentialsFor(await service.requireChannel((await create(onPremiseChannel())).id));
       expect(cloud).toMatchObject({ apiGeneration: 'cloud', apiKey: CLOUD_KEY, baseUrl: sandbox.url, templateNamespace: null });
-      const template = { name: 'spring_sale', language: 'en', components: [] };
+      const template = { name: 'spring_sale', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }] }] };
       expect(await client.send(cloud, { to: '4915112345678', template, callbackData: 'r:1' })).toMatchObject({ ok: true, messageId: expect.stringMatching(/^wamid\./) });
       expect(await client.send(onPremise, { to: '4915112345678', template })).toMatchObject({ ok: true, messageId: expect.stringMatching(/^gBEG/) });
       expect(sandbox.recentMessages({ to: '4915112345678' }).map((message) => message.namespace)).toEqual([null, NAMESPACE]);

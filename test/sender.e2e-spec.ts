@@ -150,7 +150,15 @@ describe('sender against the sandbox', () => {
     const numbers = phones(5, 4200);
     const { apiKey, channelId, listId } = await setup('cloud', numbers, { messagesPerSecond: 5 });
     await engine.dataSource.query(`UPDATE channels SET api_key_encrypted = 'v1:not-what-this-key-wrote' WHERE id = $1`, [channelId]);
-    const campaignId = await launch(channelId, listId);
+    // The template pre-flight cannot list the templates without the key: it refuses with the way out…
+    const refused = await request(engine.url)
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Test', channelId, listId, template, scheduledAt: new Date().toISOString() })
+      .expect(409);
+    expect(refused.body.message).toMatch(/cannot be decrypted.*PATCH \/v1\/channels\//);
+    // …so the sender's handling is reached with the check skipped explicitly.
+    const campaignId = await launch(channelId, listId, { skipTemplateCheck: true });
     await waitFor('pause', async () => (await campaignStatus(campaignId)).status === 'paused');
     expect((await campaignStatus(campaignId)).pausedReason).toMatch(/cannot be decrypted.*PATCH \/v1\/channels\//);
     expect(await recipientStatuses(engine.dataSource, campaignId)).toEqual({ pending: 5 });

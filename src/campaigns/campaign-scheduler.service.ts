@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Channel } from '../channels/channel.entity.js';
+import { TemplatesService } from '../channels/templates/templates.service.js';
 import { errorMessage } from '../common/errors.js';
 import { IDLE, PollingWorker, type WorkerNext } from '../common/polling-worker.js';
 import { AppConfig } from '../config/app-config.js';
+import type { DueCampaign } from './campaign.entity.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { launchFailure } from './launch-failure.js';
 import { RecipientsRepository } from './recipients.repository.js';
@@ -12,7 +15,9 @@ import { RecipientsRepository } from './recipients.repository.js';
  * SKIP LOCKED so any number of instances can tick) and completes campaigns with nothing left to send.
  * A campaign whose launch throws is backed off (a passing condition) or failed with its reason
  * (launch-failure.ts); either way the others launch, and completion runs whatever launching did.
- * First of all, campaigns that would run on a paused channel are paused, naming it.
+ * First of all, campaigns that would run on a paused channel are paused, naming it. Before its audience
+ * is frozen, a campaign's template is checked against the channel's registry again: one that is no
+ * longer sendable (no longer APPROVED, say) pauses the campaign with the reason, and nothing is sent.
  *
  * A PollingWorker: one tick every SCHEDULER_INTERVAL_MS where this process runs workers (ROLE worker or all).
  */
@@ -27,6 +32,7 @@ export class CampaignScheduler extends PollingWorker {
     private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsRepository,
     private readonly recipients: RecipientsRepository,
+    private readonly templates: TemplatesService,
   ) {
     super({ name: CampaignScheduler.name, intervalMs: config.env.SCHEDULER_INTERVAL_MS });
   }
@@ -78,6 +84,7 @@ export class CampaignScheduler extends PollingWorker {
         const due = await this.campaigns.claimDue(backingOff, manager);
         if (!due) return false;
         claimed = due.id;
+        if (!(await this.templateStillSendable(due, manager))) return true;
         const started = Date.now();
         const recipients = await this.recipients.launch(
           { campaignId: due.id, channelId: due.channelId, listId: due.listId, template: due.template },
@@ -94,6 +101,19 @@ export class CampaignScheduler extends PollingWorker {
       await this.launchFailed(claimed, error, now);
       return true;
     }
+  }
+
+  /** The launch's template check; false when it paused the campaign. A skipped check passes. */
+  private async templateStillSendable(due: DueCampaign, manager: EntityManager): Promise<boolean> {
+    if (due.skipTemplateCheck) return true;
+    const channel = await manager.getRepository(Channel).findOneBy({ id: due.channelId });
+    if (!channel) return true;
+    const verdict = await this.templates.verdict(channel, due.template, { tolerateUnreachable: true });
+    if (verdict.ok) return true;
+    const reason = `template check at launch: ${verdict.problems.join('; ')}`;
+    await this.campaigns.pauseForTemplateAtLaunch(due.id, reason, manager);
+    this.logger.warn(`campaign ${due.id} paused: ${reason}`);
+    return false;
   }
 
   private async launchFailed(campaignId: string, error: unknown, now: number): Promise<void> {

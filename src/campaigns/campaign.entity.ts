@@ -81,13 +81,13 @@ export class Campaign {
 }
 
 /** What creating a campaign stores (CampaignsRepository.create). */
-export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'>;
+export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> & Partial<Pick<Campaign, 'skipTemplateCheck'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;
 
 /** A due campaign the scheduler has claimed (its row locked) for launching. */
-export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'template'>;
+export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'template' | 'skipTemplateCheck'>;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Channel } from '../channels/channel.entity.js';
+import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactList } from '../contacts/list.entity.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignRecipient } from './campaign-recipient.entity.js';
@@ -11,7 +12,7 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { RecipientsRepository } from './recipients.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList])],
+  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList]), ChannelsModule],
   controllers: [CampaignsController],
   providers: [CampaignsService, CampaignScheduler, CampaignsRepository, RecipientsRepository],
   exports: [CampaignsService, CampaignsRepository, RecipientsRepository, TypeOrmModule],

@@ -9,7 +9,7 @@
  * became due between that statement and this claim was launched and then paused.
  */
 export const CLAIM_DUE_CAMPAIGNS = `
-  SELECT c.id, c.channel_id, c.list_id, c.template FROM campaigns c
+  SELECT c.id, c.channel_id, c.list_id, c.template, c.skip_template_check FROM campaigns c
   JOIN channels ch ON ch.id = c.channel_id AND ch.paused_reason IS NULL
   WHERE ((c.status = 'scheduled' AND c.scheduled_at <= now()) OR (c.status = 'running' AND c.launched_at IS NULL))
     AND NOT (c.id = ANY($1::uuid[]))
@@ -30,6 +30,14 @@ export const PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS = `
   WHERE ch.id = c.channel_id AND ch.paused_reason IS NOT NULL
     AND (c.status = 'running' OR (c.status = 'scheduled' AND c.scheduled_at <= now()))
   RETURNING c.id, c.paused_reason`;
+
+/**
+ * The launch's template check failed (the template is no longer APPROVED, or no longer takes these
+ * parameters): paused with the reason before any audience is frozen, so nothing is sent.
+ */
+export const PAUSE_FOR_TEMPLATE_AT_LAUNCH = `
+  UPDATE campaigns SET status = 'paused', paused_reason = $2, updated_at = now()
+  WHERE id = $1 AND launched_at IS NULL AND status IN ('scheduled', 'running')`;
 
 /** A campaign whose launch cannot succeed: failed, with the reason GET and the report show. */
 export const MARK_LAUNCH_FAILED = `

@@ -8,6 +8,7 @@ import {
   MARK_LAUNCH_FAILED,
   MARK_LAUNCHED,
   PAUSE_CAMPAIGNS_ON_PAUSED_CHANNELS,
+  PAUSE_FOR_TEMPLATE_AT_LAUNCH,
 } from './campaigns.queries.js';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -67,14 +68,19 @@ export class CampaignsRepository {
    * transaction ends), skipping the ids this instance is backing off from; null when none is due.
    */
   async claimDue(skipping: readonly string[], db: EntityManager): Promise<DueCampaign | null> {
-    const rows = await db.query<Array<{ id: string; channel_id: string; list_id: string; template: Template }>>(CLAIM_DUE_CAMPAIGNS, [skipping]);
+    const rows = await db.query<Array<{ id: string; channel_id: string; list_id: string; template: Template; skip_template_check: boolean }>>(CLAIM_DUE_CAMPAIGNS, [skipping]);
     const due = rows[0];
-    return due ? { id: due.id, channelId: due.channel_id, listId: due.list_id, template: due.template } : null;
+    return due ? { id: due.id, channelId: due.channel_id, listId: due.list_id, template: due.template, skipTemplateCheck: due.skip_template_check } : null;
   }
 
   /** The audience is frozen: running, launched now (and started, the first time). */
   async markLaunched(id: string, db: EntityManager): Promise<void> {
     await db.query(MARK_LAUNCHED, [id]);
+  }
+
+  /** A due campaign (claimed in `db`) whose template failed the launch check: paused with the reason, not launched. */
+  async pauseForTemplateAtLaunch(id: string, reason: string, db: EntityManager): Promise<void> {
+    await db.query(PAUSE_FOR_TEMPLATE_AT_LAUNCH, [id, reason]);
   }
 
   /** A campaign whose launch cannot succeed: failed with the reason (only if it was not launched meanwhile). */

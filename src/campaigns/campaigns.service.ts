@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Channel } from '../channels/channel.entity.js';
+import { TemplatesService } from '../channels/templates/templates.service.js';
 import { type TimeIdPosition, timeIdCursor } from '../common/cursor.js';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { ContactList } from '../contacts/list.entity.js';
@@ -28,6 +29,7 @@ export class CampaignsService {
     private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsRepository,
     private readonly recipients: RecipientsRepository,
+    private readonly templates: TemplatesService,
   ) {}
 
   async create(input: CreateCampaignDto, now = new Date()): Promise<CampaignResponse> {
@@ -36,6 +38,9 @@ export class CampaignsService {
     const template = this.validTemplate(input.template, channel);
     const sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
     const scheduledAt = input.scheduledAt ? this.validScheduledAt(input.scheduledAt, now) : null;
+    const skipTemplateCheck = input.skipTemplateCheck ?? false;
+    // A draft may hold any template; a scheduled campaign must be sendable (checked again at launch).
+    if (scheduledAt && !skipTemplateCheck) await this.templates.assertSendable(channel, template);
     const saved = await this.campaigns.create({
       name: input.name,
       channelId: input.channelId,
@@ -44,6 +49,7 @@ export class CampaignsService {
       sendWindow,
       scheduledAt,
       status: scheduledAt ? 'scheduled' : 'draft',
+      skipTemplateCheck,
     });
     return toResponse(saved);
   }
@@ -62,6 +68,12 @@ export class CampaignsService {
       if (input.listId) edit.listId = input.listId;
       if (input.template || input.channelId) edit.template = this.validTemplate(input.template ?? campaign.template, channel);
       if (input.sendWindow !== undefined) edit.sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
+      if (input.skipTemplateCheck !== undefined) edit.skipTemplateCheck = input.skipTemplateCheck;
+      // A scheduled campaign whose template, channel or check setting changes must stay sendable.
+      const recheck = edit.template !== undefined || edit.skipTemplateCheck === false;
+      if (campaign.status === 'scheduled' && recheck && !(edit.skipTemplateCheck ?? campaign.skipTemplateCheck)) {
+        await this.templates.assertSendable(channel, edit.template ?? campaign.template);
+      }
       return toResponse(await this.campaigns.applyEdit(campaign, edit, manager));
     });
   }
@@ -103,6 +115,7 @@ export class CampaignsService {
       switch (action) {
         case 'schedule':
           change.scheduledAt = options.scheduledAt ? this.validScheduledAt(options.scheduledAt, now) : (campaign.scheduledAt ?? now);
+          if (!campaign.skipTemplateCheck) await this.templates.assertSendable(await this.requireChannel(campaign.channelId, manager), campaign.template);
           break;
         case 'pause':
           change.pausedReason = 'paused by user';
@@ -198,6 +211,7 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     pausedReason: campaign.pausedReason,
     failureReason: campaign.failureReason,
     templateNotice: campaign.templateNotice,
+    skipTemplateCheck: campaign.skipTemplateCheck,
     launchedAt: iso(campaign.launchedAt),
     startedAt: iso(campaign.startedAt),
     completedAt: iso(campaign.completedAt),

@@ -28,7 +28,7 @@ import { CreateChannelDto } from './dto/create-channel.dto.js';
 import { ListChannelsQueryDto } from './dto/list-channels.dto.js';
 import { UpdateChannelDto } from './dto/update-channel.dto.js';
 
-class ChannelIdPipe implements PipeTransform<string, string> {
+export class ChannelIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!isUuid(value)) {
       throw new DomainError('invalid', `"${value.slice(0, 60)}" is not a channel id: channel ids are UUIDs such as 3f0c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b`);
@@ -37,7 +37,7 @@ class ChannelIdPipe implements PipeTransform<string, string> {
   }
 }
 
-const ID_PARAM = { name: 'id', format: 'uuid', description: 'Channel id' } as const;
+export const ID_PARAM = { name: 'id', format: 'uuid', description: 'Channel id' } as const;
 
 @ApiTags('channels')
 @ApiBearerAuth()

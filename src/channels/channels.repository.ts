@@ -60,6 +60,11 @@ export class ChannelsRepository {
     return this.dataSource.getRepository(Channel).findOneBy({ id, pausedReason: IsNull() });
   }
 
+  /** The channel's templates were listed from 360dialog at `at` (the registry was replaced in `db`). */
+  async markTemplatesSynced(id: string, at: Date, db?: EntityManager): Promise<void> {
+    await (db ?? this.dataSource.manager).getRepository(Channel).update({ id }, { templatesSyncedAt: at });
+  }
+
   /** Every channel's webhook credentials (the receiver's in-memory copy). */
   webhookCredentials(): Promise<ChannelWebhookCredentials[]> {
     return this.dataSource.getRepository(Channel).find({ select: { id: true, webhookUsername: true, webhookPasswordHash: true } });

@@ -34,6 +34,10 @@ export const configSchema = z.object({
   UPLOAD_LIMIT_MB: z.coerce.number().positive().default(100),
   BODY_LIMIT_KB: z.coerce.number().int().positive().default(1024),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  /** Every channel's template registry is re-listed from 360dialog this often (worker processes); 0: only on demand. */
+  TEMPLATE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+  /** A campaign's template entry older than this is re-synced before the pre-flight check (schedule, launch). */
+  TEMPLATE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(300),
   SENDER_ENABLED: booleanish.default(true),
   SENDER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
   SENDER_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(2048).default(256),

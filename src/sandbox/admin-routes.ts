@@ -7,11 +7,13 @@ import { isRecord } from './sandbox-payloads.js';
 import { sendSignal, signalFromBody } from './signals.js';
 import type { InjectedFailure, SandboxKeyOptions } from './sandbox-types.js';
 import type { KeyState } from './state.js';
+import { templateAdminRoutes } from './templates-admin.js';
 
 /** `METHOD path` → handler. */
 export function adminRoutes({ state, responder, log }: RouteContext): Map<string, AdminHandler> {
   const reply = responder.reply.bind(responder);
   return new Map<string, AdminHandler>([
+    ...templateAdminRoutes({ state, responder, log }),
     ['GET /_sandbox/stats', ({ query, response }) => reply(response, 200, state.stats({ perWaId: query.get('perWaId') === '1' || query.get('perWaId') === 'true' }))],
     [
       'POST /_sandbox/reset',

@@ -2,9 +2,10 @@
 import type { ServerResponse } from 'node:http';
 import { answerFailure } from './failure-answers.js';
 import type { ApiHandler, ApiRequest, RouteContext } from './route-types.js';
-import { errorBody, healthBody, isRecord, proxyErrorBody, templatesBody } from './sandbox-payloads.js';
+import { errorBody, healthBody, isRecord, proxyErrorBody } from './sandbox-payloads.js';
 import { handleSend } from './send-route.js';
 import type { KeyState } from './state.js';
+import { templatePage } from './templates.js';
 import type { WebhookConfigAnswer, WebhookConfigRequest } from '../whatsapp/wire.js';
 
 const DEFAULT_NAMESPACE = 'c8ae5f90_307a_ca4c_b8f6_d1e2a2573574';
@@ -72,9 +73,9 @@ function health(context: RouteContext, { method, path, key, response }: ApiReque
   context.responder.reply(response, 200, healthBody(context.state.behaviour.gatewayStatus));
 }
 
-/** GET /v1/configs/templates: the configured templates, in the key's namespace. */
-function templates(context: RouteContext, { key, response }: ApiRequest): void {
+/** GET /v1/configs/templates: a page (limit, offset) of the configured templates, in the key's namespace. */
+function templates(context: RouteContext, { key, query, response }: ApiRequest): void {
   const failure = context.state.takeFailure('templates', key.apiKey, undefined);
   if (failure) return answerFailure(context, failure, key, response);
-  context.responder.reply(response, 200, templatesBody(context.state.behaviour.templates, key.templateNamespace ?? DEFAULT_NAMESPACE));
+  context.responder.reply(response, 200, templatePage(context.state.behaviour.templates, key.generation, key.templateNamespace ?? DEFAULT_NAMESPACE, query));
 }

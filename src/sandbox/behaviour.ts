@@ -1,7 +1,9 @@
 /** How the sandbox behaves (rates, statuses, failing numbers, delays, templates), its defaults and the checks on a change. */
 import { RequestError } from './http.js';
+import { DEFAULT_TEMPLATES } from './default-templates.js';
 import type { RateWindowMode } from './rate-window.js';
 import { isRecord, type SandboxTemplate, type StatusName, type ThrottleStyle } from './sandbox-payloads.js';
+import { checkTemplates } from './templates.js';
 import type { WebhookDeliveryOptions } from './webhook-dispatcher.js';
 
 /** A number configured to fail: at send time (`when: 'send'`) or accepted and then a `failed` status webhook. */
@@ -30,8 +32,9 @@ export interface SandboxBehaviour {
   /** Added before every answer, to mimic network and upstream latency. */
   responseDelayMs: number;
   gatewayStatus: string;
+  /** What GET /v1/configs/templates lists and template sends are checked against (default-templates.ts). */
   templates: SandboxTemplate[];
-  /** When true, only the configured templates can be sent (132001 otherwise). */
+  /** Default true: a send must fit a configured template (templates.ts: 132001/132015/132016/132000); false accepts any. */
   enforceTemplates: boolean;
   /** How many accepted messages GET /_sandbox/messages can show. */
   recentMessagesLimit: number;
@@ -42,13 +45,6 @@ export type BehaviourPatch = Partial<Omit<SandboxBehaviour, 'webhook' | 'statusD
   statusDelaysMs?: Partial<Record<StatusName, number>>;
   webhook?: Partial<WebhookDeliveryOptions>;
 };
-
-const DEFAULT_TEMPLATES: SandboxTemplate[] = [
-  { name: 'hello_world', language: 'en_US', category: 'UTILITY', body: 'Hello World' },
-  { name: 'spring_sale', language: 'en', category: 'MARKETING', body: 'Hi {{1}}, our spring sale starts today!' },
-  { name: 'spring_sale', language: 'de', category: 'MARKETING', body: 'Hallo {{1}}, unser Frühlingsverkauf beginnt heute!' },
-  { name: 'order_update', language: 'en', category: 'UTILITY', body: 'Your order {{1}} is on its way.' },
-];
 
 export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
   messagesPerSecond: null,
@@ -61,7 +57,7 @@ export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
   responseDelayMs: 0,
   gatewayStatus: 'connected',
   templates: DEFAULT_TEMPLATES,
-  enforceTemplates: false,
+  enforceTemplates: true,
   recentMessagesLimit: 1000,
   webhook: { batchSize: 50, concurrency: 8, timeoutMs: 5000, initialRetryDelayMs: 200, maxRetryDelayMs: 10_000, maxAttempts: 20 },
 };
@@ -115,6 +111,7 @@ export function checkBehaviourPatch(patch: Record<string, unknown>): void {
     fail('duplicateStatusRate must be a number from 0 to 1');
   }
   if (patch.responseDelayMs !== undefined && !isCount(patch.responseDelayMs, 0)) fail('responseDelayMs must be a number of ms');
+  if (patch.templates !== undefined) checkTemplates(patch.templates);
   if (patch.recentMessagesLimit !== undefined && !isCount(patch.recentMessagesLimit, 0)) fail('recentMessagesLimit must be a count');
   if (patch.webhook !== undefined) {
     if (!isRecord(patch.webhook)) fail('webhook must be an object');

@@ -14,6 +14,8 @@ export interface ApiRequest {
   method: string;
   path: string;
   key: KeyState;
+  /** The query string (GET /v1/configs/templates pages with limit and offset). */
+  query: URLSearchParams;
   body: unknown;
   response: ServerResponse;
 }

@@ -19,11 +19,11 @@ import type {
   StatusItem,
   TemplateCategory,
   TemplateComponent,
-  TemplateListAnswer,
   TemplateParameter,
   TemplateSendBody,
   Unchecked,
   WebhookBody,
+  WabaTemplate,
   WebhookValue,
 } from '../whatsapp/wire.js';
 
@@ -273,31 +273,21 @@ export function inboundWebhookBody(generation: Generation, inbound: InboundText,
   return cloudEnvelope(account, { contacts, messages });
 }
 
+/**
+ * A template the sandbox knows, in Meta's form (wire.ts WabaTemplate) with two conveniences: `body` as a
+ * shorthand for a BODY component with that text, and `status` defaulting to APPROVED.
+ */
 export interface SandboxTemplate {
   name: string;
   language: string;
   category: TemplateCategory;
-  body: string;
-}
-
-export function templatesBody(templates: readonly SandboxTemplate[], namespace: string): TemplateListAnswer {
-  return {
-    count: templates.length,
-    filters: {},
-    limit: 1000,
-    offset: 0,
-    sort: ['id'],
-    total: templates.length,
-    waba_templates: templates.map((template) => ({
-      category: template.category,
-      components: [{ type: 'BODY', text: template.body }],
-      language: template.language,
-      name: template.name,
-      namespace,
-      rejected_reason: 'NONE',
-      status: 'approved',
-    })),
-  };
+  /** Shorthand for `{ type: 'BODY', text: body }`. */
+  body?: string;
+  /** HEADER (format TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION), BODY, FOOTER, BUTTONS, as Meta lists them. */
+  components?: WabaTemplate['components'];
+  /** APPROVED (default), PENDING, REJECTED, PAUSED, DISABLED, … */
+  status?: string;
+  parameter_format?: 'POSITIONAL' | 'NAMED';
 }
 
 export function healthBody(gatewayStatus: string): HealthAnswer {

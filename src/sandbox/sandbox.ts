@@ -5,7 +5,8 @@
  *
  * This file wires the parts: state.ts (what it remembers), server.ts (HTTP and the routing table),
  * api-routes.ts, send-route.ts and admin-routes.ts (the handlers), notifications.ts and
- * webhook-dispatcher.ts (the webhooks it posts), sandbox-payloads.ts (every body, in whatsapp/wire.ts's shapes).
+ * webhook-dispatcher.ts (the webhooks it posts), sandbox-payloads.ts (every body, in whatsapp/wire.ts's shapes),
+ * templates.ts and default-templates.ts (the template registry sends are checked against).
  */
 import { Responder } from './http.js';
 import { sendInbound } from './notifications.js';
@@ -15,6 +16,7 @@ import { startServer } from './server.js';
 import { SandboxState } from './state.js';
 
 export { DEFAULT_BEHAVIOUR } from './behaviour.js';
+export { DEFAULT_TEMPLATES } from './default-templates.js';
 export type { BehaviourPatch, FailingNumber, SandboxBehaviour } from './behaviour.js';
 export type { SignalField, SignalRequest, SignalResult, SignalValues } from './signal-payloads.js';
 export type { Generation, StatusName, ThrottleStyle, SandboxTemplate, WhatsAppError } from './sandbox-payloads.js';

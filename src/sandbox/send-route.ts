@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { answerFailure, answerThrottled } from './failure-answers.js';
 import { failingNumberError, scheduleStatuses } from './notifications.js';
 import type { ApiRequest, RouteContext } from './route-types.js';
-import { errorBody, isRecord, messageId, proxyErrorBody, sendAnswer, validateSendBody } from './sandbox-payloads.js';
+import { errorBody, isRecord, messageId, proxyErrorBody, sendAnswer, validateSendBody, type WhatsAppError } from './sandbox-payloads.js';
+import { checkTemplateSend } from './templates.js';
 import type { TemplateSendBody } from '../whatsapp/wire.js';
 
 /**
  * POST /messages (Cloud) and /v1/messages (On-Premise), in this order: the generation's path, an
- * injected failure, the rate limit, the request's validity, a number configured to fail at send; then
+ * injected failure, the rate limit, the request's validity, the template (templates.ts), a number configured to fail at send; then
  * the message is accepted, its statuses scheduled, and answered with its id.
  */
 export function handleSend(context: RouteContext, { path, key, body, response }: ApiRequest): void {
@@ -23,12 +24,14 @@ export function handleSend(context: RouteContext, { path, key, body, response }:
   const now = performance.now();
   if (key.limiter && !key.limiter.tryAcquire(now)) return answerThrottled(context, key, response);
   const { behaviour } = state;
-  const templateNames = behaviour.enforceTemplates ? new Set(behaviour.templates.map((template) => template.name)) : null;
-  const validation = validateSendBody(key.generation, body, { namespace: key.templateNamespace, templateNames });
-  if (!validation.ok) {
+  const reject = (error: WhatsAppError) => {
     state.counters.rejected += 1;
-    return responder.reply(response, 400, errorBody(key.generation, validation.error, state.traceId()));
-  }
+    responder.reply(response, 400, errorBody(key.generation, error, state.traceId()));
+  };
+  const validation = validateSendBody(key.generation, body, { namespace: key.templateNamespace });
+  if (!validation.ok) return reject(validation.error);
+  const templateError = behaviour.enforceTemplates ? checkTemplateSend(behaviour.templates, validation.send) : null;
+  if (templateError) return reject(templateError);
   const failing = behaviour.failingNumbers[validation.send.to];
   if (failing && (failing.when ?? 'send') === 'send') {
     state.counters.failedAtSend += 1;

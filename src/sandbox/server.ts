@@ -29,6 +29,7 @@ function router(context: RouteContext): (request: IncomingMessage, response: Ser
     const method = request.method ?? 'GET';
     const queryStart = (request.url ?? '/').indexOf('?');
     const path = queryStart < 0 ? (request.url ?? '/') : (request.url ?? '/').slice(0, queryStart);
+    const query = new URLSearchParams(queryStart < 0 ? '' : (request.url ?? '').slice(queryStart + 1));
     let body: unknown;
     if (rawBody.length > 0) {
       try {
@@ -40,7 +41,6 @@ function router(context: RouteContext): (request: IncomingMessage, response: Ser
 
     if (path.startsWith('/_sandbox/')) {
       if (body === INVALID_JSON) throw new RequestError(400, 'body is not valid JSON');
-      const query = new URLSearchParams(queryStart < 0 ? '' : (request.url ?? '').slice(queryStart + 1));
       const handler = admin.get(`${method} ${path}`);
       if (!handler) throw new RequestError(404, `No sandbox admin route ${method} ${path}`);
       return handler({ query, body, response });
@@ -52,7 +52,7 @@ function router(context: RouteContext): (request: IncomingMessage, response: Ser
     if (body === INVALID_JSON) return answerInvalidJson(context, key, response);
     const handler = api.get(`${method} ${path}`);
     if (!handler) return answerUnknownEndpoint(context, method, path, response);
-    return handler({ method, path, key, body, response });
+    return handler({ method, path, key, query, body, response });
   };
 }
 

@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { AppConfig } from '../config/app-config.js';
 import type { ChannelCredentials, SendResult, TemplateMessage } from './types.js';
 import type { WebhookConfigRequest } from './wire.js';
+import { hasNextTemplatePage, readTemplatePage, type TemplateDefinition, templatePagePath } from './templates.js';
 import {
   buildSendRequest,
   classifyTransportError,
@@ -29,6 +30,14 @@ export type UpstreamCallResult =
       body?: unknown;
       latencyMs: number;
     };
+
+export type TemplateListResult =
+  | { ok: true; templates: TemplateDefinition[]; ignored: string[]; pages: number; latencyMs: number }
+  | { ok: false; httpStatus: number | null; errorCode: number | null; errorTitle: string; details?: string; latencyMs: number };
+
+/** Page size of GET /v1/configs/templates, and a bound on pages (a list that never ends is an upstream fault). */
+const TEMPLATE_PAGE_SIZE = 100;
+const MAX_TEMPLATE_PAGES = 200;
 
 export interface HealthResult {
   ok: boolean;
@@ -103,6 +112,32 @@ export class WhatsAppClient implements OnApplicationShutdown {
   registerWebhook(credentials: ChannelCredentials, url: string, headers: Record<string, string>): Promise<UpstreamCallResult> {
     const config: WebhookConfigRequest = { url, headers };
     return this.callForResult('POST', joinUrl(credentials.baseUrl, '/v1/configs/webhook'), credentials.apiKey, config);
+  }
+
+  /**
+   * Every template of the number: `GET {baseUrl}/v1/configs/templates` page by page (limit/offset) until
+   * `total` is reached or a page comes back short. Both generations answer `waba_templates`. Never throws:
+   * the first failed page ends the listing with its error.
+   */
+  async listTemplates(credentials: ChannelCredentials, pageSize = TEMPLATE_PAGE_SIZE): Promise<TemplateListResult> {
+    const started = performance.now();
+    const templates: TemplateDefinition[] = [];
+    const ignored: string[] = [];
+    let offset = 0;
+    for (let page = 1; page <= MAX_TEMPLATE_PAGES; page++) {
+      const result = await this.callForResult('GET', joinUrl(credentials.baseUrl, templatePagePath(offset, pageSize)), credentials.apiKey);
+      if (!result.ok) {
+        const { httpStatus, errorCode, errorTitle, details } = result;
+        return { ok: false, httpStatus, errorCode, errorTitle, ...(details !== undefined ? { details } : {}), latencyMs: elapsed(started) };
+      }
+      const read = readTemplatePage(result.body);
+      templates.push(...read.templates);
+      ignored.push(...read.ignored);
+      const entriesOnPage = read.templates.length + read.ignored.length;
+      if (!hasNextTemplatePage(read, offset, pageSize, entriesOnPage)) return { ok: true, templates, ignored, pages: page, latencyMs: elapsed(started) };
+      offset += entriesOnPage;
+    }
+    return { ok: false, httpStatus: null, errorCode: null, errorTitle: `the template list did not end after ${MAX_TEMPLATE_PAGES} pages`, latencyMs: elapsed(started) };
   }
 
   /** `GET {baseUrl}` + HEALTH_CHECK_PATH; 360dialog asks for at most one health call per 5 minutes, so callers cache. */

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -19,6 +20,8 @@ import {
 } from 'class-validator';
 
 const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
+const SKIP_TEMPLATE_CHECK =
+  "true: schedule and launch without checking the template against the channel's registry (for set-ups where 360dialog cannot be reached); WhatsApp then refuses a wrong template recipient by recipient";
 const OFFSET_MESSAGE = '$property must be an ISO 8601 timestamp with an offset, e.g. 2026-12-01T09:00:00+01:00';
 
 export class TemplateComponentDto {
@@ -116,6 +119,11 @@ export class CreateCampaignDto {
   @ValidateNested()
   @Type(() => SendWindowDto)
   sendWindow?: SendWindowDto;
+
+  @ApiPropertyOptional({ default: false, description: SKIP_TEMPLATE_CHECK })
+  @IsOptional()
+  @IsBoolean()
+  skipTemplateCheck?: boolean;
 }
 
 export class UpdateCampaignDto {
@@ -147,6 +155,11 @@ export class UpdateCampaignDto {
   @ValidateNested()
   @Type(() => SendWindowDto)
   sendWindow?: SendWindowDto | null;
+
+  @ApiPropertyOptional({ description: SKIP_TEMPLATE_CHECK })
+  @IsOptional()
+  @IsBoolean()
+  skipTemplateCheck?: boolean;
 }
 
 export class ScheduleCampaignDto {
@@ -185,6 +198,8 @@ export class CampaignResponse {
   @ApiProperty({ nullable: true, type: String }) failureReason: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Something WhatsApp changed about the template since (e.g. recategorised as MARKETING)' })
   templateNotice: string | null;
+
+  @ApiProperty() skipTemplateCheck: boolean;
   @ApiProperty({ nullable: true, type: String }) launchedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) completedAt: string | null;
