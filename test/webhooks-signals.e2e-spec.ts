@@ -98,12 +98,12 @@ describe('account signals from webhooks (sandbox → engine)', () => {
 
     const refused = await request(engine.url).post(`/v1/campaigns/${campaignId}/resume`).set(engine.auth).expect(409);
     expect(refused.body.message).toMatch(/template "spring_sale" \(en\) is PAUSED/);
-    const [stored] = (await engine.dataSource.query('SELECT status, status_reason, external_id FROM templates WHERE channel_id = $1', [channelId])) as Array<Record<string, string>>;
+    const [stored] = (await engine.dataSource.query('SELECT status, status_reason, external_id FROM templates WHERE channel_id = $1 AND name = $2 AND language = $3', [channelId, template.name, template.language])) as Array<Record<string, string>>;
     expect(stored).toEqual({ status: 'PAUSED', status_reason: 'LOW_QUALITY', external_id: '9001' });
 
     await signal(apiKey, templateStatus('APPROVED'));
     await waitFor('template approved', async () => {
-      const [row] = (await engine.dataSource.query('SELECT status FROM templates WHERE channel_id = $1', [channelId])) as Array<{ status: string }>;
+      const [row] = (await engine.dataSource.query('SELECT status FROM templates WHERE channel_id = $1 AND name = $2 AND language = $3', [channelId, template.name, template.language])) as Array<{ status: string }>;
       return row.status === 'APPROVED';
     });
     await request(engine.url).post(`/v1/campaigns/${campaignId}/resume`).set(engine.auth).expect(200);
@@ -127,7 +127,7 @@ describe('account signals from webhooks (sandbox → engine)', () => {
     expect((await getCampaign(campaignId)).templateNotice).toMatch(/recategorised template "spring_sale" \(en\) from UTILITY to MARKETING/);
     const report = await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth).expect(200);
     expect(report.body.templateNotice).toMatch(/MARKETING/);
-    const [row] = (await engine.dataSource.query('SELECT category FROM templates WHERE channel_id = $1', [channelId])) as Array<{ category: string }>;
+    const [row] = (await engine.dataSource.query('SELECT category FROM templates WHERE channel_id = $1 AND name = $2 AND language = $3', [channelId, template.name, template.language])) as Array<{ category: string }>;
     expect(row.category).toBe('MARKETING');
   });
 
