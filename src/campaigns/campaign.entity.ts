@@ -81,10 +81,12 @@ export class Campaign {
 }
 
 /** What creating a campaign stores (CampaignsRepository.create). */
-export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'>;
+export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
+  Partial<Pick<Campaign, 'validUntil'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow'>> &
+  Partial<Pick<Campaign, 'validUntil'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;

@@ -13,6 +13,7 @@ import type { CampaignListResponse, CampaignResponse, CreateCampaignDto, UpdateC
 import { findPlaceholderSlots, PlaceholderSyntaxError } from './placeholders.js';
 import { RecipientsRepository } from './recipients.repository.js';
 import { type SendWindow, validateSendWindow } from './send-window.js';
+import { effectiveValidUntil } from './valid-until.js';
 
 const campaignCursor = timeIdCursor('k');
 
@@ -35,7 +36,9 @@ export class CampaignsService {
     const template = this.validTemplate(input.template, channel);
     const sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
     const scheduledAt = input.scheduledAt ? this.validScheduledAt(input.scheduledAt, now) : null;
+    const validUntil = input.validUntil ? this.validValidUntil(input.validUntil, scheduledAt, now) : null;
     const saved = await this.campaigns.create({
+      validUntil,
       name: input.name,
       channelId: input.channelId,
       listId: input.listId,
@@ -61,6 +64,7 @@ export class CampaignsService {
       if (input.listId) edit.listId = input.listId;
       if (input.template || input.channelId) edit.template = this.validTemplate(input.template ?? campaign.template, channel);
       if (input.sendWindow !== undefined) edit.sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
+      if (input.validUntil !== undefined) edit.validUntil = input.validUntil ? this.validValidUntil(input.validUntil, campaign.scheduledAt, new Date()) : null;
       return toResponse(await this.campaigns.applyEdit(campaign, edit, manager));
     });
   }
@@ -172,6 +176,15 @@ export class CampaignsService {
     return { start: window.start, end: window.end, timezone: window.timezone };
   }
 
+  private validValidUntil(value: string, scheduledAt: Date | null, now: Date): Date {
+    const validUntil = new Date(value);
+    const earliest = scheduledAt && scheduledAt > now ? scheduledAt : now;
+    if (validUntil.getTime() <= earliest.getTime()) {
+      throw new DomainError('invalid', `validUntil ${value} must be after ${scheduledAt && scheduledAt > now ? 'scheduledAt' : 'now'} (${earliest.toISOString()})`);
+    }
+    return validUntil;
+  }
+
   private validScheduledAt(value: string, now: Date): Date {
     const scheduledAt = new Date(value);
     if (scheduledAt.getTime() < now.getTime() - PAST_TOLERANCE_MS) {
@@ -192,6 +205,7 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     template: { ...campaign.template, namespace: campaign.template.namespace ?? undefined },
     scheduledAt: iso(campaign.scheduledAt),
     sendWindow: campaign.sendWindow,
+    validUntil: iso(effectiveValidUntil(campaign)),
     status: campaign.status,
     pausedReason: campaign.pausedReason,
     failureReason: campaign.failureReason,
