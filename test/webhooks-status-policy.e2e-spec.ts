@@ -127,18 +127,22 @@ describe('webhooks: issue 13 status fields and error policy', () => {
     expect(counters).toEqual(truth);
   });
 
-  it('131049 on a failed status past the retries, or when the retry would fall after validUntil, stays failed', async () => {
+  it('131049 on a failed status past the retries, when the retry would fall after validUntil, or in a cancelled campaign, stays failed', async () => {
     const campaign = await insertCampaign(db(), channel.id);
     await db().query(`UPDATE campaigns SET scheduled_at = now(), valid_until = now() + interval '2 hours' WHERE id = $1`, [campaign]);
     const late = await insertRecipient(db(), campaign, channel.id);
     const usedUp = await insertRecipient(db(), campaign, channel.id);
+    const cancelledCampaign = await insertCampaign(db(), channel.id, 'cancelled');
+    const cancelled = await insertRecipient(db(), cancelledCampaign, channel.id);
     // Two sends refused already (MARKETING_LIMIT_MAX_RETRIES = 2 retries used).
     await db().query(`UPDATE campaign_recipients SET attempts = 3 WHERE id = $1`, [usedUp.id]);
     const now = Math.floor(Date.now() / 1000);
     await postStatuses([
       { id: late.messageId, status: 'failed', timestamp: String(now), recipient_id: late.waId, errors: [{ code: 131049, title: 'limit' }] },
       { id: usedUp.messageId, status: 'failed', timestamp: String(now), recipient_id: usedUp.waId, errors: [{ code: 131049, title: 'limit' }] },
+      { id: cancelled.messageId, status: 'failed', timestamp: String(now), recipient_id: cancelled.waId, errors: [{ code: 131049, title: 'limit' }] },
     ]);
+    expect(await row(cancelled.id)).toMatchObject({ status: 'failed', error_code: 131049 });
     expect(await row(late.id)).toMatchObject({ status: 'failed', error_code: 131049, waiting_reason: null });
     expect(await row(usedUp.id)).toMatchObject({ status: 'failed', error_code: 131049 });
   });

@@ -163,12 +163,14 @@ export const APPLY_STATUS_EVENTS = `
  * retry time. Only while that failed message is still its current state (a later delivered/read, or a
  * retry already under way, leaves it alone). The failed message's id, milestones and pricing go: the
  * retry is a new message (as REQUEUE_RETRYABLE_FAILURES); the 131049 stays visible as error code.
+ * A cancelled (or failed) campaign sends nothing more: its recipients stay failed.
  */
 export const WAIT_FOR_MARKETING_LIMIT = `
   UPDATE campaign_recipients r SET
     status = 'pending', next_attempt_at = v.retry_at, waiting_reason = 'marketing_limit', failed_at = NULL,
     message_id = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL, lease_until = NULL,
     pricing_category = NULL, pricing_model = NULL, pricing_type = NULL, billable = NULL
-  FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, retry_at)
+  FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, retry_at), campaigns c
   WHERE r.id = v.id AND r.message_id = v.message_id AND r.status = 'failed' AND r.error_code = 131049
+    AND c.id = r.campaign_id AND c.status IN ('scheduled', 'running', 'paused', 'completed')
   RETURNING r.campaign_id`;
