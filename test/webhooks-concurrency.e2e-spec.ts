@@ -20,7 +20,7 @@ const T0 = 1_767_000_000;
 const RANK: Record<string, number> = { sent: 1, failed: 2, delivered: 3, read: 4 };
 const ERRORS = [
   { code: 131026, title: 'Message undeliverable' },
-  { code: 131049, title: 'Meta chose not to deliver' },
+  { code: 131000, title: 'Something went wrong' },
   { code: 131047, title: 'Re-engagement message' },
 ];
 

@@ -278,7 +278,7 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       const r = await insertRecipient(db(), campaignId, channel.id, { status: 'sending', sentAt: null, leaseUntil: new Date(Date.now() + 60_000) });
       const timestampOf = { sent: T0, delivered: T0 + 10, read: T0 + 20, failed: T0 + 30 } as Record<string, number>;
       for (const status of sequence) {
-        const errors = status === 'failed' ? [{ code: 131049, title: 'Per-user marketing limit' }] : undefined;
+        const errors = status === 'failed' ? [{ code: 131026, title: 'Message undeliverable' }] : undefined;
         await postAndApply(cloudStatuses([{ id: r.messageId!, status, timestamp: timestampOf[status], errors }]));
       }
       const row = await recipient(db(), r.id);
@@ -290,7 +290,7 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       if (seen.has('delivered')) expect(row.delivered_at).toEqual(seconds(timestampOf.delivered));
       else if (seen.has('read')) expect(row.delivered_at).toEqual(seconds(timestampOf.read));
       if (seen.has('sent')) expect(row.sent_at).toEqual(seconds(timestampOf.sent));
-      if (expected === 'failed') expect(row).toMatchObject({ error_code: 131049, error_title: 'Per-user marketing limit', failed_at: seconds(timestampOf.failed) });
+      if (expected === 'failed') expect(row).toMatchObject({ error_code: 131026, error_title: 'Message undeliverable', failed_at: seconds(timestampOf.failed) });
       expect(await events(r.messageId!)).toEqual([...seen].sort());
       await expectCountersTrue();
     });

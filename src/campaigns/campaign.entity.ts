@@ -81,10 +81,11 @@ export class Campaign {
 }
 
 /** What creating a campaign stores (CampaignsRepository.create). */
-export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> & Partial<Pick<Campaign, 'skipTemplateCheck'>>;
+export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
+  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;

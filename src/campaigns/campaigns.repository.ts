@@ -153,5 +153,21 @@ export class CampaignsRepository {
     return rows.map((row) => row.id);
   }
 
+  // ── Delivery statuses (webhooks/) ──
+  // (methods of this section go below this line)
+
+  /**
+   * Recipients of these campaigns wait again (131049 on a failed status, after the campaign completed):
+   * completed campaigns run again, so the sender takes those recipients when they are due.
+   */
+  async reopenForRetries(campaignIds: readonly string[], db: EntityManager): Promise<void> {
+    if (campaignIds.length === 0) return;
+    await db.query(
+      `UPDATE campaigns SET status = 'running', completed_at = NULL, updated_at = now()
+       WHERE id = ANY($1::uuid[]) AND status = 'completed'`,
+      [campaignIds],
+    );
+  }
+
   // ·
 }

@@ -15,6 +15,7 @@ import { findPlaceholderSlots, PlaceholderSyntaxError } from './placeholders.js'
 import { RecipientsRepository } from './recipients.repository.js';
 import { requireApprovedTemplate } from './template-resume-guard.js';
 import { type SendWindow, validateSendWindow } from './send-window.js';
+import { effectiveValidUntil } from './valid-until.js';
 
 const campaignCursor = timeIdCursor('k');
 
@@ -41,7 +42,9 @@ export class CampaignsService {
     const skipTemplateCheck = input.skipTemplateCheck ?? false;
     // A draft may hold any template; a scheduled campaign must be sendable (checked again at launch).
     if (scheduledAt && !skipTemplateCheck) await this.templates.assertSendable(channel, template);
+    const validUntil = input.validUntil ? this.validValidUntil(input.validUntil, scheduledAt, now) : null;
     const saved = await this.campaigns.create({
+      validUntil,
       name: input.name,
       channelId: input.channelId,
       listId: input.listId,
@@ -74,6 +77,7 @@ export class CampaignsService {
       if (campaign.status === 'scheduled' && recheck && !(edit.skipTemplateCheck ?? campaign.skipTemplateCheck)) {
         await this.templates.assertSendable(channel, edit.template ?? campaign.template);
       }
+      if (input.validUntil !== undefined) edit.validUntil = input.validUntil ? this.validValidUntil(input.validUntil, campaign.scheduledAt, new Date()) : null;
       return toResponse(await this.campaigns.applyEdit(campaign, edit, manager));
     });
   }
@@ -187,6 +191,15 @@ export class CampaignsService {
     return { start: window.start, end: window.end, timezone: window.timezone };
   }
 
+  private validValidUntil(value: string, scheduledAt: Date | null, now: Date): Date {
+    const validUntil = new Date(value);
+    const earliest = scheduledAt && scheduledAt > now ? scheduledAt : now;
+    if (validUntil.getTime() <= earliest.getTime()) {
+      throw new DomainError('invalid', `validUntil ${value} must be after ${scheduledAt && scheduledAt > now ? 'scheduledAt' : 'now'} (${earliest.toISOString()})`);
+    }
+    return validUntil;
+  }
+
   private validScheduledAt(value: string, now: Date): Date {
     const scheduledAt = new Date(value);
     if (scheduledAt.getTime() < now.getTime() - PAST_TOLERANCE_MS) {
@@ -207,6 +220,7 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     template: { ...campaign.template, namespace: campaign.template.namespace ?? undefined },
     scheduledAt: iso(campaign.scheduledAt),
     sendWindow: campaign.sendWindow,
+    validUntil: iso(effectiveValidUntil(campaign)),
     status: campaign.status,
     pausedReason: campaign.pausedReason,
     failureReason: campaign.failureReason,

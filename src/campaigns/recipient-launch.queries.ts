@@ -25,7 +25,10 @@ export interface LaunchStatement {
  * placeholders becomes a SQL expression over the contact (column or attribute), written into the
  * stored components with jsonb_set; a placeholder with no value and no fallback makes the recipient
  * `skipped` with `missing_parameter:<field>`. Opted-out and never-opted-in members are kept as
- * `skipped` with their reason, so the report accounts for every member of the list.
+ * `skipped` with their reason, so the report accounts for every member of the list. A contact that
+ * stopped marketing messages (marketing_opted_out_at: WhatsApp's 131050 or user_preferences) is
+ * `skipped` with `marketing_opted_out` when the template is MARKETING by the channel's template registry
+ * — or unknown to it (the safer guess).
  */
 export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
   const { template } = launch;
@@ -57,6 +60,9 @@ export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
   const requiredFields = [...new Set(slots.flatMap((slot) => slot.segments.flatMap((s) => ('field' in s && s.fallback === null ? [s.field] : []))))];
   const missingCases = requiredFields.map((field) => `WHEN ${fieldValue(field)} IS NULL THEN ${bind(`missing_parameter:${field}`)}::text`);
 
+  const isMarketing = `coalesce((SELECT upper(t.category) FROM templates t
+      WHERE t.channel_id = $2 AND t.name = ${bind(template.name)}::text AND t.language = ${bind(template.language)}::text), 'MARKETING') = 'MARKETING'`;
+
   const sql = `
     INSERT INTO campaign_recipients
       (campaign_id, channel_id, contact_id, phone, wa_id, components, status, skip_reason, next_attempt_at)
@@ -71,6 +77,7 @@ export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
       SELECT CASE
         WHEN c.opted_out_at IS NOT NULL THEN 'opted_out'
         WHEN c.opted_in_at IS NULL THEN 'not_opted_in'
+        WHEN c.marketing_opted_out_at IS NOT NULL AND ${isMarketing} THEN 'marketing_opted_out'
         ${missingCases.join('\n        ')}
       END AS skip_reason
     ) eligibility
@@ -91,5 +98,6 @@ export const CANCEL_UNSENT_RECIPIENTS = `
 export const REQUEUE_RETRYABLE_FAILURES = `
   UPDATE campaign_recipients
   SET status = 'pending', attempts = 0, next_attempt_at = now(), error_code = NULL, error_title = NULL,
-      failed_at = NULL, waiting_reason = NULL, message_id = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL
+      failed_at = NULL, waiting_reason = NULL, message_id = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL,
+      pricing_category = NULL, pricing_model = NULL, pricing_type = NULL, billable = NULL
   WHERE campaign_id = $1 AND status = 'failed' AND (error_code IS NULL OR error_code = ANY($2::int[]))`;

@@ -3,6 +3,7 @@
  * Every write of a claimed row names the claim that owns it (see CLAIM_RECIPIENTS).
  */
 import type { TemplateComponent } from '../whatsapp/types.js';
+import { validUntilSql } from './valid-until.js';
 
 /** A row as a claim returns it: `sending` (to send now) or `skipped` (opted out since launch). */
 export interface ClaimedRecipient {
@@ -14,6 +15,8 @@ export interface ClaimedRecipient {
   attempts: number;
   /** The claim that owns the row (one per claim statement); every later write of it names this. */
   claim_id: string;
+  /** The campaign's validUntil (valid-until.ts): a 131049 is not retried past it. */
+  valid_until: Date | null;
 }
 
 export interface AcceptedSend {
@@ -70,7 +73,7 @@ export interface RecoveredLease {
  */
 export const CLAIM_RECIPIENTS = `
   WITH due AS (
-    SELECT r.id, (ct.opted_out_at IS NOT NULL) AS opted_out
+    SELECT r.id, (ct.opted_out_at IS NOT NULL) AS opted_out, ${validUntilSql('c')} AS valid_until
     FROM campaign_recipients r
     JOIN campaigns c ON c.id = r.campaign_id AND c.status = 'running'
     JOIN contacts ct ON ct.id = r.contact_id
@@ -89,7 +92,7 @@ export const CLAIM_RECIPIENTS = `
     waiting_reason = NULL
   FROM due
   WHERE r.id = due.id
-  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.claim_id`;
+  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.claim_id, due.valid_until`;
 
 /**
  * Right before a batch goes out: keep only rows this claim ($3) still owns (status sending, same

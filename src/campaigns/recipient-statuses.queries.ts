@@ -1,4 +1,5 @@
 import { statusesImplyingSql, statusForRankSql, statusRank, statusRankSql } from './status-rank.js';
+import { validUntilSql } from './valid-until.js';
 
 /**
  * The campaign_recipients statements of delivery statuses (webhooks/), run only through
@@ -12,6 +13,11 @@ export interface StatusRecipientRow {
   id: string;
   message_id: string | null;
   channel_id: string;
+  campaign_id: string;
+  contact_id: string;
+  wa_id: string;
+  attempts: number;
+  valid_until: Date | null;
 }
 
 /** A recipient a status may name (RecipientsRepository.findForStatuses). */
@@ -20,6 +26,13 @@ export interface StatusRecipient {
   /** null until the sender (or a status matched through its callback data) stored it. */
   messageId: string | null;
   channelId: string;
+  campaignId: string;
+  contactId: string;
+  waId: string;
+  /** Sends so far (131049: its retries are counted by them). */
+  attempts: number;
+  /** The campaign's validUntil (valid-until.ts). */
+  validUntil: Date | null;
 }
 
 /** A status event seen for the first time, matched to its recipient: one input row of APPLY_STATUS_EVENTS. */
@@ -30,13 +43,27 @@ export interface RecipientStatusEvent {
   occurredAt: Date;
   errorCode: number | null;
   errorTitle: string | null;
+  /** Per-message pricing, when the status carried it (the first status of the message that does wins). */
+  pricing: { category: string | null; model: string | null; type: string | null; billable: boolean | null } | null;
+  /** Business-scoped user id (`recipient_user_id` / `user_id`). */
+  userId: string | null;
+}
+
+/** A recipient whose message failed with 131049 and that is tried again at `retryAt` (a new message). */
+export interface MarketingLimitWait {
+  recipientId: string;
+  /** The failed message: the wait applies only while it is still the recipient's failed message. */
+  messageId: string;
+  retryAt: Date;
 }
 
 /** Candidates for status events: by message id, and by the recipient id of the callback data. */
+const FOUND_COLUMNS = `r.id::text AS id, r.message_id, r.channel_id, r.campaign_id, r.contact_id::text AS contact_id, r.wa_id, r.attempts,
+    ${validUntilSql('c')} AS valid_until`;
 export const FIND_RECIPIENTS = `
-  SELECT id::text AS id, message_id, channel_id FROM campaign_recipients WHERE message_id = ANY($1::text[])
+  SELECT ${FOUND_COLUMNS} FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE r.message_id = ANY($1::text[])
   UNION
-  SELECT id::text AS id, message_id, channel_id FROM campaign_recipients WHERE id = ANY($2::bigint[])`;
+  SELECT ${FOUND_COLUMNS} FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = ANY($2::bigint[])`;
 
 /** Locks the recipients a batch will move, in id order, so concurrent batches cannot deadlock. */
 export const LOCK_RECIPIENTS = `
@@ -63,6 +90,13 @@ function failureField(column: 'failed_at' | 'error_code' | 'error_title'): strin
     ELSE r.${column} END`;
 }
 
+/** Pricing is kept once per message: the first status carrying it wins, later ones (delivered, read) change nothing. */
+const NO_PRICING = 'r.pricing_model IS NULL AND r.pricing_category IS NULL AND r.pricing_type IS NULL AND r.billable IS NULL';
+const pricingField = (column: 'pricing_category' | 'pricing_model' | 'pricing_type' | 'billable') =>
+  `CASE WHEN ${NO_PRICING} AND agg.has_pricing THEN agg.${column} ELSE r.${column} END`;
+/** The first priced event of the recipient, by time then status rank (sent before delivered in the same second). */
+const firstPriced = (column: string) => `(array_agg(e.${column} ORDER BY e.occurred_at, ${RANK}) FILTER (WHERE e.has_pricing))[1]`;
+
 /**
  * Applies the new events of a batch, aggregated per recipient, forward-only (status-rank.ts):
  * the highest-ranked event wins if it outranks the current status; read implies delivered and sent;
@@ -71,12 +105,15 @@ function failureField(column: 'failed_at' | 'error_code' | 'error_title'): strin
  * the same second as the send would otherwise predate it (and the campaign's start); `failed` keeps its error code and title
  * while the recipient stays failed (failureField); a recipient matched through its callback data gets its
  * message id. A recipient that changes state leaves any lease or waiting reason behind (the sender's crash
- * reconciliation).
+ * reconciliation). Pricing is stored once per message (pricingField); the user id once known. Statuses
+ * that are not delivery states (played, deleted, warning, …) rank 0: history only, no move.
  */
 export const APPLY_STATUS_EVENTS = `
   WITH e AS (
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::int[], $6::text[])
-      AS e(recipient_id, message_id, status, occurred_at, error_code, error_title)
+    SELECT *, (pricing_category IS NOT NULL OR pricing_model IS NOT NULL OR pricing_type IS NOT NULL OR billable IS NOT NULL) AS has_pricing
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::int[], $6::text[],
+                $7::text[], $8::text[], $9::text[], $10::boolean[], $11::text[])
+      AS e(recipient_id, message_id, status, occurred_at, error_code, error_title, pricing_category, pricing_model, pricing_type, billable, user_id)
   ), agg AS (
     SELECT e.recipient_id,
       min(e.message_id) AS message_id,
@@ -86,7 +123,13 @@ export const APPLY_STATUS_EVENTS = `
       min(e.occurred_at) FILTER (WHERE e.status IN (${statusesImplyingSql('read')})) AS read_at,
       min(e.occurred_at) FILTER (WHERE e.status = 'failed') AS failed_at,
       (array_agg(e.error_code ORDER BY e.occurred_at) FILTER (WHERE e.status = 'failed'))[1] AS error_code,
-      (array_agg(e.error_title ORDER BY e.occurred_at) FILTER (WHERE e.status = 'failed'))[1] AS error_title
+      (array_agg(e.error_title ORDER BY e.occurred_at) FILTER (WHERE e.status = 'failed'))[1] AS error_title,
+      bool_or(e.has_pricing) AS has_pricing,
+      ${firstPriced('pricing_category')} AS pricing_category,
+      ${firstPriced('pricing_model')} AS pricing_model,
+      ${firstPriced('pricing_type')} AS pricing_type,
+      ${firstPriced('billable')} AS billable,
+      min(e.user_id) AS user_id
     FROM e GROUP BY e.recipient_id
   )
   UPDATE campaign_recipients r SET
@@ -99,11 +142,35 @@ export const APPLY_STATUS_EVENTS = `
     error_code = ${failureField('error_code')},
     error_title = ${failureField('error_title')},
     lease_until = CASE WHEN agg.rank > ${CURRENT_RANK} THEN NULL ELSE r.lease_until END,
-    waiting_reason = CASE WHEN agg.rank > ${CURRENT_RANK} THEN NULL ELSE r.waiting_reason END
+    waiting_reason = CASE WHEN agg.rank > ${CURRENT_RANK} THEN NULL ELSE r.waiting_reason END,
+    pricing_category = ${pricingField('pricing_category')},
+    pricing_model = ${pricingField('pricing_model')},
+    pricing_type = ${pricingField('pricing_type')},
+    billable = ${pricingField('billable')},
+    user_id = coalesce(r.user_id, agg.user_id)
   FROM agg
   WHERE r.id = agg.recipient_id AND (
     agg.rank > ${CURRENT_RANK}
+    OR (agg.has_pricing AND ${NO_PRICING})
+    OR (r.user_id IS NULL AND agg.user_id IS NOT NULL)
     OR (r.message_id IS NULL AND agg.message_id IS NOT NULL)
     OR agg.sent_at < coalesce(r.sent_at, 'infinity')
     OR agg.delivered_at < coalesce(r.delivered_at, 'infinity')
     OR agg.read_at < coalesce(r.read_at, 'infinity'))`;
+
+/**
+ * 131049 on a failed status: the recipient waits (pending, `marketing_limit`) for a new message at its
+ * retry time. Only while that failed message is still its current state (a later delivered/read, or a
+ * retry already under way, leaves it alone). The failed message's id, milestones and pricing go: the
+ * retry is a new message (as REQUEUE_RETRYABLE_FAILURES); the 131049 stays visible as error code.
+ * A cancelled (or failed) campaign sends nothing more: its recipients stay failed.
+ */
+export const WAIT_FOR_MARKETING_LIMIT = `
+  UPDATE campaign_recipients r SET
+    status = 'pending', next_attempt_at = v.retry_at, waiting_reason = 'marketing_limit', failed_at = NULL,
+    message_id = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL, lease_until = NULL,
+    pricing_category = NULL, pricing_model = NULL, pricing_type = NULL, billable = NULL
+  FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, retry_at), campaigns c
+  WHERE r.id = v.id AND r.message_id = v.message_id AND r.status = 'failed' AND r.error_code = 131049
+    AND c.id = r.campaign_id AND c.status IN ('scheduled', 'running', 'paused', 'completed')
+  RETURNING r.campaign_id`;

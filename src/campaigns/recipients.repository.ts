@@ -22,9 +22,11 @@ import {
   APPLY_STATUS_EVENTS,
   FIND_RECIPIENTS,
   LOCK_RECIPIENTS,
+  type MarketingLimitWait,
   type RecipientStatusEvent,
   type StatusRecipient,
   type StatusRecipientRow,
+  WAIT_FOR_MARKETING_LIMIT,
 } from './recipient-statuses.queries.js';
 
 /**
@@ -156,7 +158,16 @@ export class RecipientsRepository {
    */
   async findForStatuses(by: { messageIds: readonly string[]; recipientIds: readonly string[] }, db: EntityManager): Promise<StatusRecipient[]> {
     const rows: StatusRecipientRow[] = await db.query(FIND_RECIPIENTS, [by.messageIds, by.recipientIds]);
-    return rows.map((row) => ({ id: row.id, messageId: row.message_id, channelId: row.channel_id }));
+    return rows.map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      channelId: row.channel_id,
+      campaignId: row.campaign_id,
+      contactId: row.contact_id,
+      waId: row.wa_id,
+      attempts: row.attempts,
+      validUntil: row.valid_until ? new Date(row.valid_until) : null,
+    }));
   }
 
   /** Locks the recipients a batch of statuses will move, in id order (LOCK_RECIPIENTS): concurrent batches cannot deadlock. */
@@ -177,7 +188,23 @@ export class RecipientsRepository {
       events.map((event) => event.occurredAt),
       events.map((event) => event.errorCode),
       events.map((event) => event.errorTitle),
+      events.map((event) => event.pricing?.category ?? null),
+      events.map((event) => event.pricing?.model ?? null),
+      events.map((event) => event.pricing?.type ?? null),
+      events.map((event) => event.pricing?.billable ?? null),
+      events.map((event) => event.userId),
     ]);
+  }
+
+  /** 131049 on a failed status: these recipients wait for a retry (WAIT_FOR_MARKETING_LIMIT). Returns the campaigns of those that now wait. */
+  async waitForMarketingLimit(waits: readonly MarketingLimitWait[], db: EntityManager): Promise<string[]> {
+    if (waits.length === 0) return [];
+    const [rows] = (await db.query(WAIT_FOR_MARKETING_LIMIT, [
+      waits.map((wait) => wait.recipientId),
+      waits.map((wait) => wait.messageId),
+      waits.map((wait) => wait.retryAt),
+    ])) as [Array<{ campaign_id: string }>, number];
+    return [...new Set(rows.map((row) => row.campaign_id))];
   }
 
   // ·

@@ -45,6 +45,10 @@ export const configSchema = z.object({
   SEND_LEASE_SECONDS: z.coerce.number().int().min(5).default(60),
   SEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  /** 131049 (Meta's per-user marketing limit): retries after 24 h, then 48 h, … at most this many. */
+  MARKETING_LIMIT_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Identical template failures (132000/132001/132005/132012) in a campaign before it pauses. */
+  TEMPLATE_FAILURE_PAUSE_AFTER: z.coerce.number().int().min(1).default(5),
   UNKNOWN_OUTCOME_GRACE_SECONDS: z.coerce.number().int().min(0).default(600),
   ONPREMISE_UNKNOWN_OUTCOME_POLICY: z.enum(['mark_unknown', 'resend']).default('mark_unknown'),
   WEBHOOK_PROCESSOR_INTERVAL_MS: z.coerce.number().int().min(10).default(200),

@@ -167,6 +167,22 @@ export class ContactsRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Business-scoped user ids WhatsApp reported for contacts (statuses' recipient_user_id): stored, the
+   * latest winning (a contact's id can change when they change their username). Returns the contacts changed.
+   */
+  async recordUserIds(ids: ReadonlyArray<{ contactId: string; userId: string }>, db: EntityManager = this.dataSource.manager): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const [rows] = (await db.query(
+      `UPDATE contacts c SET user_id = u.user_id, updated_at = now()
+       FROM (SELECT DISTINCT ON (contact_id) contact_id, user_id FROM unnest($1::bigint[], $2::text[]) AS u(contact_id, user_id) ORDER BY contact_id) u
+       WHERE c.id = u.contact_id AND c.user_id IS DISTINCT FROM u.user_id
+       RETURNING c.id::text AS id`,
+      [ids.map((id) => id.contactId), ids.map((id) => id.userId)],
+    )) as [Array<{ id: string }>, number];
+    return rows.map((row) => row.id);
+  }
+
   /** A person resumed marketing messages: a consent event for the record, no opt-in. Returns the contacts it was recorded for. */
   async recordMarketingResume(preferences: readonly MarketingPreference[], db: EntityManager = this.dataSource.manager): Promise<string[]> {
     const valid = this.validPreferences(preferences);

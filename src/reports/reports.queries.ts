@@ -99,6 +99,11 @@ export interface RecipientRow {
   waiting_reason: string | null;
   next_attempt_at: Date | null;
   attempts: number;
+  pricing_category: string | null;
+  pricing_model: string | null;
+  pricing_type: string | null;
+  billable: boolean | null;
+  user_id: string | null;
 }
 
 /** One page of recipients after `afterId`, in id order. */
@@ -114,13 +119,13 @@ export async function selectRecipientPage(
   parameters.push(limit);
   return dataSource.query(
     `SELECT id, contact_id, phone, status, message_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at,
-       skip_reason, waiting_reason, next_attempt_at, attempts
+       skip_reason, waiting_reason, next_attempt_at, attempts, pricing_category, pricing_model, pricing_type, billable, user_id
      FROM campaign_recipients WHERE ${where} ORDER BY id LIMIT $${parameters.length}`,
     parameters,
   );
 }
 
-/** CSV columns in export order (docs/api.md: the contract's nine, then the contact's name). */
+/** CSV columns in export order (docs/api.md: the contract's nine, then the contact's name, then the message's pricing). */
 export const CSV_COLUMNS = [
   'phone',
   'status',
@@ -133,6 +138,10 @@ export const CSV_COLUMNS = [
   'failed_at',
   'first_name',
   'last_name',
+  'pricing_category',
+  'pricing_model',
+  'pricing_type',
+  'billable',
 ] as const;
 
 export type CsvRow = Record<string, string | number | null>;
@@ -162,7 +171,7 @@ export async function selectCsvBatch(
     return manager.query(
       `SELECT r.id, r.phone, r.status, r.message_id, r.error_code, r.error_title,
          ${iso('sent_at')}, ${iso('delivered_at')}, ${iso('read_at')}, ${iso('failed_at')},
-         ct.first_name, ct.last_name
+         ct.first_name, ct.last_name, r.pricing_category, r.pricing_model, r.pricing_type, r.billable::text AS billable
        FROM campaign_recipients r LEFT JOIN contacts ct ON ct.id = r.contact_id
        WHERE ${where} ORDER BY r.id LIMIT $${parameters.length}`,
       parameters,

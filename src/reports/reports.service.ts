@@ -245,5 +245,9 @@ function toRecipientItem(row: RecipientRow): RecipientItemDto {
     waitingReason: row.waiting_reason,
     nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
     attempts: row.attempts,
+    pricing: row.pricing_category || row.pricing_model || row.pricing_type || row.billable !== null
+      ? { category: row.pricing_category, model: row.pricing_model, type: row.pricing_type, billable: row.billable }
+      : null,
+    userId: row.user_id,
   };
 }

@@ -6,7 +6,7 @@ export interface PendingFailure extends InjectedFailure {
   remaining: number;
 }
 
-const KINDS: FailureKind[] = ['server_error', 'hang', 'reset', 'unauthorized', 'throttle', 'lost_response', 'error', 'pair_rate_limit', 'template_paused', 'payment'];
+const KINDS: FailureKind[] = ['server_error', 'hang', 'reset', 'unauthorized', 'throttle', 'lost_response', 'error', 'pair_rate_limit', 'template_paused', 'payment', 'marketing_limit', 'marketing_opt_out', 'experiment'];
 
 export class FailureQueue {
   private pending: PendingFailure[] = [];

@@ -209,9 +209,12 @@ function cloudStatus(event: StatusEvent): StatusItem {
     timestamp: String(event.timestamp),
     recipient_id: event.recipientId,
   };
-  if (event.status === 'sent' || event.status === 'delivered') {
-    status.conversation = { id: `conv${event.recipientId}`, origin: { type: 'marketing' } };
+  if (event.status === 'sent' || event.status === 'delivered') status.conversation = { id: `conv${event.recipientId}`, origin: { type: 'marketing' } };
+  // Per-message pricing rides on sent and again on delivered and read (bill once per message); a failed one is not billable.
+  if (event.status === 'sent' || event.status === 'delivered' || event.status === 'read') {
     status.pricing = { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' };
+  } else if (event.status === 'failed') {
+    status.pricing = { billable: false, pricing_model: 'PMP', category: 'marketing', type: 'regular' };
   }
   if (event.error) {
     status.errors = [{ code: event.error.code, title: event.error.title, message: event.error.title, error_data: { details: event.error.details ?? event.error.title } }];

@@ -48,7 +48,9 @@ export type SandboxEndpoint = 'messages' | 'webhook' | 'health' | 'templates' | 
  * - `throttle`: the key's throttling answer;
  * - `lost_response`: the message IS accepted (counted, statuses posted) but the connection is closed
  *   before the answer — the client's outcome is unknown;
- * - `pair_rate_limit` (131056), `template_paused` (132015), `payment` (131042 / On-Prem 402);
+ * - `pair_rate_limit` (131056), `template_paused` (132015), `payment` (131042 / On-Prem 402),
+ *   `marketing_limit` (131049), `marketing_opt_out` (131050), `experiment` (130472): FAILURE_CATALOGUE;
+ *   as an async failed status instead, configure `failingNumbers` with the catalogue's code and title, `when: 'webhook'`;
  * - `error`: a custom `httpStatus`/`code`/`title`/`details` in the key's generation shape.
  */
 export interface InjectedFailure {

@@ -6,8 +6,9 @@ import type { Channel } from '../channels/channel.entity.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
 import { errorMessage } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
+import { ContactsRepository } from '../contacts/contacts.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { classifySendFailure, describeFailure } from '../whatsapp/send-errors.js';
+import { classifySendFailure, describeFailure, MARKETING_OPT_OUT_CODE } from '../whatsapp/send-errors.js';
 import type { SendResult } from '../whatsapp/types.js';
 import { ChannelLimiters } from './channel-limiters.js';
 import { decideOutcome, type FailureEffect, type OutcomeSettings, type RecipientFate, retryLater, unknownOutcome } from './outcome-policy.js';
@@ -18,6 +19,8 @@ import { OutcomeWriter, type SendOutcome } from './outcome-writer.js';
 export class OutcomeHandler {
   private readonly logger = new Logger(OutcomeHandler.name);
   private readonly settings: OutcomeSettings;
+  /** Template failures (132000…) per campaign and code seen by this process (TEMPLATE_FAILURE_PAUSE_AFTER). */
+  private readonly templateFailures = new Map<string, number>();
 
   constructor(
     config: AppConfig,
@@ -27,11 +30,14 @@ export class OutcomeHandler {
     private readonly outcomes: OutcomeWriter,
     private readonly campaigns: CampaignsRepository,
     private readonly channels: ChannelsRepository,
+    private readonly contacts: ContactsRepository,
   ) {
     this.settings = {
       maxAttempts: config.env.SEND_MAX_ATTEMPTS,
       onPremiseUnknownOutcome: config.env.ONPREMISE_UNKNOWN_OUTCOME_POLICY,
       unknownOutcomeGraceSeconds: config.env.UNKNOWN_OUTCOME_GRACE_SECONDS,
+      marketingLimitMaxRetries: config.env.MARKETING_LIMIT_MAX_RETRIES,
+      templateFailurePauseAfter: config.env.TEMPLATE_FAILURE_PAUSE_AFTER,
     };
   }
 
@@ -65,14 +71,44 @@ export class OutcomeHandler {
     const failure = classifySendFailure(result);
     this.metrics.messagesSent.inc({ channel: channel.id, outcome: failure });
     const description = describeFailure(result);
-    const decision = decideOutcome({ failure, description, attempts: recipient.attempts, generation: channel.apiGeneration }, this.settings, Math.random);
+    const identicalFailures = failure === 'template' ? this.countTemplateFailure(recipient.campaign_id, result.errorCode) : 0;
+    const decision = decideOutcome(
+      {
+        failure,
+        description,
+        attempts: recipient.attempts,
+        generation: channel.apiGeneration,
+        now: new Date(),
+        validUntil: recipient.valid_until ? new Date(recipient.valid_until) : null,
+        identicalFailures,
+      },
+      this.settings,
+      Math.random,
+    );
     const fate = decision.effect ? await this.carryOut(decision.effect, decision.fate, channel, recipient, description) : decision.fate;
     this.outcomes.add(outcomeOf(fate, recipient, result.errorCode, result.errorTitle));
+  }
+
+  /** This campaign's template failures with this code so far, this one included (per process: each worker counts its own). */
+  private countTemplateFailure(campaignId: string, code: number | null): number {
+    const key = `${campaignId}:${code}`;
+    const count = (this.templateFailures.get(key) ?? 0) + 1;
+    this.templateFailures.set(key, count);
+    return count;
   }
 
   /** Carries out the effect; returns the recipient's fate, which depends on whether it took place. */
   private async carryOut(effect: FailureEffect, fate: RecipientFate, channel: Channel, recipient: ClaimedRecipient, description: string): Promise<RecipientFate> {
     switch (effect.kind) {
+      case 'opt_out_marketing':
+        try {
+          const proof = JSON.stringify({ campaignId: recipient.campaign_id, recipientId: recipient.id, error: description });
+          await this.contacts.optOutOfMarketing([{ waId: recipient.wa_id, at: new Date(), source: `whatsapp_error_${MARKETING_OPT_OUT_CODE}`, proof }]);
+        } catch (error) {
+          // The recipient fails anyway; the next 131050 (send or status) opts the contact out.
+          this.logger.error(`contact ${recipient.wa_id}: opting out of marketing after 131050 failed: ${errorMessage(error)}`);
+        }
+        return fate;
       case 'slow_channel': {
         const until = this.limiters.slowDown(channel.id);
         if (!until) return fate;

@@ -5,6 +5,7 @@
  */
 import type { ApiGeneration } from '../whatsapp/types.js';
 import {
+  marketingLimitRetryAt,
   PAIR_RATE_DELAY_MS,
   retryDelayMs,
   type SendFailureClass,
@@ -19,10 +20,14 @@ export interface OutcomeSettings {
   onPremiseUnknownOutcome: 'mark_unknown' | 'resend';
   /** UNKNOWN_OUTCOME_GRACE_SECONDS */
   unknownOutcomeGraceSeconds: number;
+  /** MARKETING_LIMIT_MAX_RETRIES (131049) */
+  marketingLimitMaxRetries: number;
+  /** TEMPLATE_FAILURE_PAUSE_AFTER: identical template failures (132000…) in a campaign before it pauses. */
+  templateFailurePauseAfter: number;
 }
 
 /** The waiting_reason a re-queued recipient shows until its next claim. */
-export type RequeueReason = 'retry' | 'throttled' | 'pair_rate_limit' | 'unknown_outcome' | 'campaign_paused' | 'channel_paused';
+export type RequeueReason = 'retry' | 'throttled' | 'pair_rate_limit' | 'unknown_outcome' | 'campaign_paused' | 'channel_paused' | 'marketing_limit';
 
 /** What becomes of the recipient. */
 export type RecipientFate =
@@ -33,6 +38,8 @@ export type RecipientFate =
 /** What the failure calls for beyond the recipient. */
 export type FailureEffect =
   | { kind: 'slow_channel' }
+  /** 131050: the contact is opted out of marketing (the recipient fails either way). */
+  | { kind: 'opt_out_marketing' }
   /** `otherwise`: the recipient's fate when the pause could not be written. */
   | { kind: 'pause_campaign'; reason: string; otherwise: RecipientFate }
   | { kind: 'pause_channel'; reason: string; otherwise: RecipientFate };
@@ -49,6 +56,12 @@ export interface FailedSend {
   /** Attempts so far, the one that just failed included. */
   attempts: number;
   generation: ApiGeneration;
+  /** When the answer came (131049 waits from then). */
+  now: Date;
+  /** The campaign's validUntil (131049: no retry after it). */
+  validUntil: Date | null;
+  /** Template failures (class `template`) with this code in this campaign so far, this one included. */
+  identicalFailures: number;
 }
 
 /** Refused (nothing went out), and what the refusal calls for could not be done: try again after a backoff. */
@@ -80,7 +93,22 @@ export function decideOutcome(send: FailedSend, settings: OutcomeSettings, rando
     case 'unknown_outcome':
       return { fate: unknownOutcome(send.generation, settings) };
     case 'permanent':
+    case 'experiment': // 130472: not charged, not the contact's fault; a retry would meet the same experiment
       return { fate: { kind: 'failed' } };
+    case 'marketing_opt_out':
+      return { fate: { kind: 'failed' }, effect: { kind: 'opt_out_marketing' } };
+    case 'marketing_limit': {
+      const retryAt = marketingLimitRetryAt({ attempts: send.attempts, maxRetries: settings.marketingLimitMaxRetries, at: send.now, validUntil: send.validUntil });
+      return { fate: retryAt ? { kind: 'requeue', delayMs: retryAt.getTime() - send.now.getTime(), uncount: false, reason: 'marketing_limit' } : { kind: 'failed' } };
+    }
+    case 'template': {
+      // The first few fail like any permanent error; the Nth pauses the campaign; later ones (in flight, or after a
+      // resume without a fix) wait for the next resume instead of failing every recipient.
+      if (send.identicalFailures < settings.templateFailurePauseAfter) return { fate: { kind: 'failed' } };
+      const pause = { kind: 'pause_campaign' as const, reason: `360dialog refused the template: ${send.description}`, otherwise: { kind: 'failed' as const } };
+      if (send.identicalFailures === settings.templateFailurePauseAfter) return { fate: { kind: 'failed' }, effect: pause };
+      return { fate: { kind: 'requeue', delayMs: 0, uncount: true, reason: 'campaign_paused' }, effect: pause };
+    }
     case 'campaign':
       // Not paused: retry later rather than at once (the retry tries to pause again if it is refused again).
       return {

@@ -6,6 +6,7 @@ import { parseCallbackData } from '../whatsapp/callback-data.js';
 import type { StatusEvent } from '../whatsapp/webhook-events.js';
 import { type BatchTally, type ItemPlan, unique } from './batch-plan.js';
 import { MessageEventsRepository } from './message-events.repository.js';
+import { StatusErrorPolicy } from './status-error-policy.js';
 
 interface StatusRef {
   plan: ItemPlan;
@@ -27,6 +28,7 @@ export class StatusApplier {
   constructor(
     private readonly recipients: RecipientsRepository,
     private readonly history: MessageEventsRepository,
+    private readonly errorPolicy: StatusErrorPolicy,
   ) {}
 
   /** Returns the events matched to a recipient (applied now, or repeats of events applied before); the others are unknown. */
@@ -35,7 +37,7 @@ export class StatusApplier {
       plan.statuses.map((event): StatusRef => ({ plan, event, callbackRecipientId: parseCallbackData(event.callbackData) })),
     );
     if (statuses.length === 0) return new Set();
-    await this.match(db, statuses);
+    const found = await this.match(db, statuses);
 
     const matched = statuses.flatMap((ref): MatchedStatus[] => (ref.recipientId === undefined ? [] : [toMatched(ref.event, ref.recipientId)]));
     if (matched.length === 0) return new Set();
@@ -53,6 +55,7 @@ export class StatusApplier {
     if (inserted.length === 0) return matchedEvents;
     const fresh = inserted.flatMap((row) => firstOfPair.get(pairKey(row.messageId, row.status)) ?? []);
     await this.recipients.applyStatusEvents(fresh, db);
+    await this.errorPolicy.apply(fresh, found, db);
     for (const status of fresh) tally.applied.set(status.status, (tally.applied.get(status.status) ?? 0) + 1);
     return matchedEvents;
   }
@@ -62,7 +65,7 @@ export class StatusApplier {
    * `r:<recipient id>` when that recipient has no message id yet (or this one); a message id learned
    * that way also matches the batch's other events of that message.
    */
-  private async match(db: EntityManager, statuses: StatusRef[]): Promise<void> {
+  private async match(db: EntityManager, statuses: StatusRef[]): Promise<Map<string, StatusRecipient>> {
     const rows = await this.recipients.findForStatuses(
       {
         messageIds: unique(statuses.map((ref) => ref.event.messageId)),
@@ -95,6 +98,7 @@ export class StatusApplier {
       const learned = byMessage.get(ref.event.messageId);
       if (learned && learned.channelId === ref.plan.item.channel_id) ref.recipientId = learned.id;
     }
+    return byId;
   }
 }
 
@@ -107,6 +111,8 @@ function toMatched(event: StatusEvent, recipientId: string): MatchedStatus {
     occurredAt: event.timestamp,
     errorCode: event.errors?.[0]?.code ?? null,
     errorTitle: event.errors?.[0]?.title ?? null,
+    pricing: event.pricing ?? null,
+    userId: event.recipientUserId ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
+import { StatusErrorPolicy } from './status-error-policy.js';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { AccountSignalsApplier } from './account-signals-applier.js';
 import { BatchApplier } from './batch-applier.js';
@@ -33,6 +34,7 @@ import { WebhooksController } from './webhooks.controller.js';
   imports: [TypeOrmModule.forFeature([WebhookInboxItem, MessageEvent]), ChannelsModule, CampaignsModule, ContactsModule],
   controllers: [WebhooksController, InboxController],
   providers: [
+    StatusErrorPolicy,
     InboxRepository,
     MessageEventsRepository,
     WebhookInboxWriter,

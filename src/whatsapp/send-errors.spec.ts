@@ -1,4 +1,4 @@
-import { classifySendFailure, retryDelayMs, type SendFailure, type SendFailureClass, TRANSIENT_BACKOFF } from './send-errors.js';
+import { classifyRecipientError, classifySendFailure, marketingLimitRetryAt, RETRYABLE_ERROR_CODES, retryDelayMs, type SendFailure, type SendFailureClass, TRANSIENT_BACKOFF } from './send-errors.js';
 
 const failure = (httpStatus: number | null, errorCode: number | null, errorTitle = '', outcomeUnknown = false): SendFailure => ({
   httpStatus,
@@ -23,9 +23,14 @@ describe('classifySendFailure', () => {
     ['131026 undeliverable', failure(400, 131026, 'Message undeliverable'), 'permanent'],
     ['1013 invalid user', failure(400, 1013, 'User is not valid'), 'permanent'],
     ['131021 sender = recipient', failure(400, 131021, 'Recipient cannot be sender'), 'permanent'],
-    ['131049 marketing limit', failure(400, 131049, 'Not delivered to maintain ecosystem'), 'permanent'],
-    ['132000 parameter count', failure(400, 132000, 'Number of parameters does not match'), 'permanent'],
-    ['132001 template missing', failure(404, 132001, 'Template name does not exist'), 'permanent'],
+    ['131049 marketing limit', failure(400, 131049, 'Not delivered to maintain ecosystem'), 'marketing_limit'],
+    ['131050 stopped marketing', failure(400, 131050, 'Unable to deliver: user stopped marketing messages'), 'marketing_opt_out'],
+    ['130472 experiment', failure(400, 130472, "User's number is part of an experiment"), 'experiment'],
+    ['132000 parameter count', failure(400, 132000, 'Number of parameters does not match'), 'template'],
+    ['132001 template missing', failure(404, 132001, 'Template name does not exist'), 'template'],
+    ['132005 translated text too long', failure(400, 132005, 'Translated text too long'), 'template'],
+    ['132012 parameter format', failure(400, 132012, 'Parameter format does not match'), 'template'],
+    ['132007 format policy', failure(400, 132007, 'Template format character policy violated'), 'permanent'],
     ['On-Premise 2001', failure(400, 2001, 'Template missing'), 'permanent'],
     ['132015 template paused', failure(400, 132015, 'Template is paused'), 'campaign'],
     ['132016 template disabled', failure(400, 132016, 'Template is disabled'), 'campaign'],
@@ -62,5 +67,48 @@ describe('retryDelayMs', () => {
         expect(delay).toBeLessThanOrEqual(300_000);
       }
     }
+  });
+});
+
+describe('errors about the recipient (send answer or failed status)', () => {
+  it.each([
+    [131049, 'marketing_limit'],
+    [131050, 'marketing_opt_out'],
+    [130472, 'experiment'],
+    [132000, 'template'],
+    [132001, 'template'],
+    [132005, 'template'],
+    [132012, 'template'],
+    [131026, null],
+    [131000, null],
+    [0, null],
+  ])('%i → %s', (code, expected) => {
+    expect(classifyRecipientError(code)).toBe(expected);
+  });
+
+  it.each([
+    [131049, true],
+    [131050, false],
+    [130472, false],
+    [131026, false],
+    [131000, true],
+  ])('retry-failed takes %i again: %s', (code, retryable) => {
+    expect(RETRYABLE_ERROR_CODES.includes(code)).toBe(retryable);
+  });
+});
+
+describe('marketingLimitRetryAt (131049)', () => {
+  const at = new Date('2026-03-01T10:00:00Z');
+  const hours = (n: number) => new Date(at.getTime() + n * 3_600_000);
+  it.each<[string, number, number, Date | null, Date | null]>([
+    ['first refusal: a day later', 1, 2, null, hours(24)],
+    ['second refusal: two days later', 2, 2, null, hours(48)],
+    ['third refusal with 2 retries: failed', 3, 2, null, null],
+    ['no retries configured: failed', 1, 0, null, null],
+    ['next try inside validUntil', 1, 2, hours(24), hours(24)],
+    ['next try after validUntil: failed', 1, 2, hours(23), null],
+    ['second try after validUntil: failed', 2, 2, hours(47), null],
+  ])('%s', (_label, attempts, maxRetries, validUntil, expected) => {
+    expect(marketingLimitRetryAt({ attempts, maxRetries, at, validUntil })).toEqual(expected);
   });
 });

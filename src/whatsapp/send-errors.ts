@@ -13,6 +13,14 @@ export type SendFailureClass =
   | 'unknown_outcome'
   /** This recipient can never get this message. */
   | 'permanent'
+  /** 131049: Meta's per-user marketing limit. Not final: try again after a day (then two), bounded. */
+  | 'marketing_limit'
+  /** 131050: the person stopped marketing messages from this business: fail, and opt them out of marketing. */
+  | 'marketing_opt_out'
+  /** 130472: the person is in a Meta experiment: fail, never retry, not held against the contact. */
+  | 'experiment'
+  /** 132000/132001/132005/132012: a template or parameter problem: fail; after a few identical ones, pause the campaign. */
+  | 'template'
   /** Something about this campaign (template paused, spam quality): pause the campaign. */
   | 'campaign'
   /** Something about the account (bad key, payment, policy): pause every campaign on the channel. */
@@ -31,6 +39,10 @@ const PAIR_RATE_CODES = new Set([131056]);
 const TRANSIENT_CODES = new Set([131000, 131016, 1011, 1014, 1016, 2]);
 const CAMPAIGN_CODES = new Set([131048, 471, 132015, 132016]);
 const CHANNEL_CODES = new Set([131042, 402, 368, 131031, 190]);
+export const MARKETING_LIMIT_CODE = 131049;
+export const MARKETING_OPT_OUT_CODE = 131050;
+export const EXPERIMENT_CODE = 130472;
+const TEMPLATE_CODES = new Set([132000, 132001, 132005, 132012]);
 const RATE_LIMIT_TEXT = /rate limit/i;
 const PAYMENT_TEXT = /lack of payment|payment/i;
 
@@ -46,6 +58,8 @@ export function classifySendFailure(failure: SendFailure): SendFailureClass {
   if (httpStatus === 400 && errorCode === null && PAYMENT_TEXT.test(text)) return 'channel';
   if (errorCode !== null && CAMPAIGN_CODES.has(errorCode)) return 'campaign';
   if (errorCode !== null && TRANSIENT_CODES.has(errorCode)) return 'transient';
+  const recipientClass = errorCode === null ? null : classifyRecipientError(errorCode);
+  if (recipientClass) return recipientClass;
   if (httpStatus === null || httpStatus >= 500 || httpStatus === 408) return 'transient';
   return 'permanent';
 }
@@ -72,8 +86,51 @@ export function describeFailure(failure: SendFailure): string {
   return `${status}${parts.length ? `: ${parts.join(' ')}` : ''}${failure.details ? ` (${failure.details})` : ''}`;
 }
 
-/** Failures worth another try once their cause is gone (used by retry-failed). */
+/**
+ * The error codes that mean something about this recipient (or this message) beyond "failed", whether
+ * they come in the send answer or on a failed status webhook; null for the others (a failed status then
+ * simply fails the recipient).
+ */
+export function classifyRecipientError(code: number): 'marketing_limit' | 'marketing_opt_out' | 'experiment' | 'template' | null {
+  if (code === MARKETING_LIMIT_CODE) return 'marketing_limit';
+  if (code === MARKETING_OPT_OUT_CODE) return 'marketing_opt_out';
+  if (code === EXPERIMENT_CODE) return 'experiment';
+  if (TEMPLATE_CODES.has(code)) return 'template';
+  return null;
+}
+
+/** 131049: the first retry waits a day, each later one twice as long as the one before (24 h, 48 h, …). */
+export const MARKETING_LIMIT_FIRST_DELAY_MS = 24 * 60 * 60_000;
+
+export interface MarketingLimitHit {
+  /** Sends of this recipient so far, the refused one included (campaign_recipients.attempts). */
+  attempts: number;
+  /** MARKETING_LIMIT_MAX_RETRIES */
+  maxRetries: number;
+  /** When WhatsApp refused it (the send answer, or the failed status). */
+  at: Date;
+  /** The campaign's validUntil: no message goes out after it. */
+  validUntil: Date | null;
+}
+
+/**
+ * When to try a recipient again after a 131049, or null when it ends failed: its retries are used up
+ * (retries so far = attempts − 1), or the next try would fall after the campaign's validUntil.
+ */
+export function marketingLimitRetryAt(hit: MarketingLimitHit): Date | null {
+  const retriesSoFar = Math.max(0, hit.attempts - 1);
+  if (retriesSoFar >= hit.maxRetries) return null;
+  const next = new Date(hit.at.getTime() + MARKETING_LIMIT_FIRST_DELAY_MS * 2 ** retriesSoFar);
+  if (hit.validUntil && next.getTime() > hit.validUntil.getTime()) return null;
+  return next;
+}
+
+/**
+ * Failures worth another try once their cause is gone (used by retry-failed). 131049 is among them
+ * (Meta: try again after a day); 130472 (experiment) and 131050 (stopped marketing) are not.
+ */
 export const RETRYABLE_ERROR_CODES: readonly number[] = [
+  MARKETING_LIMIT_CODE,
   ...THROTTLE_CODES,
   ...PAIR_RATE_CODES,
   ...TRANSIENT_CODES,

@@ -124,6 +124,15 @@ export class CreateCampaignDto {
   @IsOptional()
   @IsBoolean()
   skipTemplateCheck?: boolean;
+
+  @ApiPropertyOptional({
+    example: '2026-12-08T09:00:00+01:00',
+    description: 'Nothing of the campaign is sent after this (131049 retries end failed). Default: scheduledAt + 7 days',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: OFFSET_MESSAGE })
+  @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  validUntil?: string;
 }
 
 export class UpdateCampaignDto {
@@ -160,6 +169,17 @@ export class UpdateCampaignDto {
   @IsOptional()
   @IsBoolean()
   skipTemplateCheck?: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2026-12-08T09:00:00+01:00',
+    description: 'Nothing of the campaign is sent after this (131049 retries end failed); null: scheduledAt + 7 days',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: OFFSET_MESSAGE })
+  @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
+  validUntil?: string | null;
 }
 
 export class ScheduleCampaignDto {
@@ -193,6 +213,8 @@ export class CampaignResponse {
   @ApiProperty({ type: TemplateDto }) template: TemplateDto;
   @ApiProperty({ nullable: true, type: String }) scheduledAt: string | null;
   @ApiProperty({ nullable: true, type: SendWindowDto }) sendWindow: SendWindowDto | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Nothing is sent after this: as set, else scheduledAt + 7 days (null while unscheduled)' })
+  validUntil: string | null;
   @ApiProperty({ enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed'] }) status: string;
   @ApiProperty({ nullable: true, type: String }) pausedReason: string | null;
   @ApiProperty({ nullable: true, type: String }) failureReason: string | null;

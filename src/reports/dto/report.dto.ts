@@ -97,6 +97,17 @@ export class RecipientItemDto {
   @ApiProperty({ type: String, nullable: true, description: 'Why a pending recipient waits' }) waitingReason: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Pending recipients only' }) nextAttemptAt: string | null;
   @ApiProperty() attempts: number;
+  @ApiProperty({ type: () => RecipientPricingDto, nullable: true, description: "The message's pricing, as its first status carrying it said" })
+  pricing: RecipientPricingDto | null;
+  @ApiProperty({ type: String, nullable: true, description: "WhatsApp's business-scoped user id of the recipient, when a status carried it" })
+  userId: string | null;
+}
+
+export class RecipientPricingDto {
+  @ApiProperty({ type: String, nullable: true, example: 'marketing' }) category: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'PMP' }) model: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'regular' }) type: string | null;
+  @ApiProperty({ type: Boolean, nullable: true }) billable: boolean | null;
 }
 
 export class RecipientPageDto {

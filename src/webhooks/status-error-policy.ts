@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CampaignsRepository } from '../campaigns/campaigns.repository.js';
+import type { MarketingLimitWait, RecipientStatusEvent, StatusRecipient } from '../campaigns/recipient-statuses.queries.js';
+import { RecipientsRepository } from '../campaigns/recipients.repository.js';
+import { AppConfig } from '../config/app-config.js';
+import { ContactsRepository, type MarketingPreference } from '../contacts/contacts.repository.js';
+import { classifyRecipientError, MARKETING_OPT_OUT_CODE, marketingLimitRetryAt } from '../whatsapp/send-errors.js';
+
+/**
+ * What a status means beyond the recipient's state (whatsapp/send-errors.ts, the same table the sender
+ * follows), in the batch's transaction, after the statuses were applied:
+ * - failed with 131050: the contact is opted out of marketing, with a consent event (the recipient fails);
+ * - failed with 131049: not final; the recipient waits for a retry (24 h, then 48 h, bounded, never past
+ *   the campaign's validUntil), else it stays failed;
+ * - failed with 130472 (or anything else): failed, nothing more;
+ * - a business-scoped user id is stored on the contact.
+ */
+@Injectable()
+export class StatusErrorPolicy {
+  private readonly maxRetries: number;
+
+  constructor(
+    config: AppConfig,
+    private readonly recipients: RecipientsRepository,
+    private readonly campaigns: CampaignsRepository,
+    private readonly contacts: ContactsRepository,
+  ) {
+    this.maxRetries = config.env.MARKETING_LIMIT_MAX_RETRIES;
+  }
+
+  /** `fresh`: the events applied now (each seen for the first time); `found`: their recipients by id. */
+  async apply(fresh: readonly RecipientStatusEvent[], found: ReadonlyMap<string, StatusRecipient>, db: EntityManager): Promise<void> {
+    const optOuts: MarketingPreference[] = [];
+    const waits: MarketingLimitWait[] = [];
+    const userIds = new Map<string, string>();
+    for (const event of fresh) {
+      const recipient = found.get(event.recipientId);
+      if (!recipient) continue;
+      if (event.userId) userIds.set(recipient.contactId, event.userId);
+      if (event.status !== 'failed' || event.errorCode === null) continue;
+      const kind = classifyRecipientError(event.errorCode);
+      if (kind === 'marketing_opt_out') {
+        const proof = JSON.stringify({ messageId: event.messageId, campaignId: recipient.campaignId, error: event.errorTitle });
+        optOuts.push({ waId: recipient.waId, at: event.occurredAt, source: `whatsapp_error_${MARKETING_OPT_OUT_CODE}`, proof });
+      } else if (kind === 'marketing_limit') {
+        const retryAt = marketingLimitRetryAt({ attempts: recipient.attempts, maxRetries: this.maxRetries, at: event.occurredAt, validUntil: recipient.validUntil });
+        if (retryAt) waits.push({ recipientId: recipient.id, messageId: event.messageId, retryAt });
+      }
+    }
+    if (optOuts.length) await this.contacts.optOutOfMarketing(optOuts, db);
+    if (userIds.size) await this.contacts.recordUserIds([...userIds].map(([contactId, userId]) => ({ contactId, userId })), db);
+    const waiting = await this.recipients.waitForMarketingLimit(waits, db);
+    await this.campaigns.reopenForRetries(waiting, db);
+  }
+}
