@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * (channel_events, and the latest on channels), pricing and user ids from statuses, the marketing
  * opt-out WhatsApp reports, and the campaign's template-check escape and validity.
  * Generated, then reviewed: TypeORM also emitted a no-op `attributes SET DEFAULT '{}'::jsonb`, dropped.
- * Every new column is nullable or has a constant default: no table is rewritten.
+ * Every new column is nullable or has a constant default: no table is rewritten (PostgreSQL 11+ stores a
+ * constant default in the catalogue).
  */
 export class TemplatesAndAccountSignals1796235036875 implements MigrationInterface {
     name = 'TemplatesAndAccountSignals1796235036875'
@@ -29,6 +30,7 @@ export class TemplatesAndAccountSignals1796235036875 implements MigrationInterfa
         await queryRunner.query(`ALTER TABLE "campaign_recipients" ADD "pricing_type" text`);
         await queryRunner.query(`ALTER TABLE "campaign_recipients" ADD "billable" boolean`);
         await queryRunner.query(`ALTER TABLE "campaign_recipients" ADD "user_id" text`);
+        await queryRunner.query(`ALTER TABLE "campaign_recipients" ADD "marketing_limit_retries" integer NOT NULL DEFAULT 0`);
         await queryRunner.query(`ALTER TABLE "channel_events" ADD CONSTRAINT "FK_faafb9e7061ebe616c2c6ff8c9c" FOREIGN KEY ("channel_id") REFERENCES "channels"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
         await queryRunner.query(`ALTER TABLE "templates" ADD CONSTRAINT "FK_8e92441ba429d17f662f13b77d6" FOREIGN KEY ("channel_id") REFERENCES "channels"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     }
@@ -36,6 +38,7 @@ export class TemplatesAndAccountSignals1796235036875 implements MigrationInterfa
     public async down(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "templates" DROP CONSTRAINT "FK_8e92441ba429d17f662f13b77d6"`);
         await queryRunner.query(`ALTER TABLE "channel_events" DROP CONSTRAINT "FK_faafb9e7061ebe616c2c6ff8c9c"`);
+        await queryRunner.query(`ALTER TABLE "campaign_recipients" DROP COLUMN "marketing_limit_retries"`);
         await queryRunner.query(`ALTER TABLE "campaign_recipients" DROP COLUMN "user_id"`);
         await queryRunner.query(`ALTER TABLE "campaign_recipients" DROP COLUMN "billable"`);
         await queryRunner.query(`ALTER TABLE "campaign_recipients" DROP COLUMN "pricing_type"`);

@@ -113,4 +113,8 @@ export class CampaignRecipient {
   /** WhatsApp's business-scoped user id (recipient_user_id / user_id), when a status named it. */
   @Column('text', { name: 'user_id', nullable: true })
   userId: string | null;
+
+  /** How often WhatsApp's per-user marketing limit (131049) has sent it back to wait: bounded by MARKETING_LIMIT_MAX_RETRIES. */
+  @Column('int', { name: 'marketing_limit_retries', default: 0 })
+  marketingLimitRetries: number;
 }

@@ -97,7 +97,7 @@ export const CANCEL_UNSENT_RECIPIENTS = `
  */
 export const REQUEUE_RETRYABLE_FAILURES = `
   UPDATE campaign_recipients
-  SET status = 'pending', attempts = 0, next_attempt_at = now(), error_code = NULL, error_title = NULL,
+  SET status = 'pending', attempts = 0, marketing_limit_retries = 0, next_attempt_at = now(), error_code = NULL, error_title = NULL,
       failed_at = NULL, waiting_reason = NULL, message_id = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL,
       pricing_category = NULL, pricing_model = NULL, pricing_type = NULL, billable = NULL
   WHERE campaign_id = $1 AND status = 'failed' AND (error_code IS NULL OR error_code = ANY($2::int[]))`;

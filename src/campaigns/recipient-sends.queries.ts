@@ -13,6 +13,8 @@ export interface ClaimedRecipient {
   components: TemplateComponent[] | null;
   status: 'sending' | 'skipped';
   attempts: number;
+  /** 131049 waits so far (a retry budget of its own, apart from attempts). */
+  marketing_limit_retries: number;
   /** The claim that owns the row (one per claim statement); every later write of it names this. */
   claim_id: string;
   /** The campaign's validUntil (valid-until.ts): a 131049 is not retried past it. */
@@ -92,7 +94,7 @@ export const CLAIM_RECIPIENTS = `
     waiting_reason = NULL
   FROM due
   WHERE r.id = due.id
-  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.claim_id, due.valid_until`;
+  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.marketing_limit_retries, r.claim_id, due.valid_until`;
 
 /**
  * Right before a batch goes out: keep only rows this claim ($3) still owns (status sending, same
@@ -147,6 +149,7 @@ export const REQUEUE = `
     status = CASE WHEN c.status = 'cancelled' THEN 'cancelled' ELSE 'pending' END,
     next_attempt_at = now() + v.delay_ms * interval '1 millisecond',
     attempts = greatest(0, r.attempts - v.uncount),
+    marketing_limit_retries = r.marketing_limit_retries + CASE WHEN v.reason = 'marketing_limit' THEN 1 ELSE 0 END,
     waiting_reason = v.reason, error_code = v.code, error_title = v.title, lease_until = NULL
   FROM unnest($1::bigint[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[])
          AS v(id, claim_id, delay_ms, uncount, reason, code, title),

@@ -17,6 +17,7 @@ export interface StatusRecipientRow {
   contact_id: string;
   wa_id: string;
   attempts: number;
+  marketing_limit_retries: number;
   valid_until: Date | null;
 }
 
@@ -29,8 +30,10 @@ export interface StatusRecipient {
   campaignId: string;
   contactId: string;
   waId: string;
-  /** Sends so far (131049: its retries are counted by them). */
+  /** Sends so far. */
   attempts: number;
+  /** 131049 waits so far (MARKETING_LIMIT_MAX_RETRIES bounds them). */
+  marketingLimitRetries: number;
   /** The campaign's validUntil (valid-until.ts). */
   validUntil: Date | null;
 }
@@ -58,7 +61,7 @@ export interface MarketingLimitWait {
 }
 
 /** Candidates for status events: by message id, and by the recipient id of the callback data. */
-const FOUND_COLUMNS = `r.id::text AS id, r.message_id, r.channel_id, r.campaign_id, r.contact_id::text AS contact_id, r.wa_id, r.attempts,
+const FOUND_COLUMNS = `r.id::text AS id, r.message_id, r.channel_id, r.campaign_id, r.contact_id::text AS contact_id, r.wa_id, r.attempts, r.marketing_limit_retries,
     ${validUntilSql('c')} AS valid_until`;
 export const FIND_RECIPIENTS = `
   SELECT ${FOUND_COLUMNS} FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE r.message_id = ANY($1::text[])
@@ -168,6 +171,7 @@ export const APPLY_STATUS_EVENTS = `
 export const WAIT_FOR_MARKETING_LIMIT = `
   UPDATE campaign_recipients r SET
     status = 'pending', next_attempt_at = v.retry_at, waiting_reason = 'marketing_limit', failed_at = NULL,
+    marketing_limit_retries = r.marketing_limit_retries + 1,
     message_id = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL, lease_until = NULL,
     pricing_category = NULL, pricing_model = NULL, pricing_type = NULL, billable = NULL
   FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, retry_at), campaigns c

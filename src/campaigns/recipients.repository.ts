@@ -166,6 +166,7 @@ export class RecipientsRepository {
       contactId: row.contact_id,
       waId: row.wa_id,
       attempts: row.attempts,
+      marketingLimitRetries: row.marketing_limit_retries,
       validUntil: row.valid_until ? new Date(row.valid_until) : null,
     }));
   }

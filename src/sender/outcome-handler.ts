@@ -77,6 +77,7 @@ export class OutcomeHandler {
         failure,
         description,
         attempts: recipient.attempts,
+        marketingLimitRetries: recipient.marketing_limit_retries,
         generation: channel.apiGeneration,
         now: new Date(),
         validUntil: recipient.valid_until ? new Date(recipient.valid_until) : null,

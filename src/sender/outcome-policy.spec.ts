@@ -69,7 +69,7 @@ describe('outcome policy', () => {
     ],
   ])('%s after %i attempt(s) on %s (%o)', (failure, attempts, generation, policy, expected) => {
     expect(
-      decideOutcome({ failure, description: 'HTTP 400: 132015 Template paused', attempts, generation, now, validUntil: null, identicalFailures: 1 }, policy, half),
+      decideOutcome({ failure, description: 'HTTP 400: 132015 Template paused', attempts, marketingLimitRetries: 0, generation, now, validUntil: null, identicalFailures: 1 }, policy, half),
     ).toEqual(expected);
   });
 
@@ -79,19 +79,20 @@ describe('outcome policy', () => {
     ['131050', 'marketing_opt_out', 1, null, 1, { fate: failed, effect: { kind: 'opt_out_marketing' } }],
     // 130472: failed, never retried, nothing else.
     ['130472', 'experiment', 1, null, 1, { fate: failed }],
-    // 131049: a day, then two days, then failed; never after validUntil; attempts beyond SEND_MAX_ATTEMPTS do not matter.
-    ['131049 first', 'marketing_limit', 1, null, 1, { fate: requeue(DAY, false, 'marketing_limit') }],
-    ['131049 second', 'marketing_limit', 2, null, 1, { fate: requeue(2 * DAY, false, 'marketing_limit') }],
-    ['131049 retries used up', 'marketing_limit', 3, null, 1, { fate: failed }],
-    ['131049 past validUntil', 'marketing_limit', 1, new Date(now.getTime() + DAY - 1), 1, { fate: failed }],
-    ['131049 within validUntil', 'marketing_limit', 2, new Date(now.getTime() + 3 * DAY), 1, { fate: requeue(2 * DAY, false, 'marketing_limit') }],
+    // 131049 (the number is its waits so far, not attempts): a day, then two days, then failed; never after validUntil.
+    ['131049 first', 'marketing_limit', 0, null, 1, { fate: requeue(DAY, false, 'marketing_limit') }],
+    ['131049 second', 'marketing_limit', 1, null, 1, { fate: requeue(2 * DAY, false, 'marketing_limit') }],
+    ['131049 retries used up', 'marketing_limit', 2, null, 1, { fate: failed }],
+    ['131049 past validUntil', 'marketing_limit', 0, new Date(now.getTime() + DAY - 1), 1, { fate: failed }],
+    ['131049 within validUntil', 'marketing_limit', 1, new Date(now.getTime() + 3 * DAY), 1, { fate: requeue(2 * DAY, false, 'marketing_limit') }],
     // Template problems: the first four fail, the fifth fails and pauses, later ones wait for the resume.
     ['132000 first', 'template', 1, null, 1, { fate: failed }],
     ['132000 fourth', 'template', 1, null, 4, { fate: failed }],
     ['132000 fifth', 'template', 1, null, 5, { fate: failed, effect: pause }],
     ['132000 sixth', 'template', 1, null, 6, { fate: requeue(0, true, 'campaign_paused'), effect: pause }],
-  ])('%s', (_label, failure, attempts, validUntil, identicalFailures, expected) => {
-    const send = { failure, description: 'HTTP 400: 132000 params', attempts, generation: 'cloud' as const, now, validUntil, identicalFailures };
+  ])('%s', (_label, failure, marketingLimitRetries, validUntil, identicalFailures, expected) => {
+    // Attempts past SEND_MAX_ATTEMPTS: transient retries in between do not use up a 131049's budget.
+    const send = { failure, description: 'HTTP 400: 132000 params', attempts: 9, marketingLimitRetries, generation: 'cloud' as const, now, validUntil, identicalFailures };
     expect(decideOutcome(send, settings, half)).toEqual(expected);
   });
 

@@ -55,6 +55,8 @@ export interface FailedSend {
   description: string;
   /** Attempts so far, the one that just failed included. */
   attempts: number;
+  /** 131049 waits so far (apart from attempts). */
+  marketingLimitRetries: number;
   generation: ApiGeneration;
   /** When the answer came (131049 waits from then). */
   now: Date;
@@ -98,7 +100,7 @@ export function decideOutcome(send: FailedSend, settings: OutcomeSettings, rando
     case 'marketing_opt_out':
       return { fate: { kind: 'failed' }, effect: { kind: 'opt_out_marketing' } };
     case 'marketing_limit': {
-      const retryAt = marketingLimitRetryAt({ attempts: send.attempts, maxRetries: settings.marketingLimitMaxRetries, at: send.now, validUntil: send.validUntil });
+      const retryAt = marketingLimitRetryAt({ retriesSoFar: send.marketingLimitRetries, maxRetries: settings.marketingLimitMaxRetries, at: send.now, validUntil: send.validUntil });
       return { fate: retryAt ? { kind: 'requeue', delayMs: retryAt.getTime() - send.now.getTime(), uncount: false, reason: 'marketing_limit' } : { kind: 'failed' } };
     }
     case 'template': {

@@ -44,7 +44,7 @@ export class StatusErrorPolicy {
         const proof = JSON.stringify({ messageId: event.messageId, campaignId: recipient.campaignId, error: event.errorTitle });
         optOuts.push({ waId: recipient.waId, at: event.occurredAt, source: `whatsapp_error_${MARKETING_OPT_OUT_CODE}`, proof });
       } else if (kind === 'marketing_limit') {
-        const retryAt = marketingLimitRetryAt({ attempts: recipient.attempts, maxRetries: this.maxRetries, at: event.occurredAt, validUntil: recipient.validUntil });
+        const retryAt = marketingLimitRetryAt({ retriesSoFar: recipient.marketingLimitRetries, maxRetries: this.maxRetries, at: event.occurredAt, validUntil: recipient.validUntil });
         if (retryAt) waits.push({ recipientId: recipient.id, messageId: event.messageId, retryAt });
       }
     }

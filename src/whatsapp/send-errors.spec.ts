@@ -101,14 +101,14 @@ describe('marketingLimitRetryAt (131049)', () => {
   const at = new Date('2026-03-01T10:00:00Z');
   const hours = (n: number) => new Date(at.getTime() + n * 3_600_000);
   it.each<[string, number, number, Date | null, Date | null]>([
-    ['first refusal: a day later', 1, 2, null, hours(24)],
-    ['second refusal: two days later', 2, 2, null, hours(48)],
-    ['third refusal with 2 retries: failed', 3, 2, null, null],
-    ['no retries configured: failed', 1, 0, null, null],
-    ['next try inside validUntil', 1, 2, hours(24), hours(24)],
-    ['next try after validUntil: failed', 1, 2, hours(23), null],
-    ['second try after validUntil: failed', 2, 2, hours(47), null],
-  ])('%s', (_label, attempts, maxRetries, validUntil, expected) => {
-    expect(marketingLimitRetryAt({ attempts, maxRetries, at, validUntil })).toEqual(expected);
+    ['first refusal: a day later', 0, 2, null, hours(24)],
+    ['second refusal: two days later', 1, 2, null, hours(48)],
+    ['third refusal with 2 retries: failed', 2, 2, null, null],
+    ['no retries configured: failed', 0, 0, null, null],
+    ['next try inside validUntil', 0, 2, hours(24), hours(24)],
+    ['next try after validUntil: failed', 0, 2, hours(23), null],
+    ['second try after validUntil: failed', 1, 2, hours(47), null],
+  ])('%s', (_label, retriesSoFar, maxRetries, validUntil, expected) => {
+    expect(marketingLimitRetryAt({ retriesSoFar, maxRetries, at, validUntil })).toEqual(expected);
   });
 });

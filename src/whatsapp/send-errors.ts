@@ -103,8 +103,8 @@ export function classifyRecipientError(code: number): 'marketing_limit' | 'marke
 export const MARKETING_LIMIT_FIRST_DELAY_MS = 24 * 60 * 60_000;
 
 export interface MarketingLimitHit {
-  /** Sends of this recipient so far, the refused one included (campaign_recipients.attempts). */
-  attempts: number;
+  /** How often a 131049 has already sent this recipient back to wait (campaign_recipients.marketing_limit_retries). */
+  retriesSoFar: number;
   /** MARKETING_LIMIT_MAX_RETRIES */
   maxRetries: number;
   /** When WhatsApp refused it (the send answer, or the failed status). */
@@ -114,11 +114,12 @@ export interface MarketingLimitHit {
 }
 
 /**
- * When to try a recipient again after a 131049, or null when it ends failed: its retries are used up
- * (retries so far = attempts − 1), or the next try would fall after the campaign's validUntil.
+ * When to try a recipient again after a 131049, or null when it ends failed: its retries are used up,
+ * or the next try would fall after the campaign's validUntil. Counted apart from attempts, so transient
+ * retries in between neither use up nor shift the 24 h / 48 h waits.
  */
 export function marketingLimitRetryAt(hit: MarketingLimitHit): Date | null {
-  const retriesSoFar = Math.max(0, hit.attempts - 1);
+  const retriesSoFar = Math.max(0, hit.retriesSoFar);
   if (retriesSoFar >= hit.maxRetries) return null;
   const next = new Date(hit.at.getTime() + MARKETING_LIMIT_FIRST_DELAY_MS * 2 ** retriesSoFar);
   if (hit.validUntil && next.getTime() > hit.validUntil.getTime()) return null;
