@@ -1,6 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { ListChannelsQueryDto } from './list-channels.dto.js';
 
 export class AccountEventSummaryResponse {
   @ApiProperty({ example: 'account_update', description: 'account_update, phone_quality or business_capability' })
@@ -44,18 +43,5 @@ export class ChannelEventListResponse {
   nextCursor: string | null;
 }
 
-export class ListChannelEventsQueryDto {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-}
+/** The same page parameters as the channels listing: cursor and limit. */
+export class ListChannelEventsQueryDto extends ListChannelsQueryDto {}
