@@ -19,7 +19,7 @@ const LAYERS: Record<string, readonly string[]> = {
   config: [],
   common: ['config'],
   whatsapp: ['common', 'config'],
-  metrics: [],
+  metrics: ['common', 'config'],
   database: ['common', 'config'],
   health: ['common', 'config'],
   channels: ['whatsapp', 'common', 'config', 'database'],

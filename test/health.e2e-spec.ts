@@ -23,3 +23,29 @@ describe('operations', () => {
     expect(metrics.text).toContain('wa_messages_sent_total');
   });
 });
+
+describe('/metrics with METRICS_TOKEN set', () => {
+  const token = 'metrics-token-0123456789abcdef';
+  let engine: TestApp;
+  beforeAll(async () => {
+    engine = await createTestApp({ env: { METRICS_TOKEN: token } });
+  });
+  afterAll(() => engine.close());
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['the API token instead', `Bearer ${'wrong-token-0123456789abcdef'}`],
+    ['a wrong scheme', `Basic ${token}`],
+  ])('answers 401 to %s', async (_, authorization) => {
+    const call = request(engine.url).get('/metrics');
+    if (authorization) call.set('Authorization', authorization);
+    const response = await call.expect(401);
+    expect(response.body.message).toContain('METRICS_TOKEN');
+  });
+
+  it('serves the metrics to a scrape with the token, and /health stays open', async () => {
+    const metrics = await request(engine.url).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(metrics.text).toContain('wa_messages_sent_total');
+    await request(engine.url).get('/health').expect(200);
+  });
+});
