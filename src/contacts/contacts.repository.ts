@@ -21,6 +21,7 @@ import {
 } from './contacts.queries.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { normalisePhone } from './import/phone.js';
+import { waIdDigits } from './wa-id.js';
 import {
   type InboundTouch,
   type KeywordOptOut,
@@ -121,7 +122,7 @@ export class ContactsRepository {
    */
   async touchLastInbound(messages: readonly InboundTouch[], db: EntityManager): Promise<string[]> {
     const valid = messages.flatMap((message) => {
-      const waId = this.inboundWaId(message.waId);
+      const waId = waIdDigits(message.waId);
       return waId === null ? [] : [{ waId, at: message.at }];
     });
     if (valid.length === 0) return [];
@@ -138,7 +139,7 @@ export class ContactsRepository {
    */
   async optOutByKeyword(requests: readonly KeywordOptOut[], db: EntityManager): Promise<KeywordOptOutOutcome[]> {
     const valid = requests.flatMap((request) => {
-      const waId = this.inboundWaId(request.waId);
+      const waId = waIdDigits(request.waId);
       return waId === null ? [] : [{ ...request, waId }];
     });
     if (valid.length === 0) return [];
@@ -193,20 +194,11 @@ export class ContactsRepository {
 
   private validPreferences(preferences: readonly MarketingPreference[]): MarketingPreference[] {
     return preferences.flatMap((preference) => {
-      const waId = this.inboundWaId(preference.waId);
+      const waId = waIdDigits(preference.waId);
       return waId === null ? [] : [{ ...preference, waId }];
     });
   }
 
-  /**
-   * The digits of a WhatsApp id ("4915112345678"; also "+49 151 12345678" or "004915112345678"), or
-   * null when they cannot be a phone number (not 6–15 digits, or a leading 0).
-   */
-  private inboundWaId(value: string): string | null {
-    let digits = value.replace(/\D/g, '');
-    if (value.trim().startsWith('00')) digits = digits.slice(2);
-    return /^[1-9]\d{5,14}$/.test(digits) ? digits : null;
-  }
 
   // ·
 }

@@ -7,6 +7,7 @@ import { type ContactRecord } from './contacts.queries.js';
 import { ContactsRepository } from './contacts.repository.js';
 import type { ContactDetailResponse, ContactPageResponse, ContactResponse, ListContactsQuery, OptInBody, OptOutBody } from './dto/contact.dto.js';
 import { normalisePhone } from './import/phone.js';
+import { phoneFromWaId } from './wa-id.js';
 
 const DEFAULT_LIMIT = 50;
 /** Contacts are locked by a running import (SHARE ROW EXCLUSIVE): an API opt-in/out waits at most this long. */
@@ -95,13 +96,6 @@ export class ContactsService {
       throw error;
     }
   }
-}
-
-/** "4915112345678", "+49 151 12345678" or "004915112345678" → "+4915112345678"; null if not 6–15 digits. */
-export function phoneFromWaId(waId: string): string | null {
-  let digits = waId.replace(/\D/g, '');
-  if (waId.trim().startsWith('00')) digits = digits.slice(2);
-  return /^[1-9]\d{5,14}$/.test(digits) ? `+${digits}` : null;
 }
 
 export function toContactResponse(row: ContactRecord): ContactResponse {
