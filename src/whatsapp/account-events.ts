@@ -4,6 +4,7 @@
  * URL received them. Pure and liberal: missing fields become null, an unknown field is kept as `other`.
  * Shapes: docs/whatsapp-api.md § What changed by 2026.
  */
+import { isJsonObject, type JsonObject, trimmedString, webhookTime } from './json-read.js';
 
 export interface TemplateStatusChange {
   kind: 'template_status';
@@ -73,22 +74,9 @@ export interface OtherChange {
 
 export type AccountEvent = TemplateStatusChange | TemplateCategoryChange | QualityChange | AccountChange | CapabilityChange | UserPreferenceChange | OtherChange;
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const text = (value: unknown): string | null => {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim().length > 0 ? value.replace(/\u0000/g, '').trim().slice(0, 512) : null;
-};
+const text = (value: unknown): string | null => trimmedString(value, 512);
 const upper = (value: unknown): string => text(value)?.toUpperCase() ?? 'UNKNOWN';
-
-/** Unix seconds (or milliseconds) to a Date, or null. */
-function timeOrNull(value: unknown): Date | null {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(number) || number <= 0) return null;
-  return new Date(number > 1e11 ? number : number * 1000);
-}
-
-const time = (value: unknown, fallback: Date): Date => timeOrNull(value) ?? fallback;
+const time = (value: unknown, fallback: Date): Date => webhookTime(value) ?? fallback;
 
 /** Meta's limit tiers (TIER_250 … TIER_UNLIMITED) or a plain number, as unique people per moving 24 h. */
 export function messagingLimitOf(value: unknown): number | null {
@@ -101,7 +89,7 @@ export function messagingLimitOf(value: unknown): number | null {
   return limit > 0 ? limit : null;
 }
 
-function templateFields(value: Json): Pick<TemplateStatusChange, 'templateId' | 'name' | 'language'> {
+function templateFields(value: JsonObject): Pick<TemplateStatusChange, 'templateId' | 'name' | 'language'> {
   return { templateId: text(value.message_template_id), name: text(value.message_template_name), language: text(value.message_template_language) };
 }
 
@@ -110,7 +98,7 @@ function templateFields(value: Json): Pick<TemplateStatusChange, 'templateId' | 
  * carries no timestamp of its own, else the fallback (the time the body was received).
  */
 export function mapAccountChange(field: string, value: unknown, occurredAt: Date): AccountEvent[] {
-  const body = isObject(value) ? value : {};
+  const body = isJsonObject(value) ? value : {};
   const at = time(body.timestamp, occurredAt);
   switch (field) {
     case 'message_template_status_update':
@@ -139,12 +127,12 @@ export function mapAccountChange(field: string, value: unknown, occurredAt: Date
         },
       ];
     case 'account_update': {
-      const restrictions = (Array.isArray(body.restriction_info) ? body.restriction_info : []).filter(isObject).map((item) => ({
+      const restrictions = (Array.isArray(body.restriction_info) ? body.restriction_info : []).filter(isJsonObject).map((item) => ({
         type: upper(item.restriction_type),
-        expiresAt: timeOrNull(item.expiration),
+        expiresAt: webhookTime(item.expiration),
       }));
-      const violation = isObject(body.violation_info) ? text(body.violation_info.violation_type) : null;
-      const banState = isObject(body.ban_info) ? text(body.ban_info.waba_ban_state) : null;
+      const violation = isJsonObject(body.violation_info) ? text(body.violation_info.violation_type) : null;
+      const banState = isJsonObject(body.ban_info) ? text(body.ban_info.waba_ban_state) : null;
       return [{ kind: 'account_update', event: upper(body.event), restrictions, violation, banState, occurredAt: at }];
     }
     case 'business_capability_update':
@@ -157,7 +145,7 @@ export function mapAccountChange(field: string, value: unknown, occurredAt: Date
         },
       ];
     case 'user_preferences':
-      return (Array.isArray(body.user_preferences) ? body.user_preferences : []).filter(isObject).flatMap((item): AccountEvent[] => {
+      return (Array.isArray(body.user_preferences) ? body.user_preferences : []).filter(isJsonObject).flatMap((item): AccountEvent[] => {
         const waId = text(item.wa_id)?.replace(/^\+/, '');
         const preference = text(item.value)?.toLowerCase();
         if (!waId || !preference) return [];

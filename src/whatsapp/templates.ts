@@ -4,6 +4,7 @@
  * to check a campaign before it sends: per component, how many parameters a send must carry, counted
  * from the template's own text. Pure and liberal: an entry that cannot be read is skipped and named.
  */
+import { isJsonObject, type JsonObject, trimmedString } from './json-read.js';
 
 export type TemplateStatus = 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | 'FLAGGED' | 'IN_APPEAL' | 'PENDING_DELETION' | 'DELETED' | string;
 export type ParameterFormat = 'POSITIONAL' | 'NAMED';
@@ -50,10 +51,7 @@ export interface TemplatePage {
   ignored: string[];
 }
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim().length > 0 ? value.trim() : null);
+const text = (value: unknown): string | null => (typeof value === 'string' ? trimmedString(value, 4096) : null);
 const upper = (value: unknown): string | null => text(value)?.toUpperCase() ?? null;
 
 /** `{{1}}`, `{{ 2 }}`, `{{first_name}}`: WhatsApp's placeholder syntax in template text. */
@@ -71,14 +69,14 @@ const CODE_BUTTONS = new Set(['COPY_CODE', 'OTP']);
 
 function readButtons(raw: unknown): TemplateButtonSpec[] {
   if (!Array.isArray(raw)) return [];
-  return raw.filter(isObject).map((button, index) => {
+  return raw.filter(isJsonObject).map((button, index) => {
     const type = upper(button.type) ?? 'UNKNOWN';
     const parameterCount = type === 'URL' ? placeholdersIn(text(button.url)).length : CODE_BUTTONS.has(type) ? 1 : 0;
     return { index, type, text: text(button.text), parameterCount };
   });
 }
 
-function readComponent(raw: Json): TemplateComponentSpec | null {
+function readComponent(raw: JsonObject): TemplateComponentSpec | null {
   const type = upper(raw.type);
   if (!type) return null;
   if (type === 'BUTTONS') return { type, format: null, parameterCount: 0, parameterNames: [], buttons: readButtons(raw.buttons) };
@@ -90,12 +88,12 @@ function readComponent(raw: Json): TemplateComponentSpec | null {
 
 /** One `waba_templates` entry, or the reason it cannot be used. */
 export function readTemplate(raw: unknown): TemplateDefinition | string {
-  if (!isObject(raw)) return 'an entry that is not an object';
+  if (!isJsonObject(raw)) return 'an entry that is not an object';
   const name = text(raw.name);
   const language = text(raw.language);
   if (!name || !language) return `an entry without name or language (${JSON.stringify(raw).slice(0, 80)})`;
   const components = (Array.isArray(raw.components) ? raw.components : [])
-    .filter(isObject)
+    .filter(isJsonObject)
     .map(readComponent)
     .filter((component): component is TemplateComponentSpec => component !== null);
   const parameterFormat: ParameterFormat = upper(raw.parameter_format) === 'NAMED' ? 'NAMED' : 'POSITIONAL';
@@ -112,7 +110,7 @@ export function readTemplate(raw: unknown): TemplateDefinition | string {
 
 /** A page of `GET /v1/configs/templates`. */
 export function readTemplatePage(body: unknown): TemplatePage {
-  const root = isObject(body) ? body : {};
+  const root = isJsonObject(body) ? body : {};
   const entries = Array.isArray(root.waba_templates) ? root.waba_templates : Array.isArray(root.data) ? root.data : [];
   const templates: TemplateDefinition[] = [];
   const ignored: string[] = [];

@@ -20,6 +20,7 @@ import type {
 } from './wire.js';
 import { errorMessage } from '../common/errors.js';
 import { type AccountEvent, mapAccountChange } from './account-events.js';
+import { cleanString, isJsonObject, type JsonObject, webhookTime } from './json-read.js';
 
 
 export interface StatusError {
@@ -83,29 +84,18 @@ export interface MappedPayload {
 const MAX_ID_LENGTH = 1024;
 const MAX_TEXT_LENGTH = 4096;
 const MAX_TITLE_LENGTH = 512;
-const MIN_TIME = Date.UTC(2000, 0, 1);
-const MAX_TIME = Date.UTC(2200, 0, 1);
-
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 type Inbound = Unchecked<InboundMessageItem>;
 type CloudEntry = CloudWebhookBody['entry'][number];
 type CloudChange = CloudEntry['changes'][number];
 
 /** A JSON object, read as the wire shape T (default: any object) with its fields still unchecked. */
 function isObject<T = Json>(value: unknown): value is Unchecked<T> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isJsonObject(value);
 }
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-/** Postgres text cannot hold NUL; everything else is kept as given. */
-function cleanString(value: unknown, maxLength: number): string | null {
-  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
-  if (typeof value !== 'string') return null;
-  const cleaned = value.replace(/\u0000/g, '').slice(0, maxLength);
-  return cleaned.length > 0 ? cleaned : null;
 }
 
 function waId(value: unknown): string | null {
@@ -115,10 +105,7 @@ function waId(value: unknown): string | null {
 
 /** Unix seconds (string or number); milliseconds tolerated; anything unreadable → the fallback. */
 export function parseWebhookTimestamp(value: unknown, fallback: Date): Date {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(number)) return fallback;
-  const millis = number > 1e11 ? number : number * 1000;
-  return millis >= MIN_TIME && millis <= MAX_TIME ? new Date(Math.trunc(millis)) : fallback;
+  return webhookTime(value) ?? fallback;
 }
 
 function errorCode(value: unknown): number | null {
