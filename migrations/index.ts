@@ -11,6 +11,7 @@ import { ClearStaleRecipientErrors1795736307535 } from './1795736307535-ClearSta
 import { WebhookInboxParkedIndex1795736307536 } from './1795736307536-WebhookInboxParkedIndex.js';
 import { ContactsPhoneCollationC1795759833287 } from './1795759833287-ContactsPhoneCollationC.js';
 import { TemplatesAndAccountSignals1796235036875 } from './1796235036875-TemplatesAndAccountSignals.js';
+import { RecipientEngagement1796400000000 } from './1796400000000-RecipientEngagement.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -24,4 +25,5 @@ export const migrations = [
   WebhookInboxParkedIndex1795736307536,
   ContactsPhoneCollationC1795759833287,
   TemplatesAndAccountSignals1796235036875,
+  RecipientEngagement1796400000000,
 ];

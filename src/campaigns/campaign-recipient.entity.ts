@@ -117,4 +117,16 @@ export class CampaignRecipient {
   /** How often WhatsApp's per-user marketing limit (131049) has sent it back to wait: bounded by MARKETING_LIMIT_MAX_RETRIES. */
   @Column('int', { name: 'marketing_limit_retries', default: 0 })
   marketingLimitRetries: number;
+
+  /** When the contact first answered this campaign message (context.id, or attributed by recency). */
+  @Column('timestamptz', { name: 'replied_at', nullable: true })
+  repliedAt: Date | null;
+
+  /** The first quick-reply / interactive button the contact clicked in answer (payload, else its text). */
+  @Column('text', { name: 'clicked_button', nullable: true })
+  clickedButton: string | null;
+
+  /** The A/B variant given at launch (campaign `variants`); NULL for a single-template campaign. */
+  @Column('text', { nullable: true })
+  variant: string | null;
 }
