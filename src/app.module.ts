@@ -9,6 +9,7 @@ import { ContactsModule } from './contacts/contacts.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PricingModule } from './pricing/pricing.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SenderModule } from './sender/sender.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl),
         ScheduleModule.forRoot(),
         MetricsModule,
+        PricingModule,
         HealthModule,
         ChannelsModule,
         ContactsModule,

@@ -20,14 +20,16 @@ const LAYERS: Record<string, readonly string[]> = {
   common: ['config'],
   whatsapp: ['common', 'config'],
   metrics: ['common', 'config'],
+  // The rate card and cost arithmetic: no capability, so every layer above may price.
+  pricing: ['common', 'config'],
   database: ['common', 'config'],
   health: ['common', 'config'],
   channels: ['whatsapp', 'common', 'config', 'database'],
   contacts: ['common', 'config', 'database'],
   campaigns: ['channels', 'contacts', 'whatsapp', 'common', 'config', 'database'],
   sender: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics'],
-  webhooks: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics'],
-  reports: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics'],
+  webhooks: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing'],
+  reports: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing'],
   // A stand-in for 360dialog: it speaks the protocol (whatsapp/) and knows nothing of the engine.
   sandbox: ['whatsapp', 'common'],
 };

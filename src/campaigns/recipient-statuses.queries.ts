@@ -52,6 +52,15 @@ export interface RecipientStatusEvent {
   userId: string | null;
 }
 
+/** A message whose pricing this batch stored: once per message id (the cost metric counts it then). */
+export interface NewlyPriced {
+  channelId: string;
+  waId: string;
+  category: string | null;
+  type: string | null;
+  billable: boolean | null;
+}
+
 /** A recipient whose message failed with 131049 and that is tried again at `retryAt` (a new message). */
 export interface MarketingLimitWait {
   recipientId: string;
@@ -108,7 +117,8 @@ const firstPriced = (column: string) => `(array_agg(e.${column} ORDER BY e.occur
  * the same second as the send would otherwise predate it (and the campaign's start); `failed` keeps its error code and title
  * while the recipient stays failed (failureField); a recipient matched through its callback data gets its
  * message id. A recipient that changes state leaves any lease or waiting reason behind (the sender's crash
- * reconciliation). Pricing is stored once per message (pricingField); the user id once known. Statuses
+ * reconciliation). Pricing is stored once per message (pricingField), and the rows that got it now are
+ * returned with `newly_priced` (prior: the row before the statement); the user id once known. Statuses
  * that are not delivery states (played, deleted, warning, …) rank 0: history only, no move.
  */
 export const APPLY_STATUS_EVENTS = `
@@ -134,6 +144,9 @@ export const APPLY_STATUS_EVENTS = `
       ${firstPriced('billable')} AS billable,
       min(e.user_id) AS user_id
     FROM e GROUP BY e.recipient_id
+  ), prior AS (
+    -- Each recipient before this statement (the batch holds their row locks): whether it had no pricing yet.
+    SELECT r.id, (${NO_PRICING}) AS unpriced FROM campaign_recipients r WHERE r.id IN (SELECT recipient_id FROM agg)
   )
   UPDATE campaign_recipients r SET
     status = CASE WHEN agg.rank > ${CURRENT_RANK} THEN ${statusForRankSql('agg.rank')} ELSE r.status END,
@@ -151,7 +164,7 @@ export const APPLY_STATUS_EVENTS = `
     pricing_type = ${pricingField('pricing_type')},
     billable = ${pricingField('billable')},
     user_id = coalesce(r.user_id, agg.user_id)
-  FROM agg
+  FROM agg JOIN prior ON prior.id = agg.recipient_id
   WHERE r.id = agg.recipient_id AND (
     agg.rank > ${CURRENT_RANK}
     OR (agg.has_pricing AND ${NO_PRICING})
@@ -159,7 +172,9 @@ export const APPLY_STATUS_EVENTS = `
     OR (r.message_id IS NULL AND agg.message_id IS NOT NULL)
     OR agg.sent_at < coalesce(r.sent_at, 'infinity')
     OR agg.delivered_at < coalesce(r.delivered_at, 'infinity')
-    OR agg.read_at < coalesce(r.read_at, 'infinity'))`;
+    OR agg.read_at < coalesce(r.read_at, 'infinity'))
+  RETURNING r.id::text AS id, r.channel_id, r.wa_id, r.pricing_category, r.pricing_type, r.billable,
+    (prior.unpriced AND agg.has_pricing) AS newly_priced`;
 
 /**
  * 131049 on a failed status: the recipient waits (pending, `marketing_limit`) for a new message at its

@@ -23,6 +23,7 @@ import {
   FIND_RECIPIENTS,
   LOCK_RECIPIENTS,
   type MarketingLimitWait,
+  type NewlyPriced,
   type RecipientStatusEvent,
   type StatusRecipient,
   type StatusRecipientRow,
@@ -179,10 +180,11 @@ export class RecipientsRepository {
   /**
    * Moves recipients by the status events seen for the first time, aggregated per recipient, forward
    * only (APPLY_STATUS_EVENTS: rank, milestone times, current failure, message id learned from the
-   * callback data). Call lockForStatuses first, in the same transaction.
+   * callback data). Call lockForStatuses first, in the same transaction. Returns the messages whose
+   * pricing was stored now: each message id once, whichever of its statuses carried the pricing.
    */
-  async applyStatusEvents(events: readonly RecipientStatusEvent[], db: EntityManager): Promise<void> {
-    await db.query(APPLY_STATUS_EVENTS, [
+  async applyStatusEvents(events: readonly RecipientStatusEvent[], db: EntityManager): Promise<NewlyPriced[]> {
+    const [rows] = (await db.query(APPLY_STATUS_EVENTS, [
       events.map((event) => event.recipientId),
       events.map((event) => event.messageId),
       events.map((event) => event.status),
@@ -194,7 +196,10 @@ export class RecipientsRepository {
       events.map((event) => event.pricing?.type ?? null),
       events.map((event) => event.pricing?.billable ?? null),
       events.map((event) => event.userId),
-    ]);
+    ])) as [NewlyPricedRow[], number];
+    return rows
+      .filter((row) => row.newly_priced)
+      .map((row) => ({ channelId: row.channel_id, waId: row.wa_id, category: row.pricing_category, type: row.pricing_type, billable: row.billable }));
   }
 
   /** 131049 on a failed status: these recipients wait for a retry (WAIT_FOR_MARKETING_LIMIT). Returns the campaigns of those that now wait. */
@@ -209,4 +214,14 @@ export class RecipientsRepository {
   }
 
   // ·
+}
+
+interface NewlyPricedRow {
+  id: string;
+  channel_id: string;
+  wa_id: string;
+  pricing_category: string | null;
+  pricing_type: string | null;
+  billable: boolean | null;
+  newly_priced: boolean;
 }

@@ -59,6 +59,8 @@ export const configSchema = z.object({
   WEBHOOK_PROCESSOR_MAX_LAG_SECONDS: z.coerce.number().int().min(0).default(30),
   WEBHOOK_UNKNOWN_MESSAGE_RETRY_SECONDS: z.coerce.number().int().min(0).default(3600),
   WEBHOOK_PARTNER_SECRET: z.string().optional(),
+  /** Path of the rate card (JSON, README § Rate card); unset: the shipped EXAMPLE card, labelled as such in every answer. */
+  PRICING_RATE_CARD: z.string().optional(),
   OPT_OUT_KEYWORDS: csvList.prefault(
     'STOP,STOPP,STOP ALL,UNSUBSCRIBE,CANCEL,END,QUIT,OPT OUT,OPTOUT,ALTO,BAJA,PARAR,ARRET,ARRETER,DESABONNER,ABMELDEN,AUFHOREN,STOPPEN,FERMATI,DISISCRIVITI,SAIR,CANCELAR',
   ),

@@ -34,6 +34,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly chargedMessages = new Counter({
+    name: 'wa_charged_messages_total',
+    help: 'Template messages WhatsApp charges (per-message pricing: billable, not a free type), counted once per message id when its pricing is first stored',
+    labelNames: ['channel', 'category'] as const,
+    registers: [this.registry],
+  });
+
+  readonly messageCost = new Counter({
+    name: 'wa_message_cost_total',
+    help: 'What the charged messages cost by the rate card (PRICING_RATE_CARD), in units of its currency; once per message id',
+    labelNames: ['channel', 'category', 'currency'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { isCharged } from '../pricing/rate-plan.js';
+import { RateCardService } from '../pricing/rate-card.service.js';
 import { AccountSignalsApplier } from './account-signals-applier.js';
 import { type BatchTally, emptyTally, planItem } from './batch-plan.js';
 import { InboundApplier } from './inbound-applier.js';
@@ -22,6 +24,7 @@ export class BatchApplier {
     private readonly inbound: InboundApplier,
     private readonly settling: ItemSettling,
     private readonly signals: AccountSignalsApplier,
+    private readonly rateCard: RateCardService,
   ) {}
 
   async apply(db: EntityManager, items: readonly ClaimedItem[]): Promise<BatchTally> {
@@ -46,5 +49,26 @@ export class BatchApplier {
     if (tally.optOuts > 0) events.inc({ kind: 'message', status: 'opt_out' }, tally.optOuts);
     for (const [kind, count] of tally.signals) events.inc({ kind: 'account', status: kind }, count);
     if (tally.parkedItems > 0) events.inc({ kind: 'inbox', status: 'parked_unreadable' }, tally.parkedItems);
+    this.countCost(tally);
+  }
+
+  /** wa_charged_messages_total and wa_message_cost_total: each message once, when its pricing was first stored. */
+  private countCost(tally: BatchTally): void {
+    const { plan } = this.rateCard;
+    const charged = new Map<string, { channel: string; category: string; messages: number; micros: number }>();
+    for (const message of tally.priced) {
+      if (!isCharged(message)) continue;
+      const category = message.category!.toLowerCase();
+      const key = `${message.channelId}\u0000${category}`;
+      let sum = charged.get(key);
+      if (!sum) charged.set(key, (sum = { channel: message.channelId, category, messages: 0, micros: 0 }));
+      sum.messages += 1;
+      sum.micros += plan.priceFor(message.waId, category).micros;
+    }
+    for (const sum of charged.values()) {
+      this.metrics.chargedMessages.inc({ channel: sum.channel, category: sum.category }, sum.messages);
+      // A Prometheus counter is a float: the sum of a batch is exact in micro-units, converted once.
+      this.metrics.messageCost.inc({ channel: sum.channel, category: sum.category, currency: plan.card.currency }, sum.micros / 1_000_000);
+    }
   }
 }

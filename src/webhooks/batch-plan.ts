@@ -1,3 +1,4 @@
+import type { NewlyPriced } from '../campaigns/recipient-statuses.queries.js';
 import { errorMessage } from '../common/errors.js';
 import type { AccountEvent } from '../whatsapp/account-events.js';
 import { type InboundMessageEvent, mapWebhookPayload, type StatusError, type StatusEvent } from '../whatsapp/webhook-events.js';
@@ -27,10 +28,12 @@ export interface BatchTally {
   parkedItems: number;
   /** Account signals applied, by kind (AccountSignalsApplier). */
   signals: Map<string, number>;
+  /** Messages whose pricing was stored in this batch, once per message id (the cost metrics). */
+  priced: NewlyPriced[];
 }
 
 export function emptyTally(): BatchTally {
-  return { applied: new Map(), duplicates: 0, unknownRetried: 0, unknownParked: 0, inbound: 0, optOuts: 0, parkedItems: 0, signals: new Map() };
+  return { applied: new Map(), duplicates: 0, unknownRetried: 0, unknownParked: 0, inbound: 0, optOuts: 0, parkedItems: 0, signals: new Map(), priced: [] };
 }
 
 /** Maps the stored body of either payload generation to its events (pure). */
