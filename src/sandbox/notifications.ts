@@ -15,7 +15,14 @@ export function failingNumberError(failing: { code: number; title: string; detai
  */
 export function scheduleStatuses(state: SandboxState, key: KeyState, send: AcceptedSend, id: string, acceptedAt: number): void {
   const { behaviour, dispatcher } = state;
-  const base = { messageId: id, recipientId: send.to, timestamp: Math.floor(acceptedAt / 1000), callbackData: send.callbackData };
+  const template = behaviour.templates.find((entry) => entry.name === send.templateName && entry.language === send.language);
+  const base = {
+    messageId: id,
+    recipientId: send.to,
+    timestamp: Math.floor(acceptedAt / 1000),
+    callbackData: send.callbackData,
+    pricingCategory: (template?.category ?? 'MARKETING').toLowerCase(),
+  };
   const failing = behaviour.failingNumbers[send.to];
   if (failing) {
     dispatcher.scheduleStatus(key.apiKey, { ...base, status: 'failed', error: failingNumberError(failing) }, behaviour.statusDelaysMs.failed);

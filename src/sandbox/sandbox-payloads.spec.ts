@@ -158,6 +158,18 @@ describe('webhook bodies', () => {
     expect((value.statuses as object[])[1]).not.toHaveProperty('biz_opaque_callback_data');
   });
 
+  it.each([
+    ['sent', 'utility', { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' }],
+    ['delivered', 'authentication', { billable: true, pricing_model: 'PMP', category: 'authentication', type: 'regular' }],
+    ['read', 'marketing', { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' }],
+    ['failed', 'utility', { billable: false, pricing_model: 'PMP', category: 'utility', type: 'regular' }],
+    ['delivered', undefined, { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' }],
+  ] as const)('Cloud %s of a %s template carries rate card-independent pricing %j', (status, pricingCategory, pricing) => {
+    const event = { ...delivered, status, ...(pricingCategory ? { pricingCategory } : {}) };
+    const body = statusWebhookBody('cloud', [event], account) as { entry: Array<{ changes: Array<{ value: { statuses: object[] } }> }> };
+    expect(body.entry[0].changes[0].value.statuses[0]).toEqual(expect.objectContaining({ pricing }));
+  });
+
   it('On-Premise puts statuses at the top level without callback data', () => {
     expect(statusWebhookBody('onpremise', [delivered, failed], account)).toEqual({
       statuses: [

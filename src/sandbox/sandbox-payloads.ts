@@ -194,6 +194,8 @@ export interface StatusEvent {
   timestamp: number;
   callbackData: string | null;
   error?: WhatsAppError;
+  /** The pricing category of the message's template (lower case, from the sandbox's registry); marketing when unknown. */
+  pricingCategory?: string;
 }
 
 export interface AccountInfo {
@@ -211,10 +213,12 @@ function cloudStatus(event: StatusEvent): StatusItem {
   };
   if (event.status === 'sent' || event.status === 'delivered') status.conversation = { id: `conv${event.recipientId}`, origin: { type: 'marketing' } };
   // Per-message pricing rides on sent and again on delivered and read (bill once per message); a failed one is not billable.
+  // Rate card-independent: the model, the template's category, billable and the type; never a price.
+  const category = event.pricingCategory ?? 'marketing';
   if (event.status === 'sent' || event.status === 'delivered' || event.status === 'read') {
-    status.pricing = { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' };
+    status.pricing = { billable: true, pricing_model: 'PMP', category, type: 'regular' };
   } else if (event.status === 'failed') {
-    status.pricing = { billable: false, pricing_model: 'PMP', category: 'marketing', type: 'regular' };
+    status.pricing = { billable: false, pricing_model: 'PMP', category, type: 'regular' };
   }
   if (event.error) {
     status.errors = [{ code: event.error.code, title: event.error.title, message: event.error.title, error_data: { details: event.error.details ?? event.error.title } }];
