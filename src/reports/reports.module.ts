@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { CostService } from './cost.service.js';
+import { EstimateController } from './estimate.controller.js';
 import { ReportPagesController } from './report-pages.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
 /** Delivery report: summary from counters, keyset recipient listing, streamed CSV, the web pages. */
 @Module({
-  controllers: [ReportsController, ReportPagesController],
-  providers: [ReportsService],
+  controllers: [ReportsController, ReportPagesController, EstimateController],
+  providers: [ReportsService, CostService],
   exports: [ReportsService],
 })
 export class ReportsModule {}

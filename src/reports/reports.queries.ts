@@ -125,7 +125,7 @@ export async function selectRecipientPage(
   );
 }
 
-/** CSV columns in export order (docs/api.md: the contract's nine, then the contact's name, then the message's pricing). */
+/** CSV columns in export order (docs/api.md: the contract's nine, then the contact's name, then the message's pricing and price). */
 export const CSV_COLUMNS = [
   'phone',
   'status',
@@ -142,6 +142,8 @@ export const CSV_COLUMNS = [
   'pricing_model',
   'pricing_type',
   'billable',
+  // The card's price of the message (reports.service.ts priceCell), appended last.
+  'price',
 ] as const;
 
 export type CsvRow = Record<string, string | number | null>;
@@ -171,7 +173,7 @@ export async function selectCsvBatch(
     return manager.query(
       `SELECT r.id, r.phone, r.status, r.message_id, r.error_code, r.error_title,
          ${iso('sent_at')}, ${iso('delivered_at')}, ${iso('read_at')}, ${iso('failed_at')},
-         ct.first_name, ct.last_name, r.pricing_category, r.pricing_model, r.pricing_type, r.billable::text AS billable
+         ct.first_name, ct.last_name, r.pricing_category, r.pricing_model, r.pricing_type, r.billable::text AS billable, r.wa_id
        FROM campaign_recipients r LEFT JOIN contacts ct ON ct.id = r.contact_id
        WHERE ${where} ORDER BY r.id LIMIT $${parameters.length}`,
       parameters,

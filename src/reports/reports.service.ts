@@ -31,6 +31,9 @@ import {
   selectSeriesBounds,
 } from './reports.queries.js';
 import { isUuid } from '../common/ids.js';
+import { isCharged } from '../pricing/rate-plan.js';
+import { formatMicros } from '../pricing/money.js';
+import { CostService } from './cost.service.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 const CSV_BATCH_SIZE = 5000;
@@ -46,6 +49,7 @@ export class ReportsService {
   constructor(
     private readonly dataSource: DataSource,
     config: AppConfig,
+    private readonly cost: CostService,
   ) {
     this.grantKey = downloadGrantKey(config.encryptionKey);
   }
@@ -94,6 +98,7 @@ export class ReportsService {
         nextAttemptAt: iso(nextAttemptByReason.get(waiting.reason)),
       })),
       generatedAt: now.toISOString(),
+      cost: await this.cost.reportCost(row.id),
     };
   }
 
@@ -145,13 +150,26 @@ export class ReportsService {
         const rows: CsvRow[] = await pending;
         pending = rows.length === CSV_BATCH_SIZE ? fetch(String(rows[rows.length - 1].id)) : null;
         let chunk = '';
-        for (const row of rows) chunk += csvLine(CSV_COLUMNS.map((column) => row[column]));
+        for (const row of rows) {
+          row.price = this.priceCell(row);
+          chunk += csvLine(CSV_COLUMNS.map((column) => row[column]));
+        }
         if (chunk) yield chunk;
       }
     } finally {
       // The client went away mid-export: let the batch in flight finish quietly.
       pending?.catch(() => undefined);
     }
+  }
+
+  /** The CSV's price: the card's price of a charged message, 0.00 for one that is not charged, empty when unknown (no pricing yet, or none on the card). */
+  private priceCell(row: CsvRow): string {
+    if (row.pricing_category === null || row.pricing_category === '') return '';
+    const billable = row.billable === 'true' ? true : row.billable === 'false' ? false : null;
+    const pricing = { category: String(row.pricing_category), type: row.pricing_type === null ? null : String(row.pricing_type), billable };
+    if (!isCharged(pricing)) return formatMicros(0);
+    const price = this.cost.unitPrice(String(row.wa_id), pricing.category);
+    return price === null ? '' : formatMicros(price);
   }
 
   /**

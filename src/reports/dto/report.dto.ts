@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { RECIPIENT_STATUSES } from '../../common/recipient-status.js';
 import { BUCKETS, type Bucket } from '../report-math.js';
+import { CampaignCostDto } from './cost.dto.js';
 
 /** The range of campaign_recipients.error_code (int4). */
 const ERROR_CODE_MIN = -2147483648;
@@ -79,6 +80,9 @@ export class CampaignReportDto {
   @ApiProperty({ type: [WaitingGroupDto], description: 'Pending recipients waiting for a send window, the messaging limit or a retry' })
   waiting: WaitingGroupDto[];
   @ApiProperty({ type: String, format: 'date-time' }) generatedAt: string;
+
+  @ApiProperty({ type: () => CampaignCostDto, description: "What the campaign was estimated to cost and what its charged messages cost, by the rate card (amounts: decimal strings from integer micro-units)" })
+  cost: CampaignCostDto;
 }
 
 export class RecipientItemDto {
