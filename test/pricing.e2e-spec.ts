@@ -80,6 +80,17 @@ describe('pricing (issue 14: cost)', () => {
     expect(card.rates.map((rate: { price: string }) => rate.price)).toEqual(['0.1131', '0.0456', '0.0705', '0.0232', '0.0601', '0.0172']);
   });
 
+  it('documents the new routes and the money format in the OpenAPI document; unknown campaigns are 404, no token 401', async () => {
+    const { body: doc } = await request(engine.url).get('/docs-json').expect(200);
+    expect(doc.paths['/v1/pricing/rate-card'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/campaigns/{id}/estimate'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.schemas.CampaignReportDto.properties.cost).toBeDefined();
+    expect(doc.components.schemas.CampaignCostDto.properties.actual.description).toMatch(/integer micro-units/);
+    expect(doc.components.schemas.CampaignEstimateDto.properties.total.example).toBe('0.3393');
+    await request(engine.url).get('/v1/campaigns/7a0c1f3e-0000-4000-8000-000000000000/estimate').set(engine.auth).expect(404);
+    await request(engine.url).get('/v1/campaigns/7a0c1f3e-0000-4000-8000-000000000000/estimate').expect(401);
+  });
+
   it('estimates a draft of contacts in three countries (and a fallback) to the cent, opted-out members left out', async () => {
     const id = await draft(MARKETING);
     const result = await estimate(id);
