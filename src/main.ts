@@ -5,9 +5,12 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { loadConfig } from './config/app-config.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { loadRateCard } from './pricing/rate-card.service.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  // A malformed rate card stops the start here, before any database, with the message naming the bad entry.
+  loadRateCard(config.env.PRICING_RATE_CARD);
   let databaseUrl = config.env.DATABASE_URL;
   if (!databaseUrl) {
     // embedded-postgres stops the cluster itself when this process exits.
