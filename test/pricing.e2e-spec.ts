@@ -52,7 +52,6 @@ describe('pricing (issue 14: cost)', () => {
     const channel = await createChannel(engine, { name: 'pricing', phoneNumber: '+4930123456', apiKey: 'pricing-key', apiGeneration: 'cloud', baseUrl: sandbox.url, messagesPerSecond: 50 });
     channelId = channel.id;
     await request(engine.url).post(`/v1/channels/${channelId}/webhook`).set(engine.auth).expect(200);
-    await request(engine.url).post(`/v1/channels/${channelId}/templates/sync`).set(engine.auth).expect(200);
     ({ listId } = await seedList(engine.dataSource, 'three countries', [
       ...[...DE, ...GB, ...US, FR_FAILING].map((phone, i) => ({ phone, firstName: `Name${i}` })),
       { phone: '+4915211110099', firstName: 'Gone', optedOut: true },
@@ -91,7 +90,7 @@ describe('pricing (issue 14: cost)', () => {
     await request(engine.url).get('/v1/campaigns/7a0c1f3e-0000-4000-8000-000000000000/estimate').expect(401);
   });
 
-  it('estimates a draft of contacts in three countries (and a fallback) to the cent, opted-out members left out', async () => {
+  it('estimates a draft of contacts in three countries (and a fallback) to the cent, opted-out members left out; the registry is synced on demand', async () => {
     const id = await draft(MARKETING);
     const result = await estimate(id);
     expect(result).toMatchObject({
@@ -115,6 +114,13 @@ describe('pricing (issue 14: cost)', () => {
       expect.objectContaining({ callingCode: '33', countries: ['FR'], rateCallingCode: '*', recipients: 1, unitPrice: '0.0601', amount: '0.0601' }),
       expect.objectContaining({ callingCode: '1', countries: expect.arrayContaining(['US', 'CA']), rateCallingCode: '1', recipients: 2, unitPrice: '0.0232', amount: '0.0464' }),
     ]);
+  });
+
+  it('a template the registry does not list is not priced, and the estimate says what to fix', async () => {
+    const result = await estimate(await draft({ name: 'no_such_template', language: 'en', components: [] }));
+    expect(result).toMatchObject({ template: { category: null }, recipients: 8, billable: 8, total: '0.00' });
+    expect(result.notes).toEqual([expect.stringMatching(/^Template "no_such_template" \(en\) is not in the channel's template registry, so its category is unknown and nothing is priced/)]);
+    expect(result.lines.every((line: { priced: boolean; note: string }) => !line.priced && line.note === 'template category unknown: not priced')).toBe(true);
   });
 
   it('a UTILITY template is free inside the customer-service window (last_inbound_at within 24 h)', async () => {

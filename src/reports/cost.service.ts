@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { notFound } from '../common/domain-error.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { TemplatesService } from '../channels/templates/templates.service.js';
+import { DomainError, notFound } from '../common/domain-error.js';
 import { isUuid } from '../common/ids.js';
 import { actualCost, type AudienceGroup, type Estimate, estimateCost } from '../pricing/estimate-math.js';
 import { formatMicros } from '../pricing/money.js';
@@ -17,7 +19,9 @@ import type { CampaignCostDto, CampaignEstimateDto, EstimateLineDto } from './dt
 
 /**
  * What a campaign will cost (the estimate, GET /v1/campaigns/:id/estimate) and what it cost (the
- * report's `cost`), priced by the rate card loaded at start. Both read grouped counts only: the
+ * report's `cost`), priced by the rate card loaded at start. The template's category comes from the
+ * channel's registry (the estimate syncs it once when the template is missing; the report never calls
+ * 360dialog). Both read grouped counts only: the
  * launched audience and the charged messages from campaign_cost_counters, a draft's audience from its
  * list (one GROUP BY).
  */
@@ -26,19 +30,28 @@ export class CostService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rateCard: RateCardService,
+    private readonly channels: ChannelsService,
+    private readonly templates: TemplatesService,
   ) {}
 
   async estimate(campaignId: string): Promise<CampaignEstimateDto> {
     const campaign = await this.requireCampaign(campaignId);
-    const { category, estimate } = await this.compute(campaign);
-    const { card, source } = this.rateCard;
     const notes: string[] = [];
+    let category = await selectTemplateCategory(this.dataSource, campaign);
     if (category === null) {
-      notes.push(
-        `Template "${campaign.templateName}" (${campaign.templateLanguage}) is not in the channel's template registry, so its category is unknown and nothing is priced: ` +
-          `sync the registry (POST /v1/channels/${campaign.channelId}/templates/sync) or fix the template`,
-      );
+      // Not in the registry (a draft whose channel was never synced, or a new template): list it from 360dialog once.
+      const failure = await this.syncRegistry(campaign);
+      category = await selectTemplateCategory(this.dataSource, campaign);
+      if (category === null) {
+        notes.push(
+          `Template "${campaign.templateName}" (${campaign.templateLanguage}) is not in the channel's template registry` +
+            (failure ? ` (the registry could not be synced: ${failure})` : '') +
+            `, so its category is unknown and nothing is priced: fix the campaign's template (GET /v1/channels/${campaign.channelId}/templates lists the registered ones)`,
+        );
+      }
     }
+    const estimate = await this.estimateFor(campaign, category);
+    const { card, source } = this.rateCard;
     const lines = estimate.lines.map((line): EstimateLineDto => ({
       callingCode: line.callingCode,
       countries: line.countries,
@@ -76,7 +89,8 @@ export class CostService {
   /** The report's `cost`, for a campaign the caller has found. */
   async reportCost(campaignId: string): Promise<CampaignCostDto> {
     const campaign = await this.requireCampaign(campaignId);
-    const [{ estimate }, charged] = await Promise.all([this.compute(campaign), selectChargedGroups(this.dataSource, campaign.id)]);
+    const category = await selectTemplateCategory(this.dataSource, campaign);
+    const [estimate, charged] = await Promise.all([this.estimateFor(campaign, category), selectChargedGroups(this.dataSource, campaign.id)]);
     const actual = actualCost(charged, this.rateCard.plan);
     const { card } = this.rateCard;
     return {
@@ -95,10 +109,19 @@ export class CostService {
     return price.priced ? price.micros : null;
   }
 
-  private async compute(campaign: CostCampaign): Promise<{ category: string | null; estimate: Estimate }> {
-    const category = await selectTemplateCategory(this.dataSource, campaign);
-    const groups = await this.audience(campaign, category);
-    return { category, estimate: estimateCost(groups, category, this.rateCard.plan) };
+  private async estimateFor(campaign: CostCampaign, category: string | null): Promise<Estimate> {
+    return estimateCost(await this.audience(campaign, category), category, this.rateCard.plan);
+  }
+
+  /** Syncs the channel's template registry; returns why it failed (a 360dialog error), or null. */
+  private async syncRegistry(campaign: CostCampaign): Promise<string | null> {
+    try {
+      await this.templates.syncChannel(await this.channels.requireChannel(campaign.channelId));
+      return null;
+    } catch (error) {
+      if (error instanceof DomainError) return error.message;
+      throw error;
+    }
   }
 
   /** Launched: its recipients; else the audience the launch would use (cost.queries.ts selectDraftAudience). */

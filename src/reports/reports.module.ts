@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module.js';
 import { CostService } from './cost.service.js';
 import { EstimateController } from './estimate.controller.js';
 import { ReportPagesController } from './report-pages.controller.js';
@@ -7,6 +8,7 @@ import { ReportsService } from './reports.service.js';
 
 /** Delivery report: summary from counters, keyset recipient listing, streamed CSV, the web pages. */
 @Module({
+  imports: [ChannelsModule],
   controllers: [ReportsController, ReportPagesController, EstimateController],
   providers: [ReportsService, CostService],
   exports: [ReportsService],
