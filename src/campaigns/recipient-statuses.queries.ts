@@ -118,7 +118,7 @@ const firstPriced = (column: string) => `(array_agg(e.${column} ORDER BY e.occur
  * while the recipient stays failed (failureField); a recipient matched through its callback data gets its
  * message id. A recipient that changes state leaves any lease or waiting reason behind (the sender's crash
  * reconciliation). Pricing is stored once per message (pricingField), and the rows that got it now are
- * returned with `newly_priced` (prior: the row before the statement); the user id once known. Statuses
+ * returned (prior: the row before the statement); the user id once known. Statuses
  * that are not delivery states (played, deleted, warning, …) rank 0: history only, no move.
  */
 export const APPLY_STATUS_EVENTS = `
@@ -147,7 +147,7 @@ export const APPLY_STATUS_EVENTS = `
   ), prior AS (
     -- Each recipient before this statement (the batch holds their row locks): whether it had no pricing yet.
     SELECT r.id, (${NO_PRICING}) AS unpriced FROM campaign_recipients r WHERE r.id IN (SELECT recipient_id FROM agg)
-  )
+  ), updated AS (
   UPDATE campaign_recipients r SET
     status = CASE WHEN agg.rank > ${CURRENT_RANK} THEN ${statusForRankSql('agg.rank')} ELSE r.status END,
     message_id = coalesce(r.message_id, agg.message_id),
@@ -173,8 +173,9 @@ export const APPLY_STATUS_EVENTS = `
     OR agg.sent_at < coalesce(r.sent_at, 'infinity')
     OR agg.delivered_at < coalesce(r.delivered_at, 'infinity')
     OR agg.read_at < coalesce(r.read_at, 'infinity'))
-  RETURNING r.id::text AS id, r.channel_id, r.wa_id, r.pricing_category, r.pricing_type, r.billable,
-    (prior.unpriced AND agg.has_pricing) AS newly_priced`;
+  RETURNING r.channel_id, r.wa_id, r.pricing_category, r.pricing_type, r.billable, (prior.unpriced AND agg.has_pricing) AS newly_priced
+  )
+  SELECT channel_id, wa_id, pricing_category, pricing_type, billable FROM updated WHERE newly_priced`;
 
 /**
  * 131049 on a failed status: the recipient waits (pending, `marketing_limit`) for a new message at its

@@ -184,7 +184,7 @@ export class RecipientsRepository {
    * pricing was stored now: each message id once, whichever of its statuses carried the pricing.
    */
   async applyStatusEvents(events: readonly RecipientStatusEvent[], db: EntityManager): Promise<NewlyPriced[]> {
-    const [rows] = (await db.query(APPLY_STATUS_EVENTS, [
+    const rows = (await db.query(APPLY_STATUS_EVENTS, [
       events.map((event) => event.recipientId),
       events.map((event) => event.messageId),
       events.map((event) => event.status),
@@ -196,10 +196,8 @@ export class RecipientsRepository {
       events.map((event) => event.pricing?.type ?? null),
       events.map((event) => event.pricing?.billable ?? null),
       events.map((event) => event.userId),
-    ])) as [NewlyPricedRow[], number];
-    return rows
-      .filter((row) => row.newly_priced)
-      .map((row) => ({ channelId: row.channel_id, waId: row.wa_id, category: row.pricing_category, type: row.pricing_type, billable: row.billable }));
+    ])) as NewlyPricedRow[];
+    return rows.map((row) => ({ channelId: row.channel_id, waId: row.wa_id, category: row.pricing_category, type: row.pricing_type, billable: row.billable }));
   }
 
   /** 131049 on a failed status: these recipients wait for a retry (WAIT_FOR_MARKETING_LIMIT). Returns the campaigns of those that now wait. */
@@ -217,11 +215,9 @@ export class RecipientsRepository {
 }
 
 interface NewlyPricedRow {
-  id: string;
   channel_id: string;
   wa_id: string;
   pricing_category: string | null;
   pricing_type: string | null;
   billable: boolean | null;
-  newly_priced: boolean;
 }

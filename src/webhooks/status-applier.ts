@@ -54,7 +54,7 @@ export class StatusApplier {
     const matchedEvents = new Set(matched.map((status) => status.event));
     if (inserted.length === 0) return matchedEvents;
     const fresh = inserted.flatMap((row) => firstOfPair.get(pairKey(row.messageId, row.status)) ?? []);
-    tally.priced.push(...(await this.recipients.applyStatusEvents(fresh, db)));
+    for (const priced of await this.recipients.applyStatusEvents(fresh, db)) tally.priced.push(priced);
     await this.errorPolicy.apply(fresh, found, db);
     for (const status of fresh) tally.applied.set(status.status, (tally.applied.get(status.status) ?? 0) + 1);
     return matchedEvents;
