@@ -12,7 +12,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The trigger keeps the counts in the same statement (so the same transaction) as the change of
  * campaign_recipients, like campaign_counters: sharded by backend so concurrent writers rarely meet
  * on one row; readers sum the shards. Only the trigger writes this table. An UPDATE is read only when a
- * row trigger flagged it as changing a charge (measured on 200k rows: the statement trigger cost
+ * row trigger flagged its transaction as changing a charge (measured on 200k rows: the statement trigger cost
  * 1.4 s on a delivered-after-priced update before the flag).
  * Plus an index on contacts.last_inbound_at for the estimate's "inside a customer-service window".
  */
@@ -66,11 +66,12 @@ export class CampaignCosts1796400000100 implements MigrationInterface {
           ON CONFLICT (campaign_id, key, prefix, shard) DO UPDATE SET count = campaign_cost_counters.count + EXCLUDED.count;
         ELSE
           -- Most updates (claims, sends, delivered/read of a priced message) change no charge: the row
-          -- trigger below flags the statements that do, so the others end here without reading their rows.
-          IF coalesce(current_setting('campaign_costs.changed', true), '') <> 'on' THEN
+          -- trigger below flags the transactions that do, so the others end here without reading their
+          -- rows. The flag is never cleared before the transaction ends: a later statement of a flagged
+          -- transaction (or a second UPDATE in one query) is read in full, which is only slower.
+          IF current_setting('campaign_costs.changed', true) IS DISTINCT FROM 'on' THEN
             RETURN NULL;
           END IF;
-          PERFORM set_config('campaign_costs.changed', '', true);
           INSERT INTO campaign_cost_counters (campaign_id, key, prefix, shard, count)
           SELECT d.campaign_id, d.key, d.prefix, v_shard, sum(d.delta) FROM (
             SELECT n.campaign_id, campaign_recipient_charge_key(n.pricing_category, n.pricing_type, n.billable) AS key, left(n.wa_id, 4) AS prefix, 1 AS delta
@@ -84,9 +85,9 @@ export class CampaignCosts1796400000100 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    // Flags (transaction-local) a statement that changes what a row charges: its pricing, or the number
+    // Flags (transaction-local) a transaction that changes what a row charges: its pricing, or the number
     // or campaign of a priced row. The WHEN clause is evaluated per row, without a call: the function
-    // runs for the first such row of a statement only (once the flag is on, WHEN is false).
+    // runs for the first such row only (once the flag is on, WHEN is false).
     await queryRunner.query(`
       CREATE FUNCTION campaign_recipients_cost_flag() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

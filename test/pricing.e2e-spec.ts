@@ -168,6 +168,22 @@ describe('pricing (issue 14: cost)', () => {
       rateCard: 'e2e card',
     });
     expect(sandbox.stats().duplicateStatuses).toBeGreaterThan(0);
+    // The trigger's counts equal the rows: the audience (not skipped) and the charged messages, per number prefix.
+    const [counted, truth] = await Promise.all([
+      engine.dataSource.query(
+        `SELECT key, prefix, sum(count)::int AS n FROM campaign_cost_counters WHERE campaign_id = $1 GROUP BY key, prefix HAVING sum(count) <> 0 ORDER BY key, prefix`,
+        [id],
+      ),
+      engine.dataSource.query(
+        `SELECT key, prefix, count(*)::int AS n FROM (
+           SELECT 'audience' AS key, left(wa_id, 4) AS prefix FROM campaign_recipients WHERE campaign_id = $1 AND status <> 'skipped'
+           UNION ALL
+           SELECT 'charged:' || pricing_category, left(wa_id, 4) FROM campaign_recipients WHERE campaign_id = $1 AND billable AND pricing_type = 'regular'
+         ) t GROUP BY key, prefix ORDER BY key, prefix`,
+        [id],
+      ),
+    ]);
+    expect(counted).toEqual(truth);
 
     expect(await estimate(id)).toMatchObject({ basis: 'recipients', recipients: 8, total: '0.5868' });
 
