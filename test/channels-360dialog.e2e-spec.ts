@@ -169,7 +169,6 @@ describe('360dialog set-up: Marketing Messages API, phone number check, key rota
     it('during a running campaign: every recipient exactly once, the new key sends, the old one is deleted upstream', async () => {
       const { apiKey: oldKey, channelId } = await channelWith({ partnerChannelId: 'ch-rotate-1', messagesPerSecond: 25 }, { partnerChannelId: 'ch-rotate-1' });
       const numbers = phones(100, 6000);
-      const unauthorizedBefore = sandbox.stats().unauthorized;
       const id = await launch(channelId, numbers, utility);
       await waitFor('some sent with the old key', async () => numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length >= 15);
 
@@ -181,8 +180,8 @@ describe('360dialog set-up: Marketing Messages API, phone number check, key rota
       await waitFor('completed', async () => (await campaign(id)).status === 'completed', 30_000);
       for (const phone of numbers) expect(sandbox.acceptedFor(waId(phone))).toBe(1);
       expect((await recipientStatuses(engine.dataSource, id)).failed ?? 0).toBe(0);
-      // Sends that still held the deleted key were refused (401) and sent again with the new one (20 of 100 in a run here).
-      expect(sandbox.stats().unauthorized - unauthorizedBefore).toBeGreaterThanOrEqual(0);
+      // Sends that still held the deleted key were refused (401) and sent again with the new one (20 of 100 in a run
+      // here; how many depends on timing, so it is not asserted): none failed, none was sent twice (above).
 
       // Upstream: the old key is gone (refused), the one new key carries the rest of the campaign.
       const keys = (await request(sandbox.url).get('/_sandbox/keys').expect(200)).body.keys as Array<{ apiKey: string; partnerChannelId: string | null }>;
