@@ -63,7 +63,7 @@ export class CreateChannelDto {
   @MaxLength(200)
   templateNamespace?: string | null;
 
-  @ApiPropertyOptional({ default: true, description: VERIFY_PHONE_NUMBER, writeOnly: true })
+  @ApiPropertyOptional({ default: true, example: true, description: VERIFY_PHONE_NUMBER, writeOnly: true })
   @IsOptional()
   @IsBoolean({ message: 'verifyPhoneNumber must be true or false' })
   verifyPhoneNumber?: boolean;

@@ -52,6 +52,7 @@ export class UpdateChannelDto {
 
   @ApiPropertyOptional({
     default: true,
+    example: true,
     writeOnly: true,
     description: 'With apiKey or baseUrl: default true checks the key with 360dialog (GET {baseUrl}/v1/configs/phone_number), 422 when it belongs to another number; false skips it',
   })
