@@ -158,6 +158,16 @@ describe('360dialog set-up: Marketing Messages API, phone number check, key rota
       await api().patch(`/v1/channels/${offline.body.id}`).set(engine.auth).send({ name: 'Renamed offline' }).expect(200);
     });
 
+    it('502 naming the upstream error when 360dialog answers the check with a 5xx; nothing is stored', async () => {
+      sandbox.addKey('flaky-key-0001', 'cloud');
+      sandbox.injectFailure({ kind: 'server_error', endpoint: 'phone_number', apiKey: 'flaky-key-0001', httpStatus: 503 });
+      const body = { name: 'Flaky', phoneNumber: '+4930123456', apiKey: 'flaky-key-0001', apiGeneration: 'cloud', baseUrl: sandbox.url };
+      const refused = await api().post('/v1/channels').set(engine.auth).send(body).expect(502);
+      expect(refused.body.message).toMatch(/\/v1\/configs\/phone_number gave HTTP 503/);
+      expect((await engine.dataSource.query("SELECT count(*)::int AS n FROM channels WHERE name = 'Flaky'"))[0].n).toBe(0);
+      await api().post('/v1/channels').set(engine.auth).send(body).expect(201);
+    });
+
     it('422 when 360dialog refuses the key itself', async () => {
       const body = { name: 'Unknown key', phoneNumber: '+4930123456', apiKey: 'not-known-to-360dialog', apiGeneration: 'cloud', baseUrl: sandbox.url };
       const refused = await api().post('/v1/channels').set(engine.auth).send(body).expect(422);
@@ -197,6 +207,19 @@ describe('360dialog set-up: Marketing Messages API, phone number check, key rota
       expect(shown).toMatchObject({ apiKeyLast4: newKey.slice(-4), pausedReason: null, partnerChannelId: 'ch-rotate-1' });
       const [row] = await engine.dataSource.query('SELECT api_key_encrypted FROM channels WHERE id = $1', [channelId]);
       expect(row.api_key_encrypted).not.toContain(newKey);
+    });
+
+    it('a new key of another number is refused with 422, deleted again upstream, and the channel keeps its key', async () => {
+      // Created offline with a number the sandbox does not give this key: every key of it answers +4930123456.
+      const { apiKey, channelId } = await channelWith({ phoneNumber: '+4930555555', partnerChannelId: 'ch-mismatch', verifyPhoneNumber: false }, { partnerChannelId: 'ch-mismatch' });
+      const response = await api().post(`/v1/channels/${channelId}/api-key/rotate`).set(engine.auth).expect(422);
+      expect(response.body.message).toMatch(/belongs to \+4930123456, not to the channel's phoneNumber \+4930555555/);
+      const listed = await request(sandbox.url)
+        .get(`/api/v2/partners/${PARTNER.partnerId}/channels/ch-mismatch/api_keys`)
+        .set('Authorization', `Bearer ${PARTNER.token}`)
+        .expect(200);
+      expect(listed.body.api_keys).toEqual([expect.objectContaining({ api_key: expect.stringMatching(new RegExp(`^\\*+${apiKey.slice(-4)}$`)) })]);
+      expect((await api().get(`/v1/channels/${channelId}`).set(engine.auth).expect(200)).body.apiKeyLast4).toBe(apiKey.slice(-4));
     });
 
     it('409 naming partnerChannelId when the channel has none', async () => {

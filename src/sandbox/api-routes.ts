@@ -24,7 +24,7 @@ export function apiRoutes(context: RouteContext): Map<string, ApiHandler> {
     ['GET /v1/configs/webhook', ({ key, response }) => context.responder.reply(response, 200, { url: key.webhook?.url ?? null } satisfies WebhookConfigAnswer)],
     ['GET /v1/health', (request) => health(context, request)],
     ['GET /v1/configs/templates', (request) => templates(context, request)],
-    ['GET /v1/configs/phone_number', ({ key, response }) => context.responder.reply(response, 200, { phone_number: context.state.phoneNumberOf(key) } satisfies PhoneNumberAnswer)],
+    ['GET /v1/configs/phone_number', (request) => phoneNumber(context, request)],
   ]);
 }
 
@@ -83,4 +83,11 @@ function templates(context: RouteContext, { key, query, response }: ApiRequest):
   const failure = context.state.takeFailure('templates', key.apiKey, undefined);
   if (failure) return answerFailure(context, failure, key, response);
   context.responder.reply(response, 200, templatePage(context.state.behaviour.templates, key.generation, key.templateNamespace ?? DEFAULT_NAMESPACE, query));
+}
+
+/** GET /v1/configs/phone_number: the number the key belongs to (its own, else the sandbox's defaultPhoneNumber). */
+function phoneNumber(context: RouteContext, { key, response }: ApiRequest): void {
+  const failure = context.state.takeFailure('phone_number', key.apiKey, undefined);
+  if (failure) return answerFailure(context, failure, key, response);
+  context.responder.reply(response, 200, { phone_number: context.state.phoneNumberOf(key) } satisfies PhoneNumberAnswer);
 }

@@ -48,7 +48,7 @@ export type FailureKind =
   | 'error'
   | CatalogueFailure;
 
-export type SandboxEndpoint = 'messages' | 'webhook' | 'health' | 'templates' | 'any';
+export type SandboxEndpoint = 'messages' | 'webhook' | 'health' | 'templates' | 'phone_number' | 'any';
 
 /**
  * Makes the next `count` matching requests fail:
