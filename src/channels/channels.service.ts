@@ -16,7 +16,7 @@ import type {
 import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { ListChannelsQueryDto } from './dto/list-channels.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
-import { assertMarketingMessagesFits, type ChannelCursor, normalizeBaseUrl, decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
+import { assertMarketingMessagesFits, type ChannelCursor, decodeChannelCursor, encodeChannelCursor, normalizeBaseUrl } from './channel-rules.js';
 import { channelSignalsView } from './channel-events.service.js';
 import { isUuid } from '../common/ids.js';
 import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from '../whatsapp/webhook-credentials.js';
@@ -245,6 +245,7 @@ export class ChannelsService {
       throw error instanceof ApiKeyUnreadableError ? new DomainError('conflict', `${error.message}; give apiKey with baseUrl`) : error;
     }
   }
+
   /** The channel, or 404. A malformed id is simply not found here (controllers reject it earlier with 400). */
   async requireChannel(id: string): Promise<Channel> {
     const channel = isUuid(id) ? await this.repository.findById(id) : null;
