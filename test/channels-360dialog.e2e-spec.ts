@@ -239,10 +239,47 @@ describe('360dialog set-up: Marketing Messages API, phone number check, key rota
       }
     });
 
-    it('the sandbox Partner API refuses a wrong token and an unknown channel', async () => {
-      const path = `/api/v2/partners/${PARTNER.partnerId}/channels/ch-nowhere/api_keys`;
-      await request(sandbox.url).post(path).set('Authorization', 'Bearer wrong').expect(401);
-      await request(sandbox.url).post(path).set('Authorization', `Bearer ${PARTNER.token}`).expect(404);
+    it('the sandbox Partner API: create, list, get and delete keys; a created key works at once, a deleted one is refused', async () => {
+      const hub = (path: string) => `/api/v2/partners/${PARTNER.partnerId}/channels/${path}`;
+      const bearer = { Authorization: `Bearer ${PARTNER.token}` };
+      await request(sandbox.url).post(hub('ch-nowhere/api_keys')).set('Authorization', 'Bearer wrong').expect(401);
+      await request(sandbox.url).post(hub('ch-nowhere/api_keys')).set(bearer).expect(404);
+      await request(sandbox.url).post(`/api/v2/partners/someone-else/channels/ch-hub/api_keys`).set(bearer).expect(403);
+
+      sandbox.addKey('hub-key-0001', { generation: 'cloud', partnerChannelId: 'ch-hub', phoneNumber: '+4930777777' });
+      const created = (await request(sandbox.url).post(hub('ch-hub/api_keys')).set(bearer).expect(201)).body as { id: string; api_key: string };
+      expect(created.api_key).toMatch(/^sbx[0-9a-f]{24}$/);
+      const answered = await request(sandbox.url).get('/v1/configs/phone_number').set('D360-API-KEY', created.api_key).expect(200);
+      expect(answered.body).toEqual({ phone_number: '+4930777777' });
+
+      const listed = (await request(sandbox.url).get(hub('ch-hub/api_keys')).set(bearer).expect(200)).body as { api_keys: Array<{ id: string; api_key: string }>; count: number };
+      expect(listed.count).toBe(2);
+      expect(listed.api_keys.map((key) => key.api_key)).toEqual([expect.stringMatching(/^\*+0001$/), expect.stringMatching(new RegExp(`^\\*+${created.api_key.slice(-4)}$`))]);
+      const one = (await request(sandbox.url).get(hub(`ch-hub/api_keys/${created.id}`)).set(bearer).expect(200)).body as { id: string; api_key: string };
+      expect(one.id).toBe(created.id);
+      expect(one.api_key).not.toContain(created.api_key.slice(0, 8));
+
+      await request(sandbox.url).delete(hub(`ch-hub/api_keys/${created.id}`)).set(bearer).expect(200);
+      await request(sandbox.url).get('/v1/configs/phone_number').set('D360-API-KEY', created.api_key).expect(401);
+      await request(sandbox.url).get(hub(`ch-hub/api_keys/${created.id}`)).set(bearer).expect(404);
     });
+  });
+
+  it('documents the new route and options in the OpenAPI document, with examples', async () => {
+    const docs = (await api().get('/docs-json').expect(200)).body;
+    const rotate = docs.paths['/v1/channels/{id}/api-key/rotate'].post;
+    expect(rotate.tags).toEqual(['channels']);
+    expect(Object.keys(rotate.responses)).toEqual(expect.arrayContaining(['200', '409', '422', '502']));
+    const schemas = docs.components.schemas;
+    for (const [schema, fields] of [
+      ['CreateChannelDto', ['verifyPhoneNumber', 'marketingMessagesApi', 'marketingMessagesFallback', 'partnerChannelId']],
+      ['UpdateChannelDto', ['verifyPhoneNumber', 'marketingMessagesApi', 'marketingMessagesFallback', 'partnerChannelId']],
+      ['ChannelResponse', ['marketingMessagesApi', 'marketingMessagesFallback', 'partnerChannelId']],
+      ['CreateCampaignDto', ['ttlSeconds']],
+      ['UpdateCampaignDto', ['ttlSeconds']],
+      ['ApiKeyRotationResponse', ['apiKeyLast4', 'previousApiKeyLast4', 'previousKeyDeleted', 'warnings']],
+    ] as const) {
+      for (const field of fields) expect([schema, field, schemas[schema].properties[field]?.example]).not.toEqual([schema, field, undefined]);
+    }
   });
 });
