@@ -239,6 +239,23 @@ describe('360dialog set-up: Marketing Messages API, phone number check, key rota
       }
     });
 
+    it('502 when the Partner API refuses the token, which appears in no answer', async () => {
+      const token = 'wrong-partner-token-0001';
+      const misconfigured = await createTestApp({
+        databaseUrl: engine.databaseUrl,
+        env: { SENDER_ENABLED: 'false', PARTNER_ID: PARTNER.partnerId, PARTNER_API_TOKEN: token, PARTNER_API_URL: `${sandbox.url}/api/v2` },
+      });
+      try {
+        const { apiKey, channelId } = await channelWith({ partnerChannelId: 'ch-wrong-token' }, { partnerChannelId: 'ch-wrong-token' });
+        const response = await request(misconfigured.url).post(`/v1/channels/${channelId}/api-key/rotate`).set(misconfigured.auth).expect(502);
+        expect(response.body.message).toMatch(/^360dialog's Partner API did not create a new API key: HTTP 401/);
+        expect(response.text).not.toContain(token);
+        expect((await api().get(`/v1/channels/${channelId}`).set(engine.auth).expect(200)).body.apiKeyLast4).toBe(apiKey.slice(-4));
+      } finally {
+        await misconfigured.close();
+      }
+    });
+
     it('the sandbox Partner API: create, list, get and delete keys; a created key works at once, a deleted one is refused', async () => {
       const hub = (path: string) => `/api/v2/partners/${PARTNER.partnerId}/channels/${path}`;
       const bearer = { Authorization: `Bearer ${PARTNER.token}` };
