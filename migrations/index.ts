@@ -13,6 +13,7 @@ import { ContactsPhoneCollationC1795759833287 } from './1795759833287-ContactsPh
 import { TemplatesAndAccountSignals1796235036875 } from './1796235036875-TemplatesAndAccountSignals.js';
 import { RecipientEngagement1796400000000 } from './1796400000000-RecipientEngagement.js';
 import { CampaignCosts1796400000100 } from './1796400000100-CampaignCosts.js';
+import { ChannelMarketingMessagesAndPartner1796400000200 } from './1796400000200-ChannelMarketingMessagesAndPartner.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -28,4 +29,5 @@ export const migrations = [
   TemplatesAndAccountSignals1796235036875,
   RecipientEngagement1796400000000,
   CampaignCosts1796400000100,
+  ChannelMarketingMessagesAndPartner1796400000200,
 ];

@@ -14,7 +14,7 @@ describe('campaigns (lifecycle, validation, launch)', () => {
   beforeAll(async () => {
     // The sender is off: these tests are about the lifecycle and the frozen audience, not sending.
     engine = await createTestApp({ env: { SENDER_ENABLED: 'false' } });
-    ({ id: channelId } = await createChannel(engine, { name: 'Main', phoneNumber: '+4930123456', apiKey: 'key-cloud-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9' }));
+    ({ id: channelId } = await createChannel(engine, { name: 'Main', phoneNumber: '+4930123456', apiKey: 'key-cloud-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9', verifyPhoneNumber: false }));
     ({ listId } = await seedList(engine.dataSource, 'customers', [
       { phone: '+4915100000001', firstName: 'Maria', attributes: { code: 'A1' } },
       { phone: '+4915100000002', firstName: null, attributes: {} },
@@ -164,6 +164,7 @@ describe('campaigns (lifecycle, validation, launch)', () => {
       apiKey: 'key-cloud-0002',
       apiGeneration: 'cloud',
       baseUrl: 'http://127.0.0.1:9',
+      verifyPhoneNumber: false,
     });
     await api().patch(`/v1/channels/${pausedChannel}`).set(engine.auth).send({ pausedReason: 'channel unusable: HTTP 401: Invalid api key' }).expect(200);
     const { body: campaign } = await create({ channelId: pausedChannel, scheduledAt: new Date().toISOString() }).expect(201);

@@ -19,7 +19,7 @@ describe('template registry and pre-flight', () => {
   let listId: string;
 
   beforeAll(async () => {
-    sandbox = await createSandbox({ keys: { 'tpl-cloud-key-0001': 'cloud', 'tpl-onprem-key-0001': { generation: 'onpremise', templateNamespace: 'tpl_ns' } } });
+    sandbox = await createSandbox({ keys: { 'tpl-cloud-key-0001': { generation: 'cloud', phoneNumber: '+4930111111' }, 'tpl-onprem-key-0001': { generation: 'onpremise', templateNamespace: 'tpl_ns', phoneNumber: '+4930333333' } } });
     engine = await createTestApp();
     ({ id: channelId } = await createChannel(engine, { name: 'Templates', phoneNumber: '+4930111111', apiKey: 'tpl-cloud-key-0001', apiGeneration: 'cloud', baseUrl: sandbox.url }));
     ({ listId } = await seedList(engine.dataSource, 'templates', [{ phone: '+4915140000001', firstName: 'Ada' }]));
@@ -70,7 +70,7 @@ describe('template registry and pre-flight', () => {
   });
 
   it('answers 502 naming the upstream error when 360dialog cannot be reached; skipTemplateCheck lets it through', async () => {
-    const { id: offline } = await createChannel(engine, { name: 'Offline', phoneNumber: '+4930222222', apiKey: 'offline-key-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9' });
+    const { id: offline } = await createChannel(engine, { name: 'Offline', phoneNumber: '+4930222222', apiKey: 'offline-key-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9', verifyPhoneNumber: false });
     const refused = await create({ channelId: offline, scheduledAt: inAnHour() }).expect(502);
     expect(refused.body.message).toMatch(/could not list the templates of channel "Offline" from 360dialog \(http:\/\/127\.0\.0\.1:9\): no answer/);
     expect((await sync(offline).expect(502)).body.upstream).toMatchObject({ httpStatus: null });

@@ -24,7 +24,7 @@ describe('channels API', () => {
   beforeAll(async () => {
     [engine, sandbox] = await Promise.all([
       createTestApp(),
-      createSandbox({ keys: { [CLOUD_KEY]: 'cloud', [ONPREM_KEY]: { generation: 'onpremise', templateNamespace: NAMESPACE } }, statuses: [] }),
+      createSandbox({ keys: { [CLOUD_KEY]: 'cloud', [ONPREM_KEY]: { generation: 'onpremise', templateNamespace: NAMESPACE, phoneNumber: '+4930654321' } }, statuses: [] }),
     ]);
     service = engine.app.get(ChannelsService);
   });
@@ -75,7 +75,7 @@ describe('channels API', () => {
 
   describe('POST /v1/channels', () => {
     it('creates a Cloud channel with defaults, the webhook credentials once, and never the API key', async () => {
-      const response = await api().post('/v1/channels').set(engine.auth).send(cloudChannel({ baseUrl: undefined })).expect(201);
+      const response = await api().post('/v1/channels').set(engine.auth).send(cloudChannel({ baseUrl: undefined, verifyPhoneNumber: false })).expect(201);
       expect(response.text).not.toContain(CLOUD_KEY);
       expect(response.text).not.toMatch(/apiKeyEncrypted|api_key_encrypted|"apiKey"/);
       expect(response.body).toEqual({
@@ -88,6 +88,9 @@ describe('channels API', () => {
         templateNamespace: null,
         messagesPerSecond: 80,
         messagingLimit: null,
+        marketingMessagesApi: false,
+        marketingMessagesFallback: false,
+        partnerChannelId: null,
         qualityRating: null,
         whatsappMessagingLimit: null,
         effectiveMessagingLimit: null,
@@ -111,7 +114,7 @@ describe('channels API', () => {
     });
 
     it('creates an On-Premise channel with its namespace, rate and messaging limit', async () => {
-      const body = await create(onPremiseChannel({ baseUrl: undefined }));
+      const body = await create(onPremiseChannel({ baseUrl: undefined, verifyPhoneNumber: false }));
       expect(body).toMatchObject({
         apiGeneration: 'onpremise',
         baseUrl: 'https://waba.360dialog.io',
@@ -222,7 +225,7 @@ describe('channels API', () => {
       const response = await api()
         .patch(`/v1/channels/${channel.id}`)
         .set(engine.auth)
-        .send({ name: 'Renamed', apiKey: 'rotated-key-New9', baseUrl: `${sandbox.url}/`, messagesPerSecond: 20, messagingLimit: null, templateNamespace: 'other_ns' })
+        .send({ name: 'Renamed', apiKey: 'rotated-key-New9', baseUrl: `${sandbox.url}/`, messagesPerSecond: 20, messagingLimit: null, templateNamespace: 'other_ns', verifyPhoneNumber: false })
         .expect(200);
       expect(response.text).not.toContain('rotated-key-New9');
       expect(response.body).toMatchObject({ name: 'Renamed', apiKeyLast4: 'New9', baseUrl: sandbox.url, messagesPerSecond: 20, messagingLimit: null, templateNamespace: 'other_ns' });
@@ -300,12 +303,12 @@ describe('channels API', () => {
     });
 
     it('502 when the API key is wrong, and when 360dialog cannot be reached', async () => {
-      const wrongKey = await create(cloudChannel({ apiKey: 'not-a-sandbox-key' }));
+      const wrongKey = await create(cloudChannel({ apiKey: 'not-a-sandbox-key', verifyPhoneNumber: false }));
       const refused = await api().post(`/v1/channels/${wrongKey.id}/webhook`).set(engine.auth).expect(502);
       expect(refused.body.message).toBe('360dialog refused the webhook registration: HTTP 401: Invalid api key');
       expect(refused.text).not.toContain('not-a-sandbox-key');
 
-      const unreachable = await create(cloudChannel({ baseUrl: 'http://127.0.0.1:9' }));
+      const unreachable = await create(cloudChannel({ baseUrl: 'http://127.0.0.1:9', verifyPhoneNumber: false }));
       const noAnswer = await api().post(`/v1/channels/${unreachable.id}/webhook`).set(engine.auth).expect(502);
       expect(noAnswer.body.message).toMatch(/^360dialog refused the webhook registration: no answer: Could not reach 360dialog \(ECONNREFUSED\)/);
     });
@@ -344,7 +347,7 @@ describe('channels API', () => {
     });
 
     it('reports an unhealthy upstream as ok: false rather than failing', async () => {
-      const channel = await create(cloudChannel({ apiKey: 'unknown-key-0000' }));
+      const channel = await create(cloudChannel({ apiKey: 'unknown-key-0000', verifyPhoneNumber: false }));
       const response = await api().get(`/v1/channels/${channel.id}/health`).set(engine.auth).expect(200);
       expect(response.body).toMatchObject({ ok: false, httpStatus: 401, status: 'Invalid api key (HTTP 401)', cached: false });
     });

@@ -60,6 +60,10 @@ export class Campaign {
   @Column('text', { name: 'template_notice', nullable: true })
   templateNotice: string | null;
 
+  /** Meta's message_send_ttl_seconds for sends through the Marketing Messages API (12 h to 30 days); null: Meta's default. */
+  @Column('int', { name: 'ttl_seconds', nullable: true })
+  ttlSeconds: number | null;
+
   /** Set once the audience has been frozen into campaign_recipients. */
   @Column('timestamptz', { name: 'launched_at', nullable: true })
   launchedAt: Date | null;
@@ -82,10 +86,10 @@ export class Campaign {
 
 /** What creating a campaign stores (CampaignsRepository.create). */
 export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
-  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil'>>;
+  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;

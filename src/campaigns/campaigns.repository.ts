@@ -123,6 +123,24 @@ export class CampaignsRepository {
     );
   }
 
+  /**
+   * 131055 from the Marketing Messages API: the channel's campaigns with a MARKETING template (by the
+   * template registry), and the one that met it, that run or wait to are paused with the reason. Other
+   * categories keep going through /messages. Returns their ids.
+   */
+  async pauseMarketingCampaignsForSendFailure(channelId: string, campaignId: string, reason: string): Promise<string[]> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE campaigns c SET status = 'paused', paused_reason = $3, updated_at = now()
+       WHERE c.channel_id = $1 AND c.status IN ('running', 'scheduled')
+         AND (c.id = $2 OR EXISTS (
+           SELECT 1 FROM templates t
+           WHERE t.channel_id = c.channel_id AND t.name = c.template->>'name' AND t.language = c.template->>'language' AND t.category = 'MARKETING'))
+       RETURNING c.id`,
+      [channelId, campaignId, reason],
+    )) as [Array<{ id: string }>, number];
+    return rows.map((row) => row.id);
+  }
+
   // ·
 
   // ── Account signals (webhooks/) ──

@@ -53,6 +53,7 @@ export class CampaignsService {
       scheduledAt,
       status: scheduledAt ? 'scheduled' : 'draft',
       skipTemplateCheck,
+      ttlSeconds: input.ttlSeconds ?? null,
     });
     return toResponse(saved);
   }
@@ -77,6 +78,7 @@ export class CampaignsService {
       if (campaign.status === 'scheduled' && recheck && !(edit.skipTemplateCheck ?? campaign.skipTemplateCheck)) {
         await this.templates.assertSendable(channel, edit.template ?? campaign.template);
       }
+      if (input.ttlSeconds !== undefined) edit.ttlSeconds = input.ttlSeconds;
       if (input.validUntil !== undefined) edit.validUntil = input.validUntil ? this.validValidUntil(input.validUntil, campaign.scheduledAt, new Date()) : null;
       return toResponse(await this.campaigns.applyEdit(campaign, edit, manager));
     });
@@ -226,6 +228,7 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     failureReason: campaign.failureReason,
     templateNotice: campaign.templateNotice,
     skipTemplateCheck: campaign.skipTemplateCheck,
+    ttlSeconds: campaign.ttlSeconds ?? null,
     launchedAt: iso(campaign.launchedAt),
     startedAt: iso(campaign.startedAt),
     completedAt: iso(campaign.completedAt),

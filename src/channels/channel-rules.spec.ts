@@ -1,4 +1,4 @@
-import { decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
+import { assertMarketingMessagesFits, decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
 
 describe('channel rules', () => {
   it('round-trips a cursor', () => {
@@ -14,5 +14,21 @@ describe('channel rules', () => {
     [Buffer.from('ch1:Tue, 31 Feb 2020|3f0c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b').toString('base64url'), 'a date PostgreSQL refuses'],
   ])('rejects %p (%s)', (raw) => {
     expect(decodeChannelCursor(raw)).toBeNull();
+  });
+});
+
+describe('assertMarketingMessagesFits', () => {
+  it.each([
+    ['cloud', true, true],
+    ['cloud', false, false],
+    ['cloud', undefined, false],
+    ['onpremise', false, false],
+    ['onpremise', undefined, false],
+  ] as const)('%s with marketingMessagesApi %s → %s', (generation, requested, stored) => {
+    expect(assertMarketingMessagesFits(generation, requested)).toBe(stored);
+  });
+
+  it('refuses it on an On-Premise channel, saying why', () => {
+    expect(() => assertMarketingMessagesFits('onpremise', true)).toThrow(/needs a cloud channel/);
   });
 });

@@ -78,6 +78,18 @@ export class Channel {
   @Column('jsonb', { name: 'last_account_event', nullable: true })
   lastAccountEvent: AccountEventSummary | null;
 
+  /** MARKETING templates go to POST {baseUrl}/marketing_messages (Meta's Marketing Messages API); others to /messages. */
+  @Column('boolean', { name: 'marketing_messages_api', default: false })
+  marketingMessagesApi: boolean;
+
+  /** On 131055 (not eligible / terms not accepted) send through /messages instead of pausing the marketing campaigns. */
+  @Column('boolean', { name: 'marketing_messages_fallback', default: false })
+  marketingMessagesFallback: boolean;
+
+  /** The channel's id at 360dialog's Partner API (key rotation); null: not managed through it. */
+  @Column('text', { name: 'partner_channel_id', nullable: true })
+  partnerChannelId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -91,7 +103,8 @@ export type NewChannel = Omit<Channel, 'id' | 'createdAt' | 'updatedAt' | 'templ
 /** The columns an edit through the API may change (PATCH /v1/channels/:id); absent ones stay as they are. */
 export type ChannelEdit = Partial<
   Pick<Channel, 'name' | 'apiKeyEncrypted' | 'apiKeyLast4' | 'baseUrl' | 'messagesPerSecond' | 'messagingLimit' | 'templateNamespace' | 'pausedReason'>
->;
+> &
+  Partial<Pick<Channel, 'marketingMessagesApi' | 'marketingMessagesFallback' | 'partnerChannelId'>>;
 
 /** A channel's webhook credentials as the receiver checks them. */
 export type ChannelWebhookCredentials = Pick<Channel, 'id' | 'webhookUsername' | 'webhookPasswordHash'>;

@@ -3,6 +3,7 @@ import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -10,6 +11,7 @@ import {
   ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { DomainError } from '../common/domain-error.js';
@@ -17,7 +19,9 @@ import { isUuid } from '../common/ids.js';
 import { ChannelEventsService } from './channel-events.service.js';
 import { ChannelsService } from './channels.service.js';
 import { ChannelEventListResponse, ListChannelEventsQueryDto } from './dto/channel-event.dto.js';
+import { ApiKeyRotationService } from './api-key-rotation.service.js';
 import {
+  ApiKeyRotationResponse,
   ChannelHealthResponse,
   ChannelListResponse,
   ChannelResponse,
@@ -48,12 +52,15 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly events: ChannelEventsService,
+    private readonly rotation: ApiKeyRotationService,
   ) {}
 
   @Post()
   @ApiOperation({ summary: 'Add a WhatsApp number (channel); the answer holds its webhook password, shown only once' })
   @ApiCreatedResponse({ type: CreatedChannelResponse })
   @ApiBadRequestResponse({ description: 'Invalid body; the message names the field' })
+  @ApiUnprocessableEntityResponse({ description: 'The API key belongs to another number than phoneNumber (both named), or 360dialog refused it' })
+  @ApiBadGatewayResponse({ description: 'GET {baseUrl}/v1/configs/phone_number could not be answered (360dialog unreachable); "verifyPhoneNumber": false skips the check' })
   create(@Body() dto: CreateChannelDto): Promise<CreatedChannelResponse> {
     return this.channels.create(dto);
   }
@@ -78,6 +85,8 @@ export class ChannelsController {
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ChannelResponse })
   @ApiNotFoundResponse({ description: 'No channel with this id' })
+  @ApiUnprocessableEntityResponse({ description: 'A new apiKey (or the key on a new baseUrl) belongs to another number than the channel\'s (both named)' })
+  @ApiBadGatewayResponse({ description: 'The phone number check could not reach 360dialog; "verifyPhoneNumber": false skips it' })
   update(@Param('id', ChannelIdPipe) id: string, @Body() dto: UpdateChannelDto): Promise<ChannelResponse> {
     return this.channels.update(id, dto);
   }
@@ -123,5 +132,24 @@ export class ChannelsController {
   @ApiNotFoundResponse({ description: 'No channel with this id' })
   listEvents(@Param('id', ChannelIdPipe) id: string, @Query() query: ListChannelEventsQueryDto): Promise<ChannelEventListResponse> {
     return this.events.list(id, query);
+  }
+
+  @Post(':id/api-key/rotate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Rotate the channel's D360-API-KEY through 360dialog's Partner API",
+    description:
+      'Creates a new key (POST {PARTNER_API_URL}/partners/{PARTNER_ID}/channels/{partnerChannelId}/api_keys), checks it with GET {baseUrl}/v1/configs/phone_number, ' +
+      'stores it encrypted and sends with it from the next claim on; after API_KEY_ROTATION_GRACE_MS the previous key is deleted upstream. ' +
+      'Sends still holding the previous key that are refused with 401 are re-queued, so no message is lost or sent twice.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: ApiKeyRotationResponse })
+  @ApiNotFoundResponse({ description: 'No channel with this id' })
+  @ApiConflictResponse({ description: 'PARTNER_ID / PARTNER_API_TOKEN not configured, the channel has no partnerChannelId, or a rotation is under way; the message says what to set' })
+  @ApiUnprocessableEntityResponse({ description: 'The new key belongs to another number (it is deleted again upstream)' })
+  @ApiBadGatewayResponse({ description: "360dialog's Partner API or /phone_number could not be reached or refused" })
+  rotateApiKey(@Param('id', ChannelIdPipe) id: string): Promise<ApiKeyRotationResponse> {
+    return this.rotation.rotate(id);
   }
 }

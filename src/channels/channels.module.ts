@@ -14,6 +14,9 @@ import { TemplatesController } from './templates/templates.controller.js';
 import { TemplatesRepository } from './templates/templates.repository.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
+import { PartnerClient } from '../whatsapp/partner-client.js';
+import { ApiKeyRotationService } from './api-key-rotation.service.js';
+import { PhoneNumberCheck } from './phone-number-check.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Channel, ChannelTemplate, ChannelEvent])],
@@ -28,6 +31,9 @@ import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
     TemplateSyncWorker,
     WhatsAppClient,
     ApiTokenGuard,
+    PartnerClient,
+    PhoneNumberCheck,
+    ApiKeyRotationService,
   ],
   exports: [ChannelsService, ChannelsRepository, ChannelEventsRepository, TemplatesRepository, TemplatesService, WhatsAppClient],
 })

@@ -16,7 +16,7 @@ import type {
 import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { ListChannelsQueryDto } from './dto/list-channels.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
-import { type ChannelCursor, decodeChannelCursor, encodeChannelCursor } from './channel-rules.js';
+import { assertMarketingMessagesFits, type ChannelCursor, decodeChannelCursor, encodeChannelCursor, normalizeBaseUrl } from './channel-rules.js';
 import { channelSignalsView } from './channel-events.service.js';
 import { isUuid } from '../common/ids.js';
 import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from '../whatsapp/webhook-credentials.js';
@@ -24,6 +24,7 @@ import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 import type { ChannelCredentials } from '../whatsapp/types.js';
 import { DEFAULT_BASE_URL } from '../whatsapp/payloads.js';
 import { errorMessage } from '../common/errors.js';
+import { PhoneNumberCheck } from './phone-number-check.js';
 
 export type WebhookCredentialsVerdict = 'ok' | 'unknown_channel' | 'bad_credentials';
 
@@ -69,16 +70,21 @@ export class ChannelsService {
     private readonly config: AppConfig,
     private readonly client: WhatsAppClient,
     private readonly repository: ChannelsRepository,
+    private readonly phoneNumbers: PhoneNumberCheck,
   ) {}
 
   async create(dto: CreateChannelDto): Promise<CreatedChannelResponse> {
+    const baseUrl = normalizeBaseUrl(dto.baseUrl ?? DEFAULT_BASE_URL[dto.apiGeneration]);
+    assertMarketingMessagesFits(dto.apiGeneration, dto.marketingMessagesApi);
+    const { apiGeneration, apiKey, phoneNumber } = dto;
+    if (dto.verifyPhoneNumber !== false) await this.phoneNumbers.assertKeyBelongsTo({ channelId: 'new', apiGeneration, baseUrl, apiKey, templateNamespace: null }, phoneNumber);
     const password = randomSecret();
     const passwordHash = sha256(password).toString('hex');
     const channel = await this.repository.create({
       name: dto.name,
       phoneNumber: dto.phoneNumber,
       apiGeneration: dto.apiGeneration,
-      baseUrl: normalizeBaseUrl(dto.baseUrl ?? DEFAULT_BASE_URL[dto.apiGeneration]),
+      baseUrl,
       apiKeyEncrypted: encryptSecret(dto.apiKey, this.config.encryptionKey),
       apiKeyLast4: dto.apiKey.slice(-4),
       templateNamespace: dto.templateNamespace ?? null,
@@ -89,6 +95,9 @@ export class ChannelsService {
       webhookRegisteredAt: null,
       pausedReason: null,
       throttledUntil: null,
+      marketingMessagesApi: dto.marketingMessagesApi ?? false,
+      marketingMessagesFallback: dto.marketingMessagesFallback ?? false,
+      partnerChannelId: dto.partnerChannelId ?? null,
     });
     this.rememberWebhookCredentials(channel.id, channel.webhookUsername, passwordHash);
     this.logger.log(`Channel ${channel.id} (${channel.apiGeneration}, ${channel.phoneNumber}) created`);
@@ -134,6 +143,14 @@ export class ChannelsService {
       patch.templateNamespace = dto.templateNamespace;
     }
     if (dto.pausedReason !== undefined) patch.pausedReason = dto.pausedReason;
+    if (dto.marketingMessagesApi !== undefined) patch.marketingMessagesApi = assertMarketingMessagesFits(channel.apiGeneration, dto.marketingMessagesApi);
+    if (dto.marketingMessagesFallback !== undefined) patch.marketingMessagesFallback = dto.marketingMessagesFallback;
+    if (dto.partnerChannelId !== undefined) patch.partnerChannelId = dto.partnerChannelId;
+    if ((dto.apiKey !== undefined || patch.baseUrl !== undefined) && dto.verifyPhoneNumber !== false) {
+      const { id: channelId, apiGeneration, templateNamespace, phoneNumber } = channel;
+      const apiKey = dto.apiKey ?? this.storedApiKey(channel);
+      await this.phoneNumbers.assertKeyBelongsTo({ channelId, apiGeneration, templateNamespace, apiKey, baseUrl: patch.baseUrl ?? channel.baseUrl }, phoneNumber);
+    }
     // A partial UPDATE, so columns the sender changes meanwhile (throttledUntil, pausedReason) are not overwritten.
     await this.repository.edit(id, patch);
     if (patch.apiKeyEncrypted !== undefined || patch.baseUrl !== undefined) this.healthCache.delete(id);
@@ -220,6 +237,15 @@ export class ChannelsService {
     };
   }
 
+  /** The stored key for a check, or a 409 saying to give a new one with the change. */
+  private storedApiKey(channel: Channel): string {
+    try {
+      return this.credentialsFor(channel).apiKey;
+    } catch (error) {
+      throw error instanceof ApiKeyUnreadableError ? new DomainError('conflict', `${error.message}; give apiKey with baseUrl`) : error;
+    }
+  }
+
   /** The channel, or 404. A malformed id is simply not found here (controllers reject it earlier with 400). */
   async requireChannel(id: string): Promise<Channel> {
     const channel = isUuid(id) ? await this.repository.findById(id) : null;
@@ -249,6 +275,9 @@ export class ChannelsService {
       templateNamespace: channel.templateNamespace,
       messagesPerSecond: channel.messagesPerSecond,
       messagingLimit: channel.messagingLimit,
+      marketingMessagesApi: channel.marketingMessagesApi,
+      marketingMessagesFallback: channel.marketingMessagesFallback,
+      partnerChannelId: channel.partnerChannelId,
       ...channelSignalsView(channel),
       webhook: {
         url: webhookUrl(this.config.publicUrl, channel.id),
@@ -316,8 +345,4 @@ export class ChannelsService {
   private rememberWebhookCredentials(id: string, username: string, passwordHashHex: string): void {
     this.webhookCredentials.set(id, { username, passwordHash: passwordHashHex });
   }
-}
-
-function normalizeBaseUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '');
 }

@@ -27,3 +27,21 @@ describe('loadConfig: an empty variable is an unset one', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', API_TOKEN: '' })).toThrow(/API_TOKEN is required/);
   });
 });
+
+describe('loadConfig: the 360dialog Partner API settings', () => {
+  const base = { NODE_ENV: 'test', API_TOKEN: 'a-test-token-0123456789', ENCRYPTION_KEY: '00'.repeat(32), DATA_DIR: '/tmp/wa-config-spec' };
+
+  it('are optional, with 360dialog hub as the default URL', () => {
+    const config = loadConfig(base);
+    expect([config.env.PARTNER_ID, config.env.PARTNER_API_TOKEN, config.env.PARTNER_API_URL]).toEqual([undefined, undefined, 'https://hub.360dialog.io/api/v2']);
+  });
+
+  it.each([
+    [{ PARTNER_ID: 'abcPA' }, /PARTNER_ID and PARTNER_API_TOKEN go together/],
+    [{ PARTNER_API_TOKEN: 'partner-token-0001' }, /PARTNER_ID and PARTNER_API_TOKEN go together/],
+    [{ PARTNER_ID: 'abcPA', PARTNER_API_TOKEN: 'short' }, /PARTNER_API_TOKEN must be the Partner API token/],
+    [{ PARTNER_ID: 'abcPA', PARTNER_API_TOKEN: 'partner-token-0001', PARTNER_API_URL: 'hub' }, /PARTNER_API_URL/],
+  ])('%j stops the start with a message naming it', (env, message) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(message);
+  });
+});

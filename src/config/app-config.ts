@@ -58,6 +58,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
   if (production && !env.API_TOKEN) throw new ConfigError('API_TOKEN is required when NODE_ENV=production');
   if (production && !env.ENCRYPTION_KEY) throw new ConfigError('ENCRYPTION_KEY is required when NODE_ENV=production');
+  if ((env.PARTNER_ID === undefined) !== (env.PARTNER_API_TOKEN === undefined)) {
+    throw new ConfigError('PARTNER_ID and PARTNER_API_TOKEN go together: set both to use the 360dialog Partner API (key rotation), or neither');
+  }
 
   const token = env.API_TOKEN
     ? { value: env.API_TOKEN, created: false }

@@ -61,6 +61,12 @@ export const configSchema = z.object({
   WEBHOOK_PARTNER_SECRET: z.string().optional(),
   /** Path of the rate card (JSON, README § Rate card); unset: the shipped EXAMPLE card, labelled as such in every answer. */
   PRICING_RATE_CARD: z.string().optional(),
+  /** 360dialog Partner API (key rotation): the partner id, its token (a secret: never logged) and the hub's base URL. */
+  PARTNER_ID: z.string().optional(),
+  PARTNER_API_TOKEN: z.string().min(8, 'PARTNER_API_TOKEN must be the Partner API token (at least 8 characters)').optional(),
+  PARTNER_API_URL: z.string().url().default('https://hub.360dialog.io/api/v2'),
+  /** After a key rotation stores the new key: how long sends already holding the old key get to finish before it is deleted upstream. */
+  API_KEY_ROTATION_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   OPT_OUT_KEYWORDS: csvList.prefault(
     'STOP,STOPP,STOP ALL,UNSUBSCRIBE,CANCEL,END,QUIT,OPT OUT,OPTOUT,ALTO,BAJA,PARAR,ARRET,ARRETER,DESABONNER,ABMELDEN,AUFHOREN,STOPPEN,FERMATI,DISISCRIVITI,SAIR,CANCELAR',
   ),

@@ -6,7 +6,7 @@ import type { AdminHandler, RouteContext } from './route-types.js';
 import { isRecord } from './sandbox-payloads.js';
 import { sendSignal, signalFromBody } from './signals.js';
 import type { InjectedFailure, SandboxKeyOptions } from './sandbox-types.js';
-import type { KeyState } from './state.js';
+import type { KeyPatch, KeyState } from './state.js';
 import { templateAdminRoutes } from './templates-admin.js';
 
 /** `METHOD path` → handler. */
@@ -42,6 +42,16 @@ export function adminRoutes({ state, responder, log }: RouteContext): Map<string
         state.addKey(apiKey, keyOptions as unknown as SandboxKeyOptions);
         log(`key …${apiKey.slice(-4)} registered (${String(keyOptions.generation)})`);
         reply(response, 201, state.describeKey(state.keys.get(apiKey) as KeyState));
+      },
+    ],
+    [
+      'PATCH /_sandbox/keys',
+      ({ body, response }) => {
+        if (!isRecord(body) || typeof body.apiKey !== 'string') throw new RequestError(400, 'body must be {"apiKey"[,"phoneNumber"][,"marketingMessagesEligible"][,"partnerChannelId"]}');
+        const { apiKey, ...patch } = body;
+        const key = state.updateKey(apiKey, patch as KeyPatch);
+        log(`key …${apiKey.slice(-4)} updated ${JSON.stringify(patch)}`);
+        reply(response, 200, state.describeKey(key));
       },
     ],
     [

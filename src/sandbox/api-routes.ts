@@ -6,20 +6,25 @@ import { errorBody, healthBody, isRecord, proxyErrorBody } from './sandbox-paylo
 import { handleSend } from './send-route.js';
 import type { KeyState } from './state.js';
 import { templatePage } from './templates.js';
-import type { WebhookConfigAnswer, WebhookConfigRequest } from '../whatsapp/wire.js';
+import type { PhoneNumberAnswer, WebhookConfigAnswer, WebhookConfigRequest } from '../whatsapp/wire.js';
 
 const DEFAULT_NAMESPACE = 'c8ae5f90_307a_ca4c_b8f6_d1e2a2573574';
 
-/** `METHOD path` → handler. Both send paths go to one handler, which holds each key to its generation's path. */
+/**
+ * `METHOD path` → handler. The send paths (and the Marketing Messages API's) go to one handler, which
+ * holds each key to its generation's path. GET /v1/configs/phone_number answers the key's number.
+ */
 export function apiRoutes(context: RouteContext): Map<string, ApiHandler> {
   const send: ApiHandler = (request) => handleSend(context, request);
   return new Map<string, ApiHandler>([
     ['POST /messages', send],
     ['POST /v1/messages', send],
+    ['POST /marketing_messages', send],
     ['POST /v1/configs/webhook', (request) => registerWebhook(context, request)],
     ['GET /v1/configs/webhook', ({ key, response }) => context.responder.reply(response, 200, { url: key.webhook?.url ?? null } satisfies WebhookConfigAnswer)],
     ['GET /v1/health', (request) => health(context, request)],
     ['GET /v1/configs/templates', (request) => templates(context, request)],
+    ['GET /v1/configs/phone_number', (request) => phoneNumber(context, request)],
   ]);
 }
 
@@ -78,4 +83,11 @@ function templates(context: RouteContext, { key, query, response }: ApiRequest):
   const failure = context.state.takeFailure('templates', key.apiKey, undefined);
   if (failure) return answerFailure(context, failure, key, response);
   context.responder.reply(response, 200, templatePage(context.state.behaviour.templates, key.generation, key.templateNamespace ?? DEFAULT_NAMESPACE, query));
+}
+
+/** GET /v1/configs/phone_number: the number the key belongs to (its own, else the sandbox's defaultPhoneNumber). */
+function phoneNumber(context: RouteContext, { key, response }: ApiRequest): void {
+  const failure = context.state.takeFailure('phone_number', key.apiKey, undefined);
+  if (failure) return answerFailure(context, failure, key, response);
+  context.responder.reply(response, 200, { phone_number: context.state.phoneNumberOf(key) } satisfies PhoneNumberAnswer);
 }

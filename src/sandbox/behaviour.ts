@@ -32,6 +32,8 @@ export interface SandboxBehaviour {
   /** Added before every answer, to mimic network and upstream latency. */
   responseDelayMs: number;
   gatewayStatus: string;
+  /** What GET /v1/configs/phone_number answers for a key that has no phoneNumber of its own. */
+  defaultPhoneNumber: string;
   /** What GET /v1/configs/templates lists and template sends are checked against (default-templates.ts). */
   templates: SandboxTemplate[];
   /** Default true: a send must fit a configured template (templates.ts: 132001/132015/132016/132000); false accepts any. */
@@ -56,6 +58,8 @@ export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
   duplicateStatusRate: 0,
   responseDelayMs: 0,
   gatewayStatus: 'connected',
+  // The number most set-ups (tests, demo, benchmarks) give their channels: their keys pass the engine's check.
+  defaultPhoneNumber: '+4930123456',
   templates: DEFAULT_TEMPLATES,
   enforceTemplates: true,
   recentMessagesLimit: 1000,
@@ -109,6 +113,9 @@ export function checkBehaviourPatch(patch: Record<string, unknown>): void {
   }
   if (patch.duplicateStatusRate !== undefined && (typeof patch.duplicateStatusRate !== 'number' || patch.duplicateStatusRate < 0 || patch.duplicateStatusRate > 1)) {
     fail('duplicateStatusRate must be a number from 0 to 1');
+  }
+  if (patch.defaultPhoneNumber !== undefined && (typeof patch.defaultPhoneNumber !== 'string' || !/^\+?\d{6,15}$/.test(patch.defaultPhoneNumber))) {
+    fail('defaultPhoneNumber must be a phone number: digits, with or without a leading +');
   }
   if (patch.responseDelayMs !== undefined && !isCount(patch.responseDelayMs, 0)) fail('responseDelayMs must be a number of ms');
   if (patch.templates !== undefined) checkTemplates(patch.templates);

@@ -54,13 +54,15 @@ async function main(): Promise<void> {
     responseDelayMs: optionalInteger('SANDBOX_RESPONSE_DELAY_MS') ?? 0,
     ...(statuses ? { statuses } : {}),
     ...(templates ? { templates } : {}),
+    partner: { partnerId: process.env.SANDBOX_PARTNER_ID ?? 'sandbox-partner', token: process.env.SANDBOX_PARTNER_TOKEN ?? 'sandbox-partner-token' },
     log: (line) => console.log(`[sandbox] ${line}`),
   });
   console.log(`360dialog sandbox listening on ${sandbox.url}`);
   for (const [key, generation] of Object.entries(keys)) {
     console.log(`  ${generation.padEnd(9)} key ${key}  → channel baseUrl ${sandbox.url}`);
   }
-  console.log(`  admin: GET ${sandbox.url}/_sandbox/stats, POST /_sandbox/config, /_sandbox/keys, /_sandbox/failures, /_sandbox/inbound, /_sandbox/templates, /_sandbox/reset`);
+  console.log(`  Partner API: PARTNER_API_URL=${sandbox.url}/api/v2 (its id and token: SANDBOX_PARTNER_ID / SANDBOX_PARTNER_TOKEN, default sandbox-partner / sandbox-partner-token)`);
+  console.log(`  admin: GET ${sandbox.url}/_sandbox/stats, POST /_sandbox/config, /_sandbox/keys (PATCH: phoneNumber, marketingMessagesEligible, partnerChannelId), /_sandbox/failures, /_sandbox/inbound, /_sandbox/templates, /_sandbox/reset`);
 
   const stop = () => {
     void sandbox.close().then(() => process.exit(0));

@@ -15,9 +15,20 @@ export interface SandboxKeyOptions {
   templateNamespace?: string | null;
   /** The number shown in webhook metadata. */
   displayPhoneNumber?: string;
+  /** What GET /v1/configs/phone_number answers for this key (default: the sandbox's defaultPhoneNumber). */
+  phoneNumber?: string;
+  /** false: POST /marketing_messages answers 131055 (terms not accepted). Default true. */
+  marketingMessagesEligible?: boolean;
+  /** The 360dialog channel id at the Partner API: keys can be created, listed and deleted for it there. */
+  partnerChannelId?: string;
 }
 
+/** Which send endpoint accepted a message: POST /messages (or /v1/messages) or POST /marketing_messages. */
+export type SandboxSendEndpoint = 'messages' | 'marketing_messages';
+
 export interface SandboxOptions extends BehaviourPatch {
+  /** The Partner API's partner id and Bearer token (default sandbox-partner / sandbox-partner-token). */
+  partner?: { partnerId: string; token: string };
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
@@ -37,7 +48,7 @@ export type FailureKind =
   | 'error'
   | CatalogueFailure;
 
-export type SandboxEndpoint = 'messages' | 'webhook' | 'health' | 'templates' | 'any';
+export type SandboxEndpoint = 'messages' | 'webhook' | 'health' | 'templates' | 'phone_number' | 'any';
 
 /**
  * Makes the next `count` matching requests fail:
@@ -79,6 +90,10 @@ export interface AcceptedMessage {
   namespace: string | null;
   callbackData: string | null;
   components: unknown[];
+  /** Where it was sent: /messages (both generations) or the Marketing Messages API. */
+  endpoint: SandboxSendEndpoint;
+  /** message_send_ttl_seconds as sent (Marketing Messages API), else null. */
+  ttlSeconds: number | null;
   acceptedAt: string;
 }
 
@@ -137,6 +152,8 @@ export interface Sandbox {
   configure(patch: BehaviourPatch): void;
   addKey(apiKey: string, options: Generation | SandboxKeyOptions): void;
   removeKey(apiKey: string): void;
+  /** Changes what /phone_number answers for a key, its Marketing Messages eligibility or its Partner API channel. */
+  updateKey(apiKey: string, patch: { phoneNumber?: string | null; marketingMessagesEligible?: boolean; partnerChannelId?: string | null }): void;
   /** Registers a webhook as POST /v1/configs/webhook would. */
   setWebhook(apiKey: string, target: WebhookTarget | null): void;
   webhookFor(apiKey: string): WebhookTarget | null;

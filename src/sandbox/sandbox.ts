@@ -1,6 +1,8 @@
 /**
  * A fake 360dialog on a real port, both API generations: POST /messages (Cloud) and /v1/messages
- * (On-Premise), /v1/configs/webhook, /v1/configs/templates, /v1/health (On-Premise only), and /_sandbox/* for scripts in
+ * (On-Premise), POST /marketing_messages (Cloud), /v1/configs/webhook, /v1/configs/templates,
+ * /v1/configs/phone_number, /v1/health (On-Premise only), the Partner API's channel key endpoints
+ * under /api/v2/partners/… (partner-routes.ts), and /_sandbox/* for scripts in
  * other processes (stats, reset, config, keys, failures, inbound, signals, messages, webhooks, idle).
  *
  * This file wires the parts: state.ts (what it remembers), server.ts (HTTP and the routing table),
@@ -30,13 +32,15 @@ export type {
   SandboxEndpoint,
   SandboxKeyOptions,
   SandboxOptions,
+  SandboxSendEndpoint,
   SandboxStats,
 } from './sandbox-types.js';
 
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { port: requestedPort, host: requestedHost, keys: initialKeys, log: logOption, ...initialBehaviour } = options;
+  const { port: requestedPort, host: requestedHost, keys: initialKeys, log: logOption, partner, ...initialBehaviour } = options;
   const log = logOption ?? (() => undefined);
   const state = new SandboxState(initialBehaviour);
+  if (partner) state.partner = { ...partner };
   for (const [apiKey, keyOptions] of Object.entries(initialKeys ?? {})) state.addKey(apiKey, keyOptions);
   const responder = new Responder(() => state.behaviour.responseDelayMs);
   const server = await startServer({ state, responder, log }, { port: requestedPort, host: requestedHost });
@@ -52,6 +56,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     configure: (patch) => state.configure(patch),
     addKey: (apiKey, keyOptions) => state.addKey(apiKey, keyOptions),
     removeKey: (apiKey) => void state.keys.delete(apiKey),
+    updateKey: (apiKey, patch) => void state.updateKey(apiKey, patch),
     setWebhook: (apiKey, target) => {
       const key = state.keys.get(apiKey);
       if (!key) throw new Error(`Unknown API key …${apiKey.slice(-4)}`);

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { adminRoutes } from './admin-routes.js';
 import { answerInvalidJson, answerUnauthorized, answerUnknownEndpoint, apiRoutes } from './api-routes.js';
 import { RequestError } from './http.js';
+import { handlePartner, PARTNER_PATH_PREFIX } from './partner-routes.js';
 import type { RouteContext } from './route-types.js';
 import { proxyErrorBody } from './sandbox-payloads.js';
 import { errorMessage } from '../common/errors.js';
@@ -18,7 +19,8 @@ export interface SandboxServer {
 }
 
 /**
- * Routes a request: /_sandbox/* to the admin table (errors as `{ "error" }`); everything else is
+ * Routes a request: /_sandbox/* to the admin table (errors as `{ "error" }`); /api/v2/partners/* to
+ * the Partner API (its own Bearer token, partner-routes.ts); everything else is
  * 360dialog's, answered in order: a missing or unknown API key (401), a body that is not JSON (400 in
  * the key's generation shape), the endpoint table, else the proxy's 404.
  */
@@ -45,6 +47,8 @@ function router(context: RouteContext): (request: IncomingMessage, response: Ser
       if (!handler) throw new RequestError(404, `No sandbox admin route ${method} ${path}`);
       return handler({ query, body, response });
     }
+
+    if (path.startsWith(PARTNER_PATH_PREFIX)) return handlePartner(context, method, path, request.headers, response);
 
     const apiKeyHeader = request.headers['d360-api-key'];
     const key = typeof apiKeyHeader === 'string' ? context.state.keys.get(apiKeyHeader) : undefined;

@@ -8,7 +8,7 @@ import { FailureQueue, type PendingFailure } from './failures.js';
 import { RequestError } from './http.js';
 import { createRateLimiter, MaxInWindowTracker, type RateLimiter } from './rate-window.js';
 import type { AcceptedSend, AccountInfo, Generation, ThrottleStyle } from './sandbox-payloads.js';
-import type { AcceptedMessage, SandboxEndpoint, SandboxKeyOptions, SandboxStats } from './sandbox-types.js';
+import type { AcceptedMessage, SandboxEndpoint, SandboxKeyOptions, SandboxSendEndpoint, SandboxStats } from './sandbox-types.js';
 import { WebhookDispatcher, type WebhookTarget } from './webhook-dispatcher.js';
 
 export interface KeyState {
@@ -23,6 +23,21 @@ export interface KeyState {
   accepted: number;
   throttled: number;
   tracker: MaxInWindowTracker;
+  /** What GET /v1/configs/phone_number answers for this key; null: the sandbox-wide defaultPhoneNumber. */
+  phoneNumber: string | null;
+  /** false: POST /marketing_messages answers 131055 as for a portfolio that has not accepted the terms. */
+  marketingMessagesEligible: boolean;
+  /** The channel id at the Partner API this key belongs to (keys made through it get one). */
+  partnerChannelId: string | null;
+  /** The key's id at the Partner API. */
+  partnerKeyId: string;
+}
+
+/** What can change on a key after it was added (PATCH /_sandbox/keys). */
+export interface KeyPatch {
+  phoneNumber?: string | null;
+  marketingMessagesEligible?: boolean;
+  partnerChannelId?: string | null;
 }
 
 function freshCounters() {
@@ -33,12 +48,16 @@ export class SandboxState {
   /** Makes message and trace ids unique across sandbox runs. */
   readonly runId = randomBytes(5).toString('hex');
   readonly keys = new Map<string, KeyState>();
+  /** Keys deleted through the Partner API: refused on every endpoint, but the statuses of what they sent still go out (webhooks are per number). */
+  readonly retiredKeys = new Map<string, KeyState>();
   readonly failures = new FailureQueue();
   readonly dispatcher: WebhookDispatcher;
   /** Replaced as a whole on each change, never edited in place. */
   behaviour: SandboxBehaviour;
   counters = freshCounters();
   acceptedByWaId = new Map<string, number>();
+  /** The Partner API's partner id and token (partner-routes.ts). */
+  partner = { partnerId: 'sandbox-partner', token: 'sandbox-partner-token' };
   private recent: AcceptedMessage[] = [];
   private totalTracker = new MaxInWindowTracker();
   private sequence = 0;
@@ -48,7 +67,7 @@ export class SandboxState {
     checkBehaviourPatch(initialBehaviour);
     this.behaviour = mergeBehaviour(DEFAULT_BEHAVIOUR, initialBehaviour);
     this.dispatcher = new WebhookDispatcher(this.behaviour.webhook, (apiKey) => {
-      const key = this.keys.get(apiKey);
+      const key = this.keys.get(apiKey) ?? this.retiredKeys.get(apiKey);
       return key ? { generation: key.generation, account: key.account, webhook: key.webhook } : undefined;
     });
   }
@@ -82,9 +101,41 @@ export class SandboxState {
       accepted: previous?.accepted ?? 0,
       throttled: previous?.throttled ?? 0,
       tracker: previous?.tracker ?? new MaxInWindowTracker(),
+      phoneNumber: settings.phoneNumber ?? previous?.phoneNumber ?? null,
+      marketingMessagesEligible: settings.marketingMessagesEligible ?? previous?.marketingMessagesEligible ?? true,
+      partnerChannelId: settings.partnerChannelId ?? previous?.partnerChannelId ?? null,
+      partnerKeyId: previous?.partnerKeyId ?? `key-${digits.slice(0, 10)}`,
     };
     key.limiter = this.limiterFor(key);
     this.keys.set(apiKey, key);
+  }
+
+  /** The key stops working (401 everywhere); statuses already scheduled for its messages are still posted. */
+  retireKey(apiKey: string): void {
+    const key = this.keys.get(apiKey);
+    if (!key) return;
+    this.keys.delete(apiKey);
+    this.retiredKeys.set(apiKey, key);
+  }
+
+  updateKey(apiKey: string, patch: KeyPatch): KeyState {
+    const key = this.keys.get(apiKey);
+    if (!key) throw new RequestError(404, `Unknown API key …${apiKey.slice(-4)}`);
+    if (patch.phoneNumber !== undefined) {
+      if (patch.phoneNumber !== null && !/^\+?\d{6,15}$/.test(patch.phoneNumber)) throw new RequestError(400, 'phoneNumber must be digits, with or without a leading +, or null');
+      key.phoneNumber = patch.phoneNumber;
+    }
+    if (patch.marketingMessagesEligible !== undefined) {
+      if (typeof patch.marketingMessagesEligible !== 'boolean') throw new RequestError(400, 'marketingMessagesEligible must be true or false');
+      key.marketingMessagesEligible = patch.marketingMessagesEligible;
+    }
+    if (patch.partnerChannelId !== undefined) key.partnerChannelId = patch.partnerChannelId;
+    return key;
+  }
+
+  /** The number GET /v1/configs/phone_number answers for the key: its own, else the sandbox-wide default. */
+  phoneNumberOf(key: KeyState): string {
+    return key.phoneNumber ?? this.behaviour.defaultPhoneNumber;
   }
 
   configure(patch: BehaviourPatch): void {
@@ -123,7 +174,7 @@ export class SandboxState {
    * Counts an accepted message and keeps it among the recent ones. `now` is the instant the rate
    * limiter admitted it, so the stats measure exactly what it bounds. Returns the wall-clock time of acceptance.
    */
-  recordAccepted(key: KeyState, send: AcceptedSend, id: string, now: number): number {
+  recordAccepted(key: KeyState, send: AcceptedSend, id: string, now: number, route: { endpoint: SandboxSendEndpoint; ttlSeconds: number | null } = { endpoint: 'messages', ttlSeconds: null }): number {
     const wallClock = Date.now();
     this.counters.accepted += 1;
     this.counters.firstAcceptedAt ??= wallClock;
@@ -144,6 +195,8 @@ export class SandboxState {
         namespace: send.namespace,
         callbackData: send.callbackData,
         components: send.components,
+        endpoint: route.endpoint,
+        ttlSeconds: route.ttlSeconds,
         acceptedAt: new Date(wallClock).toISOString(),
       });
       if (this.recent.length > limit * 2) this.recent = this.recent.slice(-limit);
@@ -203,6 +256,10 @@ export class SandboxState {
       templateNamespace: key.templateNamespace,
       account: key.account,
       webhook: key.webhook,
+      phoneNumber: this.phoneNumberOf(key),
+      marketingMessagesEligible: key.marketingMessagesEligible,
+      partnerChannelId: key.partnerChannelId,
+      partnerKeyId: key.partnerKeyId,
     };
   }
 

@@ -9,12 +9,13 @@ import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.ser
 import { errorMessage } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { ChannelCredentials, SendResult, Template } from '../whatsapp/types.js';
+import type { ChannelCredentials, SendResult, TemplateMessage } from '../whatsapp/types.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 import { ChannelLimiters } from './channel-limiters.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { OutcomeHandler } from './outcome-handler.js';
 import { claimSize } from './rate-plan.js';
+import { fallsBackToMessages, sendEndpointFor } from './send-endpoint.js';
 import type { RunningCampaign } from './sender.queries.js';
 
 /** Seconds of sending a worker keeps claimed ahead per channel: enough to keep the pipe full, small enough that pause bites fast. */
@@ -63,7 +64,7 @@ export class BatchSender {
     const credentials = await this.readableCredentials(channel, toSend);
     if (!credentials) return false;
 
-    const templates = new Map(campaigns.map((campaign) => [campaign.id, campaign.template]));
+    const campaignsById = new Map(campaigns.map((campaign) => [campaign.id, campaign]));
     this.metrics.channelRate.set({ channel: channel.id }, this.limiters.currentRate(channel.id));
     for (const recipient of toSend) queued.add(recipient.id);
     for (let start = 0; start < toSend.length; start += batchSize) {
@@ -71,7 +72,7 @@ export class BatchSender {
       /** Rows passed to client.send: whatever happens afterwards, they are never given back as unsent. */
       const handedOver = new Set<string>();
       const job = this.limiters
-        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, credentials, batch, templates, handedOver))
+        .schedule(channel.id, channel.messagesPerSecond, () => this.sendBatch(channel, credentials, batch, campaignsById, handedOver))
         .catch(async (error: unknown) => {
           const unsent = batch.filter((recipient) => !handedOver.has(recipient.id));
           this.logger.error(`batch for channel ${channel.id}: ${unsent.length} of ${batch.length} not sent: ${errorMessage(error)}`);
@@ -129,7 +130,7 @@ export class BatchSender {
     channel: Channel,
     credentials: ChannelCredentials,
     batch: ClaimedRecipient[],
-    templates: Map<string, Template>,
+    campaignsById: Map<string, RunningCampaign>,
     handedOver: Set<string>,
   ): Promise<void> {
     const place = await this.limiters.reserveSend(channel.id, channel.messagesPerSecond, batch.length);
@@ -151,7 +152,7 @@ export class BatchSender {
       this.limiters.markSent(channel.id, place);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
-      const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver));
+      const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, campaignsById.get(recipient.campaign_id)!, handedOver));
       if (notSent.length > 0) await this.release(channel.id, notSent);
       await Promise.all(sends);
     } else {
@@ -165,17 +166,24 @@ export class BatchSender {
     channel: Channel,
     credentials: ChannelCredentials,
     recipient: ClaimedRecipient,
-    template: Template,
+    campaign: RunningCampaign,
     handedOver: Set<string>,
   ): Promise<void> {
     handedOver.add(recipient.id);
+    const { template } = campaign;
+    const endpoint = sendEndpointFor(channel, campaign.template_category);
+    const message: TemplateMessage = {
+      to: recipient.wa_id,
+      template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
+      callbackData: channel.apiGeneration === 'cloud' ? `r:${recipient.id}` : undefined,
+      endpoint,
+      ttlSeconds: campaign.ttl_seconds,
+    };
     let result: SendResult;
     try {
-      result = await this.client.send(credentials, {
-        to: recipient.wa_id,
-        template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
-        callbackData: channel.apiGeneration === 'cloud' ? `r:${recipient.id}` : undefined,
-      });
+      result = await this.client.send(credentials, message);
+      // 131055 and marketingMessagesFallback: nothing went out; the same message goes through /messages.
+      if (fallsBackToMessages(endpoint, channel.marketingMessagesFallback, result)) result = await this.client.send(credentials, { ...message, endpoint: 'messages' });
     } catch (error) {
       // The client answers every HTTP or network failure with a value; anything else may have left after all.
       result = { ok: false, latencyMs: 0, httpStatus: null, errorCode: null, errorTitle: `send failed: ${errorMessage(error)}`, outcomeUnknown: true };

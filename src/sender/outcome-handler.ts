@@ -72,6 +72,7 @@ export class OutcomeHandler {
     this.metrics.messagesSent.inc({ channel: channel.id, outcome: failure });
     const description = describeFailure(result);
     const identicalFailures = failure === 'template' ? this.countTemplateFailure(recipient.campaign_id, result.errorCode) : 0;
+    const keyChanged = failure === 'channel' && result.httpStatus === 401 && (await this.keyChangedSince(channel));
     const decision = decideOutcome(
       {
         failure,
@@ -82,12 +83,19 @@ export class OutcomeHandler {
         now: new Date(),
         validUntil: recipient.valid_until ? new Date(recipient.valid_until) : null,
         identicalFailures,
+        keyChanged,
       },
       this.settings,
       Math.random,
     );
     const fate = decision.effect ? await this.carryOut(decision.effect, decision.fate, channel, recipient, description) : decision.fate;
     this.outcomes.add(outcomeOf(fate, recipient, result.errorCode, result.errorTitle));
+  }
+
+  /** Whether the channel's stored key is no longer the one `channel` (read at claim time) sent with: a key rotation switched it. */
+  private async keyChangedSince(channel: Channel): Promise<boolean> {
+    const current = await this.channels.findById(channel.id);
+    return current !== null && current.apiKeyEncrypted !== channel.apiKeyEncrypted;
   }
 
   /** This campaign's template failures with this code so far, this one included (per process: each worker counts its own). */
@@ -129,6 +137,15 @@ export class OutcomeHandler {
           return effect.otherwise;
         }
         this.logger.warn(`campaign ${recipient.campaign_id} paused: ${description}`);
+        return fate;
+      case 'pause_marketing_campaigns':
+        try {
+          const paused = await this.campaigns.pauseMarketingCampaignsForSendFailure(channel.id, recipient.campaign_id, effect.reason);
+          this.logger.warn(`channel ${channel.id}: ${paused.length} marketing campaign(s) paused: ${description}`);
+        } catch (error) {
+          this.logger.error(`channel ${channel.id}: pausing marketing campaigns after "${description}" failed: ${errorMessage(error)}`);
+          return effect.otherwise;
+        }
         return fate;
       case 'pause_channel':
         try {

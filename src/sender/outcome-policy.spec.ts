@@ -7,6 +7,7 @@ import {
   type RecipientFate,
   type RequeueReason,
   retryLater,
+  marketingMessagesPauseReason,
   unknownOutcome,
 } from './outcome-policy.js';
 
@@ -67,6 +68,17 @@ describe('outcome policy', () => {
         effect: { kind: 'pause_channel', reason: 'channel unusable: HTTP 400: 132015 Template paused', otherwise: requeue(2500, false, 'retry') },
       },
     ],
+    // 131055: the channel's marketing campaigns pause with a reason that says what to do; the attempt is given back.
+    [
+      'marketing_messages',
+      1,
+      'cloud',
+      settings,
+      {
+        fate: requeue(0, true, 'campaign_paused'),
+        effect: { kind: 'pause_marketing_campaigns', reason: marketingMessagesPauseReason('HTTP 400: 132015 Template paused'), otherwise: requeue(1500, false, 'retry') },
+      },
+    ],
   ])('%s after %i attempt(s) on %s (%o)', (failure, attempts, generation, policy, expected) => {
     expect(
       decideOutcome({ failure, description: 'HTTP 400: 132015 Template paused', attempts, marketingLimitRetries: 0, generation, now, validUntil: null, identicalFailures: 1 }, policy, half),
@@ -114,5 +126,23 @@ describe('outcome policy', () => {
     ['onpremise', resend, requeue(0, false, 'unknown_outcome')],
   ])('an unknown outcome on %s with %o', (generation, policy, fate) => {
     expect(unknownOutcome(generation, policy)).toEqual(fate);
+  });
+});
+
+describe('a 401 after a key rotation', () => {
+  const base = { description: 'HTTP 401: Invalid api key', attempts: 6, marketingLimitRetries: 0, generation: 'cloud' as const, now, validUntil: null, identicalFailures: 0 };
+
+  it.each<[string, SendFailureClass, boolean, OutcomeDecision['fate'], boolean]>([
+    ['the key changed meanwhile: sent again at once, attempt given back, channel not paused', 'channel', true, requeue(0, true, 'retry'), false],
+    ['the same key: the channel pauses', 'channel', false, requeue(0, true, 'channel_paused'), true],
+    ['a changed key does not excuse other failures', 'permanent', true, failed, false],
+  ])('%s', (_, failure, keyChanged, fate, pauses) => {
+    const decision = decideOutcome({ ...base, failure, keyChanged }, settings, half);
+    expect(decision.fate).toEqual(fate);
+    expect(decision.effect?.kind === 'pause_channel').toBe(pauses);
+  });
+
+  it('the 131055 reason names the ways out', () => {
+    expect(marketingMessagesPauseReason('HTTP 400: 131055 not eligible')).toMatch(/accept Meta's Marketing Messages terms.*marketingMessagesFallback.*marketingMessagesApi/);
   });
 });

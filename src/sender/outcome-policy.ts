@@ -42,7 +42,9 @@ export type FailureEffect =
   | { kind: 'opt_out_marketing' }
   /** `otherwise`: the recipient's fate when the pause could not be written. */
   | { kind: 'pause_campaign'; reason: string; otherwise: RecipientFate }
-  | { kind: 'pause_channel'; reason: string; otherwise: RecipientFate };
+  | { kind: 'pause_channel'; reason: string; otherwise: RecipientFate }
+  /** 131055: the channel's campaigns with MARKETING templates (this one included) pause. */
+  | { kind: 'pause_marketing_campaigns'; reason: string; otherwise: RecipientFate };
 
 export interface OutcomeDecision {
   fate: RecipientFate;
@@ -64,6 +66,20 @@ export interface FailedSend {
   validUntil: Date | null;
   /** Template failures (class `template`) with this code in this campaign so far, this one included. */
   identicalFailures: number;
+  /**
+   * The channel's stored API key is no longer the one this send used (a rotation switched it meanwhile):
+   * a 401 then says nothing about the channel, and nothing went out.
+   */
+  keyChanged?: boolean;
+}
+
+/** The pause reason of a 131055: what happened, and the three ways out. */
+export function marketingMessagesPauseReason(description: string): string {
+  return (
+    `the Marketing Messages API refused to send (${description}): accept Meta's Marketing Messages terms for the WhatsApp Business Account ` +
+    '(360dialog hub or Meta Business Manager) and check that the template is MARKETING, then resume the campaign; ' +
+    'or set "marketingMessagesFallback": true on the channel to send through /messages, or "marketingMessagesApi": false'
+  );
 }
 
 /** Refused (nothing went out), and what the refusal calls for could not be done: try again after a backoff. */
@@ -83,6 +99,8 @@ export function unknownOutcome(generation: ApiGeneration, settings: OutcomeSetti
 
 export function decideOutcome(send: FailedSend, settings: OutcomeSettings, random: () => number): OutcomeDecision {
   const exhausted = send.attempts >= settings.maxAttempts;
+  // After a key rotation, a send still holding the previous key is refused with 401: send it again with the new one.
+  if (send.failure === 'channel' && send.keyChanged) return { fate: { kind: 'requeue', delayMs: 0, uncount: true, reason: 'retry' } };
   switch (send.failure) {
     case 'throttled':
       return { fate: { kind: 'requeue', delayMs: THROTTLE_REQUEUE_MS, uncount: true, reason: 'throttled' }, effect: { kind: 'slow_channel' } };
@@ -116,6 +134,11 @@ export function decideOutcome(send: FailedSend, settings: OutcomeSettings, rando
       return {
         fate: { kind: 'requeue', delayMs: 0, uncount: true, reason: 'campaign_paused' },
         effect: { kind: 'pause_campaign', reason: `360dialog refused the template: ${send.description}`, otherwise: retryLater(send.attempts, random) },
+      };
+    case 'marketing_messages':
+      return {
+        fate: { kind: 'requeue', delayMs: 0, uncount: true, reason: 'campaign_paused' },
+        effect: { kind: 'pause_marketing_campaigns', reason: marketingMessagesPauseReason(send.description), otherwise: retryLater(send.attempts, random) },
       };
     case 'channel':
       return {

@@ -9,6 +9,10 @@ export interface RunningCampaign {
   channel_id: string;
   template: Template;
   send_window: SendWindow | null;
+  /** The template's category in the registry (MARKETING, UTILITY, …); null when the registry does not know it. */
+  template_category: string | null;
+  /** Meta's message_send_ttl_seconds for Marketing Messages API sends; null: Meta's default. */
+  ttl_seconds: number | null;
 }
 
 /**
@@ -32,10 +36,14 @@ const RECIPIENTS_DUE = `
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL
   GROUP BY c.channel_id`;
 
-/** Running, launched campaigns with their channel: what the sender works on. */
+/**
+ * Running, launched campaigns with their channel: what the sender works on. The category comes from the
+ * template registry (one row per channel, name and language: uq_templates_channel_name_language).
+ */
 const RUNNING_CAMPAIGNS = `
-  SELECT c.id, c.channel_id, c.template, c.send_window
+  SELECT c.id, c.channel_id, c.template, c.send_window, c.ttl_seconds, t.category AS template_category
   FROM campaigns c
+  LEFT JOIN templates t ON t.channel_id = c.channel_id AND t.name = c.template->>'name' AND t.language = c.template->>'language'
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;
 
 export async function selectRecipientsDue(dataSource: DataSource): Promise<Array<{ channel_id: string; due: number }>> {

@@ -65,6 +65,32 @@ describe('buildSendRequest', () => {
         body: { to: '1', type: 'template', template: { namespace: 'ns_template', name: 't', language: { policy: 'deterministic', code: 'en' } } },
       },
     ],
+    [
+      'Cloud through the Marketing Messages API: same body, /marketing_messages, with the TTL',
+      cloud,
+      { to: '491', template: { name: 'spring_sale', language: 'en', components: [] }, callbackData: 'r:2', endpoint: 'marketing_messages', ttlSeconds: 86_400 },
+      {
+        url: 'https://waba-v2.360dialog.io/marketing_messages',
+        body: {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          to: '491',
+          type: 'template',
+          biz_opaque_callback_data: 'r:2',
+          message_send_ttl_seconds: 86_400,
+          template: { name: 'spring_sale', language: { code: 'en' } },
+        },
+      },
+    ],
+    [
+      'the TTL is only sent to the Marketing Messages API',
+      cloud,
+      { to: '491', template: { name: 'hello', language: 'en', components: [] }, endpoint: 'messages', ttlSeconds: 86_400 },
+      {
+        url: 'https://waba-v2.360dialog.io/messages',
+        body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: '491', type: 'template', template: { name: 'hello', language: { code: 'en' } } },
+      },
+    ],
   ])('%s', (_name, credentials, message, expected) => {
     expect(buildSendRequest(credentials, message)).toEqual(expected);
   });

@@ -54,6 +54,11 @@ export function buildSendRequest(credentials: ChannelCredentials, message: Templ
     ...(message.callbackData !== undefined ? { biz_opaque_callback_data: message.callbackData } : {}),
     template: { name: template.name, language: { code: template.language }, ...components },
   };
+  if (message.endpoint === 'marketing_messages') {
+    // Same body and key as /messages (docs/whatsapp-api.md); the TTL is only taken here.
+    if (message.ttlSeconds) body.message_send_ttl_seconds = message.ttlSeconds;
+    return { url: joinUrl(credentials.baseUrl, '/marketing_messages'), body };
+  }
   return { url: joinUrl(credentials.baseUrl, '/messages'), body };
 }
 

@@ -26,6 +26,7 @@ describe('classifySendFailure', () => {
     ['131049 marketing limit', failure(400, 131049, 'Not delivered to maintain ecosystem'), 'marketing_limit'],
     ['131050 stopped marketing', failure(400, 131050, 'Unable to deliver: user stopped marketing messages'), 'marketing_opt_out'],
     ['130472 experiment', failure(400, 130472, "User's number is part of an experiment"), 'experiment'],
+    ['131055 not eligible for the Marketing Messages API', failure(400, 131055, 'Marketing Messages API: not eligible'), 'marketing_messages'],
     ['132000 parameter count', failure(400, 132000, 'Number of parameters does not match'), 'template'],
     ['132001 template missing', failure(404, 132001, 'Template name does not exist'), 'template'],
     ['132005 translated text too long', failure(400, 132005, 'Translated text too long'), 'template'],

@@ -24,7 +24,9 @@ export type SendFailureClass =
   /** Something about this campaign (template paused, spam quality): pause the campaign. */
   | 'campaign'
   /** Something about the account (bad key, payment, policy): pause every campaign on the channel. */
-  | 'channel';
+  | 'channel'
+  /** 131055: the Marketing Messages API refused (template not MARKETING, or terms not accepted): pause the channel's marketing campaigns. */
+  | 'marketing_messages';
 
 export interface SendFailure {
   httpStatus: number | null;
@@ -42,6 +44,8 @@ const CHANNEL_CODES = new Set([131042, 402, 368, 131031, 190]);
 export const MARKETING_LIMIT_CODE = 131049;
 export const MARKETING_OPT_OUT_CODE = 131050;
 export const EXPERIMENT_CODE = 130472;
+/** 131055: not eligible for the Marketing Messages API (template not MARKETING, or the portfolio has not accepted the terms). */
+export const MARKETING_MESSAGES_INELIGIBLE_CODE = 131055;
 const TEMPLATE_CODES = new Set([132000, 132001, 132005, 132012]);
 const RATE_LIMIT_TEXT = /rate limit/i;
 const PAYMENT_TEXT = /lack of payment|payment/i;
@@ -57,6 +61,7 @@ export function classifySendFailure(failure: SendFailure): SendFailureClass {
   if (errorCode !== null && CHANNEL_CODES.has(errorCode)) return 'channel';
   if (httpStatus === 400 && errorCode === null && PAYMENT_TEXT.test(text)) return 'channel';
   if (errorCode !== null && CAMPAIGN_CODES.has(errorCode)) return 'campaign';
+  if (errorCode === MARKETING_MESSAGES_INELIGIBLE_CODE) return 'marketing_messages';
   if (errorCode !== null && TRANSIENT_CODES.has(errorCode)) return 'transient';
   const recipientClass = errorCode === null ? null : classifyRecipientError(errorCode);
   if (recipientClass) return recipientClass;

@@ -29,7 +29,13 @@ export interface TemplateMessage {
   template: Template;
   /** Cloud only: echoed back in the message's status webhooks (`biz_opaque_callback_data`). */
   callbackData?: string;
+  /** Cloud only: `marketing_messages` sends through Meta's Marketing Messages API (MARKETING templates). Default `messages`. */
+  endpoint?: SendEndpoint;
+  /** With `marketing_messages`: message_send_ttl_seconds. */
+  ttlSeconds?: number | null;
 }
+
+export type SendEndpoint = 'messages' | 'marketing_messages';
 
 export type SendResult =
   | { ok: true; messageId: string; latencyMs: number }

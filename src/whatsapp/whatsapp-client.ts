@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { AppConfig } from '../config/app-config.js';
 import type { ChannelCredentials, SendResult, TemplateMessage } from './types.js';
 import type { WebhookConfigRequest } from './wire.js';
+import { PHONE_NUMBER_PATH, phoneNumberFrom } from './phone-number.js';
 import { hasNextTemplatePage, readTemplatePage, type TemplateDefinition, templatePagePath } from './templates.js';
 import {
   buildSendRequest,
@@ -38,6 +39,8 @@ export type TemplateListResult =
 /** Page size of GET /v1/configs/templates, and a bound on pages (a list that never ends is an upstream fault). */
 const TEMPLATE_PAGE_SIZE = 100;
 const MAX_TEMPLATE_PAGES = 200;
+
+export type PhoneNumberResult = { ok: true; phoneNumber: string; latencyMs: number } | Extract<UpstreamCallResult, { ok: false }>;
 
 export interface HealthResult {
   ok: boolean;
@@ -150,6 +153,18 @@ export class WhatsAppClient implements OnApplicationShutdown {
       const failure = classifyTransportError(error, this.timeoutMs);
       return { ok: false, status: failure.errorTitle, httpStatus: null, body: null, latencyMs: elapsed(started) };
     }
+  }
+
+  /**
+   * `GET {baseUrl}/v1/configs/phone_number`: the number the key belongs to (digits), or the failure as a
+   * value (httpStatus null: no answer). An answer without a number is a failure too.
+   */
+  async phoneNumber(credentials: ChannelCredentials): Promise<PhoneNumberResult> {
+    const result = await this.callForResult('GET', joinUrl(credentials.baseUrl, PHONE_NUMBER_PATH), credentials.apiKey);
+    if (!result.ok) return result;
+    const phoneNumber = phoneNumberFrom(result.body);
+    if (phoneNumber) return { ok: true, phoneNumber, latencyMs: result.latencyMs };
+    return { ok: false, httpStatus: result.httpStatus, errorCode: null, errorTitle: 'the answer names no phone_number', body: result.body, latencyMs: result.latencyMs };
   }
 
   /** After every beforeApplicationShutdown hook: the sender finishes its sends there, through this agent. */

@@ -26,6 +26,8 @@ export interface CloudTemplateSendBody {
   type: 'template';
   /** Up to 512 characters, echoed in the message's status webhooks. */
   biz_opaque_callback_data?: string;
+  /** Marketing Messages API only (POST /marketing_messages): how long WhatsApp keeps trying, 12 h to 30 days. */
+  message_send_ttl_seconds?: number;
   template: {
     name: string;
     language: { code: string };
@@ -147,6 +149,29 @@ export interface TemplateListAnswer {
 export interface HealthAnswer {
   health: { gateway_status?: string; [node: string]: unknown };
   meta?: OnPremiseMeta;
+}
+
+/** GET /v1/configs/phone_number: the number the D360-API-KEY belongs to (digits, sometimes with a `+`). */
+export interface PhoneNumberAnswer {
+  phone_number: string;
+}
+
+// ── Partner API (hub.360dialog.io/api/v2, `Authorization: Bearer <partner token>`) ───────────────
+
+/** One channel API key: what POST …/partners/{partner_id}/channels/{channel_id}/api_keys answers (the key in full, once). */
+export interface PartnerApiKey {
+  id: string;
+  /** In full only in the answer to POST; listings mask all but the last 4 characters. */
+  api_key: string;
+  /** The base URL the key works on (e.g. https://waba-v2.360dialog.io). */
+  address?: string;
+  app_id?: string;
+}
+
+/** GET …/channels/{channel_id}/api_keys. */
+export interface PartnerApiKeyList {
+  api_keys: PartnerApiKey[];
+  count?: number;
 }
 
 // ── Webhooks (360dialog → the engine) ────────────────────────────────────────────────────────

@@ -19,6 +19,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+/** Meta's message_send_ttl_seconds bounds for marketing templates (docs/whatsapp-api.md): 12 h to 30 days. */
+export const TTL_SECONDS_MIN = 12 * 3600;
+export const TTL_SECONDS_MAX = 30 * 24 * 3600;
+const TTL_SECONDS_MESSAGE = `ttlSeconds must be a whole number of seconds from ${TTL_SECONDS_MIN} (12 h) to ${TTL_SECONDS_MAX} (30 days)`;
+const TTL_SECONDS_DESCRIPTION =
+  "Meta's message_send_ttl_seconds: how long WhatsApp keeps trying to deliver a MARKETING message sent through the Marketing Messages API (channel option marketingMessagesApi), 12 h to 30 days";
+
 const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 const SKIP_TEMPLATE_CHECK =
   "true: schedule and launch without checking the template against the channel's registry (for set-ups where 360dialog cannot be reached); WhatsApp then refuses a wrong template recipient by recipient";
@@ -133,6 +140,13 @@ export class CreateCampaignDto {
   @IsISO8601({ strict: true }, { message: OFFSET_MESSAGE })
   @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
   validUntil?: string;
+
+  @ApiPropertyOptional({ example: 86400, minimum: TTL_SECONDS_MIN, maximum: TTL_SECONDS_MAX, description: TTL_SECONDS_DESCRIPTION })
+  @IsOptional()
+  @IsInt({ message: TTL_SECONDS_MESSAGE })
+  @Min(TTL_SECONDS_MIN, { message: TTL_SECONDS_MESSAGE })
+  @Max(TTL_SECONDS_MAX, { message: TTL_SECONDS_MESSAGE })
+  ttlSeconds?: number;
 }
 
 export class UpdateCampaignDto {
@@ -180,6 +194,13 @@ export class UpdateCampaignDto {
   @IsISO8601({ strict: true }, { message: OFFSET_MESSAGE })
   @Matches(WITH_OFFSET, { message: OFFSET_MESSAGE })
   validUntil?: string | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, example: 86400, minimum: TTL_SECONDS_MIN, maximum: TTL_SECONDS_MAX, description: `${TTL_SECONDS_DESCRIPTION}; null removes it` })
+  @IsOptional()
+  @IsInt({ message: TTL_SECONDS_MESSAGE })
+  @Min(TTL_SECONDS_MIN, { message: TTL_SECONDS_MESSAGE })
+  @Max(TTL_SECONDS_MAX, { message: TTL_SECONDS_MESSAGE })
+  ttlSeconds?: number | null;
 }
 
 export class ScheduleCampaignDto {
@@ -222,6 +243,7 @@ export class CampaignResponse {
   templateNotice: string | null;
 
   @ApiProperty() skipTemplateCheck: boolean;
+  @ApiProperty({ nullable: true, type: Number, example: 86400, description: TTL_SECONDS_DESCRIPTION }) ttlSeconds: number | null;
   @ApiProperty({ nullable: true, type: String }) launchedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) completedAt: string | null;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import type { ApiGeneration } from '../channel.entity.js';
 import { AccountEventSummaryResponse } from './channel-event.dto.js';
-import { API_GENERATIONS } from './create-channel.dto.js';
+import { API_GENERATIONS, MARKETING_MESSAGES_API, MARKETING_MESSAGES_FALLBACK, PARTNER_CHANNEL_ID } from './create-channel.dto.js';
 
 export class ChannelWebhookResponse {
   @ApiProperty({ example: 'https://engine.example.com/webhooks/360dialog/3f0c…' })
@@ -46,6 +46,15 @@ export class ChannelResponse {
 
   @ApiProperty({ type: Number, nullable: true, description: 'The limit set by hand (unique people per 24 h); null = none' })
   messagingLimit: number | null;
+
+  @ApiProperty({ example: false, description: MARKETING_MESSAGES_API })
+  marketingMessagesApi: boolean;
+
+  @ApiProperty({ example: false, description: MARKETING_MESSAGES_FALLBACK })
+  marketingMessagesFallback: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: 'abcdefCH', description: PARTNER_CHANNEL_ID })
+  partnerChannelId: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'FLAGGED', description: 'As the last phone_number_quality_update said (its event); null: never told' })
   qualityRating: string | null;
@@ -134,4 +143,24 @@ export class ChannelHealthResponse {
 
   @ApiProperty({ description: 'true when this answer comes from the 5-minute cache' })
   cached: boolean;
+}
+
+export class ApiKeyRotationResponse {
+  @ApiProperty({ format: 'uuid' })
+  channelId: string;
+
+  @ApiProperty({ example: 'k9Z2', description: 'Last 4 characters of the new key, which the channel sends with from now on' })
+  apiKeyLast4: string;
+
+  @ApiProperty({ example: 'a1B2', description: 'Last 4 characters of the key it replaced' })
+  previousApiKeyLast4: string;
+
+  @ApiProperty({ example: '+4930123456', description: 'The number 360dialog says the new key belongs to (GET /v1/configs/phone_number)' })
+  phoneNumber: string;
+
+  @ApiProperty({ example: true, description: 'Whether the previous key was deleted through the Partner API' })
+  previousKeyDeleted: boolean;
+
+  @ApiProperty({ type: [String], example: [], description: 'What is left to do by hand, e.g. when the previous key could not be identified or deleted upstream' })
+  warnings: string[];
 }

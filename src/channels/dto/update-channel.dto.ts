@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { BASE_URL_OPTIONS, MAX_MESSAGES_PER_SECOND } from './create-channel.dto.js';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { BASE_URL_OPTIONS, MARKETING_MESSAGES_API, MARKETING_MESSAGES_FALLBACK, MAX_MESSAGES_PER_SECOND, PARTNER_CHANNEL_ID } from './create-channel.dto.js';
 
 /** Absent fields stay as they are; `null` is accepted only where it means something (no limit, no pause, no namespace). */
 export class UpdateChannelDto {
@@ -49,4 +49,31 @@ export class UpdateChannelDto {
   @IsNotEmpty()
   @MaxLength(500)
   pausedReason?: string | null;
+
+  @ApiPropertyOptional({
+    default: true,
+    example: true,
+    writeOnly: true,
+    description: 'With apiKey or baseUrl: default true checks the key with 360dialog (GET {baseUrl}/v1/configs/phone_number), 422 when it belongs to another number; false skips it',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'verifyPhoneNumber must be true or false' })
+  verifyPhoneNumber?: boolean;
+
+  @ApiPropertyOptional({ example: true, description: MARKETING_MESSAGES_API })
+  @ValidateIf((dto: UpdateChannelDto) => dto.marketingMessagesApi !== undefined)
+  @IsBoolean({ message: 'marketingMessagesApi must be true or false' })
+  marketingMessagesApi?: boolean;
+
+  @ApiPropertyOptional({ example: false, description: MARKETING_MESSAGES_FALLBACK })
+  @ValidateIf((dto: UpdateChannelDto) => dto.marketingMessagesFallback !== undefined)
+  @IsBoolean({ message: 'marketingMessagesFallback must be true or false' })
+  marketingMessagesFallback?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'abcdefCH', description: `${PARTNER_CHANNEL_ID} null removes it` })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  partnerChannelId?: string | null;
 }
