@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Channel } from '../channels/channel.entity.js';
 import { ContactList } from '../contacts/list.entity.js';
 import type { CampaignStatus } from './campaign-transitions.js';
+import type { FrequencyCap } from './frequency-cap.js';
 import type { SendWindow } from './send-window.js';
 import type { Template } from '../whatsapp/types.js';
 
@@ -60,6 +61,10 @@ export class Campaign {
   @Column('text', { name: 'template_notice', nullable: true })
   templateNotice: string | null;
 
+  /** The campaign's own frequency cap for MARKETING templates; null: MARKETING_FREQUENCY_CAP applies. */
+  @Column('jsonb', { name: 'frequency_cap', nullable: true })
+  frequencyCap: FrequencyCap | null;
+
   /** Set once the audience has been frozen into campaign_recipients. */
   @Column('timestamptz', { name: 'launched_at', nullable: true })
   launchedAt: Date | null;
@@ -82,10 +87,10 @@ export class Campaign {
 
 /** What creating a campaign stores (CampaignsRepository.create). */
 export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
-  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil'>>;
+  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'frequencyCap'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'frequencyCap'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { execute } from '../database/sql.js';
+import type { FrequencyCap } from './frequency-cap.js';
 import { buildLaunchStatement, CANCEL_UNSENT_RECIPIENTS, type RecipientLaunch, REQUEUE_RETRYABLE_FAILURES } from './recipient-launch.queries.js';
+import { CLAIM_PICKED, LOCK_CONTACTS, PICK_DUE } from './recipient-claim.queries.js';
+import { callingCodeZones } from './recipient-zone.js';
+import { RESOLVE_RECIPIENT_ZONES } from './recipient-zone.queries.js';
 import {
-  CLAIM_RECIPIENTS,
   type ClaimedRecipient,
   CONFIRM_BEFORE_SEND,
   END_SEND_WINDOW_WAIT,
@@ -28,6 +31,22 @@ import {
   type StatusRecipientRow,
   WAIT_FOR_MARKETING_LIMIT,
 } from './recipient-statuses.queries.js';
+
+/** One campaign of a claim: its cap (frequency-cap.ts, null: none) and whether its template is MARKETING. */
+export interface ClaimCampaign {
+  id: string;
+  marketing: boolean;
+  frequencyCap: FrequencyCap | null;
+}
+
+export interface RecipientClaim {
+  campaigns: ClaimCampaign[];
+  limit: number;
+  leaseSeconds: number;
+  claimId: string;
+  now: Date;
+  budget: number | null;
+}
 
 /**
  * The only code that writes campaign_recipients (campaign_counters follow through the trigger of migration CampaignCounterTrigger, inside the same statements).
@@ -59,6 +78,15 @@ export class RecipientsRepository {
     return execute(db, REQUEUE_RETRYABLE_FAILURES, [requeue.campaignId, requeue.retryableErrorCodes]);
   }
 
+  /**
+   * A campaign whose send window is in recipient-local time: each pending recipient's zone is resolved
+   * once, now (RESOLVE_RECIPIENT_ZONES), so the claim evaluates the window per row. Nothing for others.
+   */
+  resolveRecipientZones(campaignId: string, db: EntityManager): Promise<number> {
+    const table = callingCodeZones();
+    return execute(db, RESOLVE_RECIPIENT_ZONES, [campaignId, table.map((entry) => entry.callingCode), table.map((entry) => entry.zone)]);
+  }
+
   // ·
 
   // ── Sending (sender/) ──
@@ -66,17 +94,28 @@ export class RecipientsRepository {
 
   /**
    * Claims up to `limit` due recipients of the given running campaigns for `leaseSeconds`, under
-   * `claimId` (see CLAIM_RECIPIENTS).
+   * `claimId`, at `now` (see recipient-claim.queries.ts): returns the rows to send (`sending`) and those
+   * skipped now; rows that must wait are written waiting and not returned. `budget`: how many rows that
+   * open a new conversation may go (messaging limit); null: no limit. Runs in the caller's transaction
+   * (`db`), else in its own: the contact locks last until it ends.
    */
-  async claimForSending(
-    claim: { campaignIds: string[]; limit: number; leaseSeconds: number; claimId: string },
-    db?: EntityManager,
-  ): Promise<ClaimedRecipient[]> {
-    const [rows] = (await (db ?? this.dataSource).query(CLAIM_RECIPIENTS, [claim.campaignIds, claim.limit, claim.leaseSeconds, claim.claimId])) as [
-      ClaimedRecipient[],
-      number,
-    ];
-    return rows;
+  async claimForSending(claim: RecipientClaim, db?: EntityManager): Promise<ClaimedRecipient[]> {
+    if (!db) return this.dataSource.transaction((manager) => this.claimForSending(claim, manager));
+    const picked = (await db.query(PICK_DUE, [claim.campaigns.map((c) => c.id), claim.limit, claim.now])) as Array<{ id: string; contact_id: string }>;
+    if (picked.length === 0) return [];
+    await db.query(LOCK_CONTACTS, [[...new Set(picked.map((row) => row.contact_id))]]);
+    const [rows] = (await db.query(CLAIM_PICKED, [
+      picked.map((row) => row.id),
+      claim.leaseSeconds,
+      claim.claimId,
+      claim.now,
+      claim.campaigns.map((c) => c.id),
+      claim.campaigns.map((c) => c.frequencyCap?.max ?? null),
+      claim.campaigns.map((c) => c.frequencyCap?.hours ?? null),
+      claim.campaigns.map((c) => c.marketing),
+      claim.budget,
+    ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
+    return rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
   }
 
   /** Right before a batch goes out: the ids of `ids` that this claim still owns and may send now (see CONFIRM_BEFORE_SEND). */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { FrequencyCap } from '../campaigns/frequency-cap.js';
 import type { SendWindow } from '../campaigns/send-window.js';
 import type { Template } from '../whatsapp/types.js';
 
@@ -9,6 +10,10 @@ export interface RunningCampaign {
   channel_id: string;
   template: Template;
   send_window: SendWindow | null;
+  /** The campaign's own frequency cap (null: MARKETING_FREQUENCY_CAP). */
+  frequency_cap: FrequencyCap | null;
+  /** The template is MARKETING by the channel's registry, or unknown to it (the safer guess, as at launch). */
+  marketing: boolean;
 }
 
 /**
@@ -34,7 +39,9 @@ const RECIPIENTS_DUE = `
 
 /** Running, launched campaigns with their channel: what the sender works on. */
 const RUNNING_CAMPAIGNS = `
-  SELECT c.id, c.channel_id, c.template, c.send_window
+  SELECT c.id, c.channel_id, c.template, c.send_window, c.frequency_cap,
+    coalesce((SELECT upper(t.category) FROM templates t
+      WHERE t.channel_id = c.channel_id AND t.name = c.template ->> 'name' AND t.language = c.template ->> 'language'), 'MARKETING') = 'MARKETING' AS marketing
   FROM campaigns c
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;
 

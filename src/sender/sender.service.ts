@@ -97,7 +97,7 @@ export class SenderService extends PollingWorker {
       try {
         const channel = await this.channels.findActiveById(channelId);
         if (!channel) continue;
-        busy = (await this.batches.claimAndSend(channel, channelCampaigns)) || busy;
+        busy = (await this.batches.claimAndSend(channel, channelCampaigns, now)) || busy;
       } catch (error) {
         this.logger.error(`sender: channel ${channelId} skipped this round: ${errorMessage(error)}`);
       }
