@@ -1,0 +1,171 @@
+import { DateTime } from 'luxon';
+import request from 'supertest';
+import { isInsideWindow, nextWindowOpening, recipientWindowSql } from '../src/campaigns/send-window.js';
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
+import { createTestApp, type TestApp } from './app.js';
+import { channelAt, launchCampaign, pollAt, recipientRows, report, template } from './claims-helpers.js';
+import { seedList } from './fixtures.js';
+
+/**
+ * Issue 16: the frequency cap and recipient-local send windows, both decided per recipient by the
+ * claim. Driven by an injected clock (the engine's own sender loop is off): no waiting, no wall clock.
+ */
+describe('claim rules: frequency cap and recipient-local time', () => {
+  let sandbox: Sandbox;
+  let engine: TestApp;
+
+  beforeAll(async () => {
+    sandbox = await createSandbox();
+    engine = await createTestApp({ env: { SENDER_ENABLED: 'false', MARKETING_FREQUENCY_CAP: '1/24h' } });
+  });
+  afterAll(async () => {
+    await engine.close();
+    await sandbox.close();
+  });
+
+  const sent = (phone: string) => sandbox.acceptedFor(phone.replace(/\D/g, ''));
+  const phones = (count: number, base: number) => Array.from({ length: count }, (_, i) => `+49153${String(base + i).padStart(8, '0')}`);
+
+  it('a cap of 1/24h makes a second campaign wait for the contacts the first one reached, on any channel, until allowed', async () => {
+    const [a, b, c, d, e] = phones(5, 1000);
+    const first = await seedList(engine.dataSource, 'first', [a, b, c].map((phone) => ({ phone })));
+    const second = await seedList(engine.dataSource, 'second', [b, c, d, e].map((phone) => ({ phone })));
+    const channelOne = await channelAt(engine, sandbox);
+    const channelTwo = await channelAt(engine, sandbox);
+    const start = Date.now() + 3_600_000;
+
+    const campaignOne = await launchCampaign(engine, { channelId: channelOne, listId: first.listId });
+    await pollAt(engine, new Date(start));
+    expect([a, b, c].map(sent)).toEqual([1, 1, 1]);
+
+    const campaignTwo = await launchCampaign(engine, { channelId: channelTwo, listId: second.listId });
+    await pollAt(engine, new Date(start + 60_000));
+    expect([b, c, d, e].map(sent)).toEqual([1, 1, 1, 1]);
+    const allowedAt = new Date(start + 24 * 3_600_000).toISOString();
+    expect((await report(engine, campaignTwo)).waiting).toEqual([{ reason: 'frequency_cap', count: 2, nextAttemptAt: allowedAt }]);
+    const rows = await recipientRows(engine, campaignTwo);
+    expect(rows.filter((row) => row.waiting_reason === 'frequency_cap').map((row) => `+${row.wa_id}`)).toEqual([b, c]);
+
+    // A minute before the window lets them go: still waiting. Then allowed.
+    await pollAt(engine, new Date(start + 24 * 3_600_000 - 60_000));
+    expect([b, c].map(sent)).toEqual([1, 1]);
+    await pollAt(engine, new Date(start + 24 * 3_600_000 + 1_000));
+    expect([b, c].map(sent)).toEqual([2, 2]);
+    expect((await report(engine, campaignTwo)).waiting).toEqual([]);
+    expect((await report(engine, campaignOne)).counts.pending ?? 0).toBe(0);
+  });
+
+  it('is skipped when the cap frees the contact only after validUntil; a campaign override applies instead of the default', async () => {
+    const [a, b] = phones(2, 2000);
+    const list = await seedList(engine.dataSource, 'override', [a, b].map((phone) => ({ phone })));
+    const channelId = await channelAt(engine, sandbox);
+    const start = Date.now() + 3_600_000;
+    await launchCampaign(engine, { channelId, listId: list.listId });
+    await pollAt(engine, new Date(start));
+    expect([a, b].map(sent)).toEqual([1, 1]);
+
+    // validUntil in 3 h: the contacts are allowed again only in 24 h.
+    const shortLived = await launchCampaign(engine, { channelId, listId: list.listId, validUntil: new Date(Date.now() + 3 * 3_600_000).toISOString() });
+    await pollAt(engine, new Date(start + 60_000));
+    expect((await recipientRows(engine, shortLived)).map((row) => [row.status, row.skip_reason])).toEqual([
+      ['skipped', 'frequency_cap'],
+      ['skipped', 'frequency_cap'],
+    ]);
+
+    // Two a day allowed for this campaign: sent at once.
+    const generous = await launchCampaign(engine, { channelId, listId: list.listId, frequencyCap: { max: 2, hours: 24 } });
+    await pollAt(engine, new Date(start + 120_000));
+    expect([a, b].map(sent)).toEqual([2, 2]);
+    expect((await report(engine, generous)).counts.pending ?? 0).toBe(0);
+  });
+
+  it('two workers claiming the same contacts for two campaigns at once send each contact one message', async () => {
+    const numbers = phones(40, 3000);
+    const list = await seedList(engine.dataSource, 'race', numbers.map((phone) => ({ phone })));
+    const one = await launchCampaign(engine, { channelId: await channelAt(engine, sandbox), listId: list.listId });
+    const two = await launchCampaign(engine, { channelId: await channelAt(engine, sandbox), listId: list.listId });
+    const worker = await createTestApp({ databaseUrl: engine.databaseUrl, env: { SENDER_ENABLED: 'false', MARKETING_FREQUENCY_CAP: '1/24h' } });
+    try {
+      const at = new Date(Date.now() + 3_600_000);
+      for (let round = 0; round < 3; round += 1) await Promise.all([pollAt(engine, at), pollAt(worker, at)]);
+    } finally {
+      await worker.close();
+    }
+    for (const phone of numbers) expect(sent(phone)).toBe(1);
+    const waiting = [...(await report(engine, one)).waiting, ...(await report(engine, two)).waiting];
+    expect(waiting.reduce((sum, group) => sum + (group.reason === 'frequency_cap' ? group.count : 0), 0)).toBe(40);
+  });
+
+  it("recipient-local windows send a Berlin and a New York contact at their own 09:00", async () => {
+    const berlin = '+4930' + '1234567';
+    const newYork = '+1212' + '5550123';
+    const unknown = '+1415' + '5550199';
+    const list = await seedList(engine.dataSource, 'local time', [
+      { phone: berlin },
+      { phone: newYork, attributes: { timezone: 'America/New_York' } },
+      { phone: unknown },
+    ]);
+    const channelId = await channelAt(engine, sandbox);
+    const sendWindow = { start: '09:00', end: '10:00', timezone: 'recipient', fallbackTimezone: 'UTC' };
+    const campaignId = await launchCampaign(engine, { channelId, listId: list.listId, sendWindow });
+    expect((await recipientRows(engine, campaignId)).map((row) => row.timezone)).toEqual(['America/New_York', 'UTC', 'Europe/Berlin']);
+
+    const day = DateTime.utc().plus({ days: 2 }).startOf('day');
+    const nineIn = (zone: string) => DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: 9 }, { zone }).toJSDate();
+    const [berlinNine, utcNine, newYorkNine] = [nineIn('Europe/Berlin'), nineIn('UTC'), nineIn('America/New_York')];
+    const minute = 60_000;
+
+    await pollAt(engine, new Date(berlinNine.getTime() - minute));
+    expect([berlin, newYork, unknown].map(sent)).toEqual([0, 0, 0]);
+    const opening = Object.fromEntries((await recipientRows(engine, campaignId)).map((row) => [`+${row.wa_id}`, [row.waiting_reason, row.next_attempt_at.toISOString()]]));
+    expect(opening).toEqual({
+      [berlin]: ['send_window', berlinNine.toISOString()],
+      [newYork]: ['send_window', newYorkNine.toISOString()],
+      [unknown]: ['send_window', utcNine.toISOString()],
+    });
+    expect((await report(engine, campaignId)).waiting).toEqual([{ reason: 'send_window', count: 3, nextAttemptAt: berlinNine.toISOString() }]);
+
+    await pollAt(engine, berlinNine);
+    expect([berlin, newYork, unknown].map(sent)).toEqual([1, 0, 0]);
+    await pollAt(engine, utcNine);
+    expect([berlin, newYork, unknown].map(sent)).toEqual([1, 0, 1]);
+    await pollAt(engine, new Date(newYorkNine.getTime() - minute));
+    expect([berlin, newYork, unknown].map(sent)).toEqual([1, 0, 1]);
+    await pollAt(engine, newYorkNine);
+    expect([berlin, newYork, unknown].map(sent)).toEqual([1, 1, 1]);
+  });
+
+  it.each([
+    ['09:00', '20:00', 'Europe/Berlin', '2026-06-01T06:59:00Z'],
+    ['09:00', '20:00', 'Europe/Berlin', '2026-06-01T07:00:00Z'],
+    ['09:00', '20:00', 'Europe/Berlin', '2026-06-01T18:00:00Z'],
+    ['09:00', '20:00', 'Europe/Berlin', '2026-03-28T20:00:00Z'],
+    ['09:00', '20:00', 'Europe/Berlin', '2026-10-24T19:00:00Z'],
+    ['22:00', '06:00', 'Europe/Berlin', '2026-06-01T10:00:00Z'],
+    ['22:00', '06:00', 'Europe/Berlin', '2026-06-01T01:00:00Z'],
+    ['09:00', '10:00', 'America/New_York', '2026-12-02T13:59:00Z'],
+    ['09:00', '10:00', 'Asia/Kolkata', '2026-12-02T03:29:00Z'],
+  ])('the SQL window rule agrees with the TypeScript one: %s–%s %s at %s', async (start, end, zone, now) => {
+    const window = { start, end, timezone: zone };
+    const sql = recipientWindowSql('d.w', 'd.z', 'd.n');
+    const [row] = (await engine.dataSource.query(
+      `SELECT ${sql.inside} AS inside, ${sql.opensAt} AS opens_at FROM (SELECT $1::jsonb AS w, $2::text AS z, $3::timestamptz AS n) d`,
+      [JSON.stringify(window), zone, now],
+    )) as Array<{ inside: boolean; opens_at: Date }>;
+    expect(row.inside).toBe(isInsideWindow(new Date(now), window));
+    expect(row.opens_at.toISOString()).toBe(nextWindowOpening(new Date(now), window).toISOString());
+  });
+
+  it.each([
+    [{ sendWindow: { start: '09:00', end: '10:00', timezone: 'recipient' } }, /sendWindow.fallbackTimezone is required with timezone "recipient"/],
+    [{ sendWindow: { start: '09:00', end: '10:00', timezone: 'UTC', fallbackTimezone: 'UTC' } }, /fallbackTimezone applies only with timezone "recipient"/],
+    [{ sendWindow: { start: '09:00', end: '10:00', timezone: 'recipient', fallbackTimezone: 'Mars/Base' } }, /fallbackTimezone must be an IANA time zone/],
+    [{ frequencyCap: { max: 0, hours: 24 } }, /frequencyCap.max must be a whole number from 1 to 100/],
+    [{ frequencyCap: { max: 1, hours: 1000 } }, /frequencyCap.hours must be a whole number of hours from 1 to 720/],
+  ])('400 for %j', async (extra, message) => {
+    const channelId = await channelAt(engine, sandbox);
+    const { listId } = await seedList(engine.dataSource, `bad input ${JSON.stringify(extra)}`, [{ phone: phones(1, 9000)[0] }]);
+    const response = await request(engine.url).post('/v1/campaigns').set(engine.auth).send({ name: 'Bad', channelId, listId, template, ...extra }).expect(400);
+    expect((response.body as { message: string }).message).toMatch(message);
+  });
+});
