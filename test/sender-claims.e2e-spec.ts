@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import type { ClaimedRecipient } from '../src/campaigns/recipient-sends.queries.js';
+import { RecipientsRepository } from '../src/campaigns/recipients.repository.js';
 import { isInsideWindow, nextWindowOpening, recipientWindowSql } from '../src/campaigns/send-window.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -79,21 +82,46 @@ describe('claim rules: frequency cap and recipient-local time', () => {
     expect((await report(engine, generous)).counts.pending ?? 0).toBe(0);
   });
 
-  it('two workers claiming the same contacts for two campaigns at once send each contact one message', async () => {
-    const numbers = phones(40, 3000);
+  it('two claims of one contact for two campaigns at once are serialised: the second waits for the first, then counts it', async () => {
+    const numbers = phones(3, 3000);
     const list = await seedList(engine.dataSource, 'race', numbers.map((phone) => ({ phone })));
     const one = await launchCampaign(engine, { channelId: await channelAt(engine, sandbox), listId: list.listId });
     const two = await launchCampaign(engine, { channelId: await channelAt(engine, sandbox), listId: list.listId });
-    const worker = await createTestApp({ databaseUrl: engine.databaseUrl, env: { SENDER_ENABLED: 'false', MARKETING_FREQUENCY_CAP: '1/24h' } });
+    const recipients = engine.app.get(RecipientsRepository);
+    const cap = { max: 1, hours: 24 };
+    const claim = (campaignId: string) => ({
+      campaigns: [{ id: campaignId, marketing: true, frequencyCap: cap }],
+      limit: 10,
+      leaseSeconds: 60,
+      claimId: randomUUID(),
+      now: new Date(),
+      budget: null,
+    });
+    // The first worker has claimed (its transaction still open) when the second one claims.
+    const first = engine.dataSource.createQueryRunner();
+    await first.connect();
+    await first.startTransaction();
+    let second: Promise<ClaimedRecipient[]> | undefined;
     try {
-      const at = new Date(Date.now() + 3_600_000);
-      for (let round = 0; round < 3; round += 1) await Promise.all([pollAt(engine, at), pollAt(worker, at)]);
+      expect(await recipients.claimForSending(claim(one), first.manager)).toHaveLength(3);
+      let settled = false;
+      second = recipients.claimForSending(claim(two));
+      void second.finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false); // held by the first claim's contact locks
+      await first.commitTransaction();
     } finally {
-      await worker.close();
+      if (first.isTransactionActive) await first.rollbackTransaction();
+      await first.release();
     }
-    for (const phone of numbers) expect(sent(phone)).toBe(1);
-    const waiting = [...(await report(engine, one)).waiting, ...(await report(engine, two)).waiting];
-    expect(waiting.reduce((sum, group) => sum + (group.reason === 'frequency_cap' ? group.count : 0), 0)).toBe(40);
+    expect(await second).toEqual([]);
+    expect((await recipientRows(engine, two)).map((row) => [row.status, row.waiting_reason])).toEqual([
+      ['pending', 'frequency_cap'],
+      ['pending', 'frequency_cap'],
+      ['pending', 'frequency_cap'],
+    ]);
+    // The first claim's rows go back (never sent): nothing of this test reaches the sandbox.
+    await engine.dataSource.query(`UPDATE campaign_recipients SET status = 'cancelled' WHERE campaign_id = ANY($1::uuid[])`, [[one, two]]);
   });
 
   it("recipient-local windows send a Berlin and a New York contact at their own 09:00", async () => {
