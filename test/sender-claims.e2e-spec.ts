@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { ClaimedRecipient } from '../src/campaigns/recipient-sends.queries.js';
-import { RecipientsRepository } from '../src/campaigns/recipients.repository.js';
+import { type ClaimResult, RecipientsRepository } from '../src/campaigns/recipients.repository.js';
 import { isInsideWindow, nextWindowOpening, recipientWindowSql } from '../src/campaigns/send-window.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -101,9 +100,9 @@ describe('claim rules: frequency cap and recipient-local time', () => {
     const first = engine.dataSource.createQueryRunner();
     await first.connect();
     await first.startTransaction();
-    let second: Promise<ClaimedRecipient[]> | undefined;
+    let second: Promise<ClaimResult> | undefined;
     try {
-      expect(await recipients.claimForSending(claim(one), first.manager)).toHaveLength(3);
+      expect((await recipients.claimForSending(claim(one), first.manager)).claimed).toHaveLength(3);
       let settled = false;
       second = recipients.claimForSending(claim(two));
       void second.finally(() => (settled = true));
@@ -114,7 +113,7 @@ describe('claim rules: frequency cap and recipient-local time', () => {
       if (first.isTransactionActive) await first.rollbackTransaction();
       await first.release();
     }
-    expect(await second).toEqual([]);
+    expect((await second)?.claimed).toEqual([]);
     expect((await recipientRows(engine, two)).map((row) => [row.status, row.waiting_reason])).toEqual([
       ['pending', 'frequency_cap'],
       ['pending', 'frequency_cap'],

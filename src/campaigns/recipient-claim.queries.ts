@@ -97,7 +97,7 @@ export const CLAIM_PICKED = `
       JOIN campaign_recipients o ON o.id = f.recipient_id
       WHERE f.contact_id = d.contact_id AND f.recipient_id <> d.id
         AND f.counted_at > d.clock - make_interval(hours => d.cap_hours)
-        AND o.status NOT IN ('failed', 'cancelled', 'skipped')
+        AND o.status NOT IN ('failed', 'cancelled', 'skipped') AND d.cap_max IS NOT NULL
     ) used ON d.cap_max IS NOT NULL
   ),
   first_of_contact AS (

@@ -39,6 +39,13 @@ export interface ClaimCampaign {
   frequencyCap: FrequencyCap | null;
 }
 
+/** What a claim did: the rows to send or skipped now; how many due rows it looked at (all of `limit`: more may be due); how many it wrote waiting. */
+export interface ClaimResult {
+  claimed: ClaimedRecipient[];
+  picked: number;
+  waited: number;
+}
+
 export interface RecipientClaim {
   campaigns: ClaimCampaign[];
   limit: number;
@@ -99,10 +106,10 @@ export class RecipientsRepository {
    * open a new conversation may go (messaging limit); null: no limit. Runs in the caller's transaction
    * (`db`), else in its own: the contact locks last until it ends.
    */
-  async claimForSending(claim: RecipientClaim, db?: EntityManager): Promise<ClaimedRecipient[]> {
+  async claimForSending(claim: RecipientClaim, db?: EntityManager): Promise<ClaimResult> {
     if (!db) return this.dataSource.transaction((manager) => this.claimForSending(claim, manager));
     const picked = (await db.query(PICK_DUE, [claim.campaigns.map((c) => c.id), claim.limit, claim.now])) as Array<{ id: string; contact_id: string }>;
-    if (picked.length === 0) return [];
+    if (picked.length === 0) return { claimed: [], picked: 0, waited: 0 };
     await db.query(LOCK_CONTACTS, [[...new Set(picked.map((row) => row.contact_id))]]);
     const [rows] = (await db.query(CLAIM_PICKED, [
       picked.map((row) => row.id),
@@ -115,7 +122,8 @@ export class RecipientsRepository {
       claim.campaigns.map((c) => c.marketing),
       claim.budget,
     ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
-    return rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
+    const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
+    return { claimed, picked: picked.length, waited: rows.length - claimed.length };
   }
 
   /** Right before a batch goes out: the ids of `ids` that this claim still owns and may send now (see CONFIRM_BEFORE_SEND). */

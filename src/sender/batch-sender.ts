@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { effectiveFrequencyCap } from '../campaigns/frequency-cap.js';
 import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
-import { RecipientsRepository } from '../campaigns/recipients.repository.js';
+import { type ClaimResult, RecipientsRepository } from '../campaigns/recipients.repository.js';
 import type { Channel } from '../channels/channel.entity.js';
 import { effectiveMessagingLimit } from '../channels/messaging-limit.js';
 import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
@@ -60,10 +60,14 @@ export class BatchSender {
     if (free < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
     const room = claimSize(free, batchSize);
 
-    const claimed = await this.claim(channel, campaigns, room, now);
-    if (claimed === 'limit_reached') return false;
+    const claim = await this.claim(channel, campaigns, room, now);
+    if (claim === 'limit_reached') return false;
+    const { claimed } = claim;
+    // A full pick that moved rows on (sent, skipped, or written waiting: a recipient-local window, a cap)
+    // means more may be due now; one that only left rows (no budget yet) does not.
+    const more = claim.picked === room && claimed.length + claim.waited > 0;
     const toSend = claimed.filter((recipient) => recipient.status === 'sending');
-    if (toSend.length === 0) return claimed.length > 0;
+    if (toSend.length === 0) return more || claimed.length > 0;
     const credentials = await this.readableCredentials(channel, toSend);
     if (!credentials) return false;
 
@@ -88,7 +92,7 @@ export class BatchSender {
         });
       this.track(job);
     }
-    return claimed.length === room;
+    return more;
   }
 
   /** Resolves once every batch scheduled so far has settled. */
@@ -102,7 +106,7 @@ export class BatchSender {
    * a per-channel advisory lock and paces its remaining 24 h budget (pacing.ts): only the conversations
    * the plan allows now are opened; recipients inside an open customer-service window cost none.
    */
-  private async claim(channel: Channel, campaigns: RunningCampaign[], room: number, now: Date): Promise<ClaimedRecipient[] | 'limit_reached'> {
+  private async claim(channel: Channel, campaigns: RunningCampaign[], room: number, now: Date): Promise<ClaimResult | 'limit_reached'> {
     const claimCampaigns = campaigns.map((campaign) => ({
       id: campaign.id,
       marketing: campaign.marketing,
@@ -116,7 +120,8 @@ export class BatchSender {
       const window = await this.conversations.inWindow(channel.id, now, db);
       const plan = planPacing({ limit, open: window.open, oldest: window.oldest, nextSlotAt: await this.conversations.nextSlot(channel.id, db), now });
       // Beyond the budget, only the head of the queue is looked at for recipients that cost none.
-      const rows = await this.recipients.claimForSending({ ...claim, limit: Math.min(room, plan.allowed + FREE_LOOKAHEAD), budget: plan.allowed }, db);
+      const result = await this.recipients.claimForSending({ ...claim, limit: Math.min(room, plan.allowed + FREE_LOOKAHEAD), budget: plan.allowed }, db);
+      const rows = result.claimed;
       const sending = rows.filter((row) => row.status === 'sending' && !row.service_window).map((row) => row.wa_id);
       const opened = sending.length > 0 ? await this.conversations.reserve(channel.id, sending, now, db) : 0;
       if (opened > 0) await this.conversations.setNextSlot(channel.id, plan.nextSlotAfter(opened), db);
@@ -124,7 +129,7 @@ export class BatchSender {
         await this.recipients.waitForMessagingLimit({ campaignIds: campaigns.map((campaign) => campaign.id), until: plan.refillAt }, db);
         return 'limit_reached' as const;
       }
-      return rows;
+      return result;
     });
   }
 
