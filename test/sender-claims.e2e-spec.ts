@@ -195,4 +195,30 @@ describe('claim rules: frequency cap and recipient-local time', () => {
     const response = await request(engine.url).post('/v1/campaigns').set(engine.auth).send({ name: 'Bad', channelId, listId, template, ...extra }).expect(400);
     expect((response.body as { message: string }).message).toMatch(message);
   });
+
+  it('the OpenAPI document names the new options, with examples, and the new waiting reason', async () => {
+    const docs = (await request(engine.url).get('/docs-json').expect(200)).body as { components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> } };
+    const schemas = docs.components.schemas;
+    expect(schemas.SendWindowDto.properties.fallbackTimezone).toMatchObject({ example: 'Europe/Berlin' });
+    expect(String(schemas.SendWindowDto.properties.timezone.description)).toMatch(/"recipient"/);
+    expect(schemas.CreateCampaignDto.properties.frequencyCap).toMatchObject({ example: { max: 1, hours: 24 } });
+    expect(schemas.UpdateCampaignDto.properties.frequencyCap).toBeDefined();
+    expect(schemas.FrequencyCapDto.properties.max).toMatchObject({ example: 1 });
+    expect(schemas.WaitingGroupDto.properties.reason.enum).toEqual(expect.arrayContaining(['send_window', 'messaging_limit', 'frequency_cap']));
+  });
+
+  it('frequencyCap and a recipient-local sendWindow are stored, shown, and changed or removed by PATCH', async () => {
+    const channelId = await channelAt(engine, sandbox);
+    const { listId } = await seedList(engine.dataSource, 'patch cap', [{ phone: phones(1, 9100)[0] }]);
+    const sendWindow = { start: '09:00', end: '18:00', timezone: 'recipient', fallbackTimezone: 'Europe/Paris' };
+    const created = await request(engine.url)
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Draft', channelId, listId, template, sendWindow, frequencyCap: { max: 2, hours: 48 } })
+      .expect(201);
+    expect(created.body).toMatchObject({ sendWindow, frequencyCap: { max: 2, hours: 48 } });
+    const patched = await request(engine.url).patch(`/v1/campaigns/${created.body.id}`).set(engine.auth).send({ frequencyCap: null }).expect(200);
+    expect(patched.body.frequencyCap).toBeNull();
+    await request(engine.url).patch(`/v1/campaigns/${created.body.id}`).set(engine.auth).send({ frequencyCap: { max: 1, hours: 0 } }).expect(400);
+  });
 });
