@@ -25,3 +25,6 @@ export const RESOLVE_RECIPIENT_ZONES = `
   UPDATE campaign_recipients r SET timezone = resolved.zone
   FROM resolved
   WHERE r.id = resolved.id`;
+
+/** Whether the campaign's send window is in recipient-local time (else there is nothing to resolve). */
+export const IS_RECIPIENT_LOCAL = `SELECT 1 FROM campaigns WHERE id = $1 AND send_window ->> 'timezone' = 'recipient'`;

@@ -5,7 +5,7 @@ import type { FrequencyCap } from './frequency-cap.js';
 import { buildLaunchStatement, CANCEL_UNSENT_RECIPIENTS, type RecipientLaunch, REQUEUE_RETRYABLE_FAILURES } from './recipient-launch.queries.js';
 import { CLAIM_PICKED, LOCK_CONTACTS, PICK_DUE } from './recipient-claim.queries.js';
 import { callingCodeZones } from './recipient-zone.js';
-import { RESOLVE_RECIPIENT_ZONES } from './recipient-zone.queries.js';
+import { IS_RECIPIENT_LOCAL, RESOLVE_RECIPIENT_ZONES } from './recipient-zone.queries.js';
 import {
   type ClaimedRecipient,
   CONFIRM_BEFORE_SEND,
@@ -89,7 +89,9 @@ export class RecipientsRepository {
    * A campaign whose send window is in recipient-local time: each pending recipient's zone is resolved
    * once, now (RESOLVE_RECIPIENT_ZONES), so the claim evaluates the window per row. Nothing for others.
    */
-  resolveRecipientZones(campaignId: string, db: EntityManager): Promise<number> {
+  async resolveRecipientZones(campaignId: string, db: EntityManager): Promise<number> {
+    const [local] = (await db.query(IS_RECIPIENT_LOCAL, [campaignId])) as unknown[];
+    if (!local) return 0;
     const table = callingCodeZones();
     return execute(db, RESOLVE_RECIPIENT_ZONES, [campaignId, table.map((entry) => entry.callingCode), table.map((entry) => entry.zone)]);
   }
