@@ -29,6 +29,8 @@ export class ClaimRules1796400000300 implements MigrationInterface {
       )`);
     // The claim counts a contact's rows of the last N hours: one index range per contact.
     await queryRunner.query(`CREATE INDEX "ix_frequency_ledger_contact" ON "frequency_ledger" ("contact_id", "counted_at")`);
+    // Rows older than the longest cap (720 h) never count again: the sender prunes them by this index.
+    await queryRunner.query(`CREATE INDEX "ix_frequency_ledger_counted_at" ON "frequency_ledger" ("counted_at")`);
     await queryRunner.query(`
       CREATE TABLE "channel_pacing" (
         "channel_id" uuid NOT NULL PRIMARY KEY REFERENCES "channels" ("id") ON DELETE CASCADE,

@@ -221,4 +221,23 @@ describe('claim rules: frequency cap and recipient-local time', () => {
     expect(patched.body.frequencyCap).toBeNull();
     await request(engine.url).patch(`/v1/campaigns/${created.body.id}`).set(engine.auth).send({ frequencyCap: { max: 1, hours: 0 } }).expect(400);
   });
+
+  it('the frequency ledger is pruned of rows older than the longest cap (720 h), and keeps the rest', async () => {
+    const list = await seedList(engine.dataSource, 'prune', phones(2, 9200).map((phone) => ({ phone })));
+    const campaignId = await launchCampaign(engine, { channelId: await channelAt(engine, sandbox), listId: list.listId });
+    const rows = (await engine.dataSource.query('SELECT id, contact_id FROM campaign_recipients WHERE campaign_id = $1 ORDER BY id', [campaignId])) as Array<{
+      id: string;
+      contact_id: string;
+    }>;
+    await engine.dataSource.query(
+      `INSERT INTO frequency_ledger (recipient_id, contact_id, counted_at) VALUES ($1, $2, now() - interval '721 hours'), ($3, $4, now() - interval '700 hours')`,
+      [rows[0].id, rows[0].contact_id, rows[1].id, rows[1].contact_id],
+    );
+    expect(await engine.app.get(RecipientsRepository).pruneFrequencyLedger()).toBeGreaterThanOrEqual(1);
+    const left = (await engine.dataSource.query('SELECT recipient_id FROM frequency_ledger WHERE recipient_id = ANY($1::bigint[])', [rows.map((row) => row.id)])) as Array<{
+      recipient_id: string;
+    }>;
+    expect(left.map((row) => row.recipient_id)).toEqual([rows[1].id]);
+    await engine.dataSource.query(`UPDATE campaign_recipients SET status = 'cancelled' WHERE campaign_id = $1`, [campaignId]);
+  });
 });

@@ -136,3 +136,11 @@ export const CLAIM_PICKED = `
   WHERE r.id = d.id AND d.action <> 'leave'
   RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.marketing_limit_retries, r.claim_id,
     d.valid_until, d.service_window`;
+
+/**
+ * Ledger rows older than the longest cap a setting can name (FREQUENCY_CAP_HOURS) never count again:
+ * deleted in bounded batches ($1 hours, $2 rows) so the ledger stays the size of that window.
+ */
+export const PRUNE_FREQUENCY_LEDGER = `
+  DELETE FROM frequency_ledger WHERE recipient_id IN (
+    SELECT recipient_id FROM frequency_ledger WHERE counted_at < now() - make_interval(hours => $1) LIMIT $2)`;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { execute } from '../database/sql.js';
-import type { FrequencyCap } from './frequency-cap.js';
+import { type FrequencyCap, FREQUENCY_CAP_HOURS } from './frequency-cap.js';
 import { buildLaunchStatement, CANCEL_UNSENT_RECIPIENTS, type RecipientLaunch, REQUEUE_RETRYABLE_FAILURES } from './recipient-launch.queries.js';
-import { CLAIM_PICKED, LOCK_CONTACTS, PICK_DUE } from './recipient-claim.queries.js';
+import { CLAIM_PICKED, LOCK_CONTACTS, PICK_DUE, PRUNE_FREQUENCY_LEDGER } from './recipient-claim.queries.js';
 import { callingCodeZones } from './recipient-zone.js';
 import { IS_RECIPIENT_LOCAL, RESOLVE_RECIPIENT_ZONES } from './recipient-zone.queries.js';
 import {
@@ -126,6 +126,12 @@ export class RecipientsRepository {
     ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
     const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
     return { claimed, picked: picked.length, waited: rows.length - claimed.length };
+  }
+
+  /** Deletes up to `batch` frequency-ledger rows too old to count for any cap; returns how many. */
+  async pruneFrequencyLedger(batch = 10_000, db?: EntityManager): Promise<number> {
+    const [, deleted] = (await (db ?? this.dataSource).query(PRUNE_FREQUENCY_LEDGER, [FREQUENCY_CAP_HOURS, batch])) as [unknown[], number];
+    return deleted;
   }
 
   /** Right before a batch goes out: the ids of `ids` that this claim still owns and may send now (see CONFIRM_BEFORE_SEND). */
