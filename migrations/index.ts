@@ -14,6 +14,7 @@ import { TemplatesAndAccountSignals1796235036875 } from './1796235036875-Templat
 import { RecipientEngagement1796400000000 } from './1796400000000-RecipientEngagement.js';
 import { CampaignCosts1796400000100 } from './1796400000100-CampaignCosts.js';
 import { ChannelMarketingMessagesAndPartner1796400000200 } from './1796400000200-ChannelMarketingMessagesAndPartner.js';
+import { ClaimRules1796400000300 } from './1796400000300-ClaimRules.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -30,4 +31,5 @@ export const migrations = [
   RecipientEngagement1796400000000,
   CampaignCosts1796400000100,
   ChannelMarketingMessagesAndPartner1796400000200,
+  ClaimRules1796400000300,
 ];

@@ -446,11 +446,31 @@ describe('sender against the sandbox', () => {
     ]);
   });
 
-  it('never opens more conversations than the messaging limit; the rest wait visibly', async () => {
+  it('never opens more conversations than the messaging limit, paced over the day; the rest wait visibly', async () => {
     const numbers = phones(5, 8000);
     const { channelId, listId } = await setup('cloud', numbers, { messagingLimit: 3 });
+    const started = Date.now();
     const campaignId = await launch(channelId, listId);
-    await waitFor('three sent', async () => numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length === 3);
+    const reached = () => numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0).length;
+    // A budget of 3 over 24 h: one conversation now, the next in 8 h — not three at once.
+    await waitFor('first sent', async () => reached() === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(reached()).toBe(1);
+    // Later hours, driven by a worker's injected clock (its own loop off; this engine's still sees now).
+    const worker = await createTestApp({ databaseUrl: engine.databaseUrl, env: { SENDER_ENABLED: 'false' } });
+    try {
+      const poll = (hours: number) => worker.app.get(SenderService).poll(new Date(started + hours * 3_600_000));
+      await poll(7.9);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(reached()).toBe(1);
+      await poll(8.1);
+      await waitFor('second sent', async () => reached() === 2);
+      await poll(16.2);
+      await waitFor('third sent', async () => reached() === 3);
+      await poll(20);
+    } finally {
+      await worker.close();
+    }
     await waitFor('waiting', async () => {
       const rows = (await engine.dataSource.query(
         `SELECT count(*)::int AS n FROM campaign_recipients WHERE campaign_id = $1 AND status = 'pending' AND waiting_reason = 'messaging_limit' AND next_attempt_at > now() + interval '23 hours'`,
@@ -459,14 +479,15 @@ describe('sender against the sandbox', () => {
       return rows[0].n === 2;
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(numbers.filter((phone) => sandbox.acceptedFor(waId(phone)) > 0)).toHaveLength(3);
+    expect(reached()).toBe(3);
   });
 
-  it('two campaigns of one limited channel reaching the same people: both send (one claim may hold a wa_id twice)', async () => {
+  it('two campaigns of one limited channel reaching the same people: both send, one conversation each (a claim leaves the second of a wa_id to the next)', async () => {
     const numbers = phones(3, 8100);
-    const { channelId, listId } = await setup('cloud', numbers, { messagingLimit: 10 });
+    // Paced at about 1.2 conversations a second: the test takes seconds, not a day.
+    const { channelId, listId } = await setup('cloud', numbers, { messagingLimit: 100_000 });
     const closed = closedSendWindow();
-    // Both launched while the window is closed, then opened together: the first claim holds each wa_id twice.
+    // Both launched while the window is closed, then opened together: the first claim picks each wa_id twice.
     const first = await launch(channelId, listId, { sendWindow: closed });
     const second = await launch(channelId, listId, { sendWindow: closed });
     await waitFor('launch', async () => (await campaignStatus(first)).status === 'running' && (await campaignStatus(second)).status === 'running');

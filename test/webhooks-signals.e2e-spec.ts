@@ -176,10 +176,15 @@ describe('account signals from webhooks (sandbox → engine)', () => {
     await waitFor('capability', async () => (await getChannel(channelId)).whatsappMessagingLimit === 2);
     expect(await getChannel(channelId)).toMatchObject({ effectiveMessagingLimit: 2, messagingLimitSource: 'whatsapp', lastAccountEvent: { kind: 'business_capability' } });
 
+    // A limit of 2 is paced over the day (sender/pacing.ts): one conversation now, the next in 12 h.
     const campaignId = await campaign(channelId, listId);
-    await waitFor('two sent', async () => (await recipientStatuses(engine.dataSource, campaignId)).pending === 3);
+    await waitFor('one sent', async () => (await recipientStatuses(engine.dataSource, campaignId)).pending === 4);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(numbers.reduce((sum, phone) => sum + sandbox.acceptedFor(waId(phone)), 0)).toBe(2);
+    expect(numbers.reduce((sum, phone) => sum + sandbox.acceptedFor(waId(phone)), 0)).toBe(1);
+    const [slot] = (await engine.dataSource.query(`SELECT extract(epoch FROM next_slot_at - now()) / 3600 AS hours FROM channel_pacing WHERE channel_id = $1`, [
+      channelId,
+    ])) as Array<{ hours: number }>;
+    expect(Number(slot.hours)).toBeGreaterThan(11.9);
   });
 
   it('user_preferences: a marketing stop opts the contact out of marketing with a consent event; resume is recorded and opts nobody in', async () => {

@@ -129,4 +129,8 @@ export class CampaignRecipient {
   /** The A/B variant given at launch (campaign `variants`); NULL for a single-template campaign. */
   @Column('text', { nullable: true })
   variant: string | null;
+
+  /** The recipient's own IANA zone, resolved at launch for a recipient-local send window (recipient-zone.ts). */
+  @Column('text', { nullable: true })
+  timezone: string | null;
 }

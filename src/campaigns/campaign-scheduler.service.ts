@@ -90,6 +90,7 @@ export class CampaignScheduler extends PollingWorker {
           { campaignId: due.id, channelId: due.channelId, listId: due.listId, template: due.template },
           manager,
         );
+        await this.recipients.resolveRecipientZones(due.id, manager);
         await this.campaigns.markLaunched(due.id, manager);
         this.logger.log(`campaign ${due.id} launched: ${recipients} recipients frozen in ${Date.now() - started} ms`);
         return true;

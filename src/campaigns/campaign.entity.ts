@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Channel } from '../channels/channel.entity.js';
 import { ContactList } from '../contacts/list.entity.js';
 import type { CampaignStatus } from './campaign-transitions.js';
+import type { FrequencyCap } from './frequency-cap.js';
 import type { SendWindow } from './send-window.js';
 import type { Template } from '../whatsapp/types.js';
 
@@ -63,6 +64,9 @@ export class Campaign {
   /** Meta's message_send_ttl_seconds for sends through the Marketing Messages API (12 h to 30 days); null: Meta's default. */
   @Column('int', { name: 'ttl_seconds', nullable: true })
   ttlSeconds: number | null;
+  /** The campaign's own frequency cap for MARKETING templates; null: MARKETING_FREQUENCY_CAP applies. */
+  @Column('jsonb', { name: 'frequency_cap', nullable: true })
+  frequencyCap: FrequencyCap | null;
 
   /** Set once the audience has been frozen into campaign_recipients. */
   @Column('timestamptz', { name: 'launched_at', nullable: true })
@@ -86,10 +90,10 @@ export class Campaign {
 
 /** What creating a campaign stores (CampaignsRepository.create). */
 export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
-  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds'>>;
+  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;

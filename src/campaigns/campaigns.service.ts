@@ -14,7 +14,8 @@ import type { CampaignListResponse, CampaignResponse, CreateCampaignDto, UpdateC
 import { findPlaceholderSlots, PlaceholderSyntaxError } from './placeholders.js';
 import { RecipientsRepository } from './recipients.repository.js';
 import { requireApprovedTemplate } from './template-resume-guard.js';
-import { type SendWindow, validateSendWindow } from './send-window.js';
+import { type FrequencyCap, validateFrequencyCap } from './frequency-cap.js';
+import { RECIPIENT_LOCAL, type SendWindow, validateSendWindow } from './send-window.js';
 import { effectiveValidUntil } from './valid-until.js';
 
 const campaignCursor = timeIdCursor('k');
@@ -43,8 +44,10 @@ export class CampaignsService {
     // A draft may hold any template; a scheduled campaign must be sendable (checked again at launch).
     if (scheduledAt && !skipTemplateCheck) await this.templates.assertSendable(channel, template);
     const validUntil = input.validUntil ? this.validValidUntil(input.validUntil, scheduledAt, now) : null;
+    const frequencyCap = input.frequencyCap ? this.validFrequencyCap(input.frequencyCap) : null;
     const saved = await this.campaigns.create({
       validUntil,
+      frequencyCap,
       name: input.name,
       channelId: input.channelId,
       listId: input.listId,
@@ -79,6 +82,7 @@ export class CampaignsService {
         await this.templates.assertSendable(channel, edit.template ?? campaign.template);
       }
       if (input.ttlSeconds !== undefined) edit.ttlSeconds = input.ttlSeconds;
+      if (input.frequencyCap !== undefined) edit.frequencyCap = input.frequencyCap ? this.validFrequencyCap(input.frequencyCap) : null;
       if (input.validUntil !== undefined) edit.validUntil = input.validUntil ? this.validValidUntil(input.validUntil, campaign.scheduledAt, new Date()) : null;
       return toResponse(await this.campaigns.applyEdit(campaign, edit, manager));
     });
@@ -190,7 +194,14 @@ export class CampaignsService {
   private validWindow(window: SendWindow): SendWindow {
     const problems = validateSendWindow(window);
     if (problems.length > 0) throw new DomainError('invalid', problems.join('; '));
+    if (window.timezone === RECIPIENT_LOCAL) return { start: window.start, end: window.end, timezone: window.timezone, fallbackTimezone: window.fallbackTimezone };
     return { start: window.start, end: window.end, timezone: window.timezone };
+  }
+
+  private validFrequencyCap(cap: FrequencyCap): FrequencyCap {
+    const problems = validateFrequencyCap(cap);
+    if (problems.length > 0) throw new DomainError('invalid', problems.join('; '));
+    return { max: cap.max, hours: cap.hours };
   }
 
   private validValidUntil(value: string, scheduledAt: Date | null, now: Date): Date {
@@ -229,6 +240,7 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     templateNotice: campaign.templateNotice,
     skipTemplateCheck: campaign.skipTemplateCheck,
     ttlSeconds: campaign.ttlSeconds ?? null,
+    frequencyCap: campaign.frequencyCap ?? null,
     launchedAt: iso(campaign.launchedAt),
     startedAt: iso(campaign.startedAt),
     completedAt: iso(campaign.completedAt),

@@ -1,11 +1,10 @@
 /**
  * The sender's writes of campaign_recipients, run only through RecipientsRepository (section Sending).
- * Every write of a claimed row names the claim that owns it (see CLAIM_RECIPIENTS).
+ * Every write of a claimed row names the claim that owns it (see CLAIM_PICKED in recipient-claim.queries.ts).
  */
 import type { TemplateComponent } from '../whatsapp/types.js';
-import { validUntilSql } from './valid-until.js';
 
-/** A row as a claim returns it: `sending` (to send now) or `skipped` (opted out since launch). */
+/** A row as a claim (recipient-claim.queries.ts) returns it: `sending` (to send now) or `skipped` (opted out since launch). */
 export interface ClaimedRecipient {
   id: string;
   campaign_id: string;
@@ -19,6 +18,8 @@ export interface ClaimedRecipient {
   claim_id: string;
   /** The campaign's validUntil (valid-until.ts): a 131049 is not retried past it. */
   valid_until: Date | null;
+  /** The contact wrote in the last 24 h: an open customer-service window, no messaging-limit budget used. */
+  service_window: boolean;
 }
 
 export interface AcceptedSend {
@@ -67,36 +68,6 @@ export interface RecoveredLease {
 }
 
 /**
- * Claims due recipients of the given running campaigns: locked with SKIP LOCKED so that any number
- * of workers share the work, re-checking at claim time that the campaign still runs and that the
- * contact has not opted out since launch (those become `skipped`). Every claim writes its own
- * `claim_id` ($4): the later writes of this claim (confirm, outcome, release) require it, so once a
- * lease ran out and another claim took the row, the first worker can no longer touch it.
- */
-export const CLAIM_RECIPIENTS = `
-  WITH due AS (
-    SELECT r.id, (ct.opted_out_at IS NOT NULL) AS opted_out, ${validUntilSql('c')} AS valid_until
-    FROM campaign_recipients r
-    JOIN campaigns c ON c.id = r.campaign_id AND c.status = 'running'
-    JOIN contacts ct ON ct.id = r.contact_id
-    WHERE r.campaign_id = ANY($1::uuid[]) AND r.status = 'pending' AND r.next_attempt_at <= now()
-    ORDER BY r.next_attempt_at, r.id
-    LIMIT $2
-    FOR UPDATE OF r SKIP LOCKED
-  )
-  UPDATE campaign_recipients r SET
-    status = CASE WHEN due.opted_out THEN 'skipped' ELSE 'sending' END,
-    skip_reason = CASE WHEN due.opted_out THEN 'opted_out' ELSE r.skip_reason END,
-    lease_until = CASE WHEN due.opted_out THEN NULL ELSE now() + make_interval(secs => $3) END,
-    attempts = r.attempts + CASE WHEN due.opted_out THEN 0 ELSE 1 END,
-    claim_id = CASE WHEN due.opted_out THEN r.claim_id ELSE $4::uuid END,
-    dispatched_at = CASE WHEN due.opted_out THEN r.dispatched_at END,
-    waiting_reason = NULL
-  FROM due
-  WHERE r.id = due.id
-  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.marketing_limit_retries, r.claim_id, due.valid_until`;
-
-/**
  * Right before a batch goes out: keep only rows this claim ($3) still owns (status sending, same
  * claim_id — a lease that ran out may have been recovered and claimed again by someone else) whose
  * campaign still runs, renew their lease and stamp them dispatched. The campaigns are read FOR SHARE:
@@ -133,7 +104,7 @@ export const RECORD_ACCEPTED = `
   FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS v(id, message_id, sent_at)
   WHERE r.id = v.id`;
 
-/** Outcomes below apply only to rows their claim still owns (see CLAIM_RECIPIENTS). */
+/** Outcomes below apply only to rows their claim still owns (see CLAIM_PICKED). */
 export const RECORD_FAILED = `
   UPDATE campaign_recipients r SET
     status = 'failed', error_code = v.code, error_title = v.title, failed_at = now(), lease_until = NULL, waiting_reason = NULL

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { execute } from '../database/sql.js';
+import { type FrequencyCap, FREQUENCY_CAP_HOURS } from './frequency-cap.js';
 import { buildLaunchStatement, CANCEL_UNSENT_RECIPIENTS, type RecipientLaunch, REQUEUE_RETRYABLE_FAILURES } from './recipient-launch.queries.js';
+import { CLAIM_PICKED, LOCK_CONTACTS, PICK_DUE, PRUNE_FREQUENCY_LEDGER } from './recipient-claim.queries.js';
+import { callingCodeZones } from './recipient-zone.js';
+import { IS_RECIPIENT_LOCAL, RESOLVE_RECIPIENT_ZONES } from './recipient-zone.queries.js';
 import {
-  CLAIM_RECIPIENTS,
   type ClaimedRecipient,
   CONFIRM_BEFORE_SEND,
   END_SEND_WINDOW_WAIT,
@@ -29,6 +32,29 @@ import {
   type StatusRecipientRow,
   WAIT_FOR_MARKETING_LIMIT,
 } from './recipient-statuses.queries.js';
+
+/** One campaign of a claim: its cap (frequency-cap.ts, null: none) and whether its template is MARKETING. */
+export interface ClaimCampaign {
+  id: string;
+  marketing: boolean;
+  frequencyCap: FrequencyCap | null;
+}
+
+/** What a claim did: the rows to send or skipped now; how many due rows it looked at (all of `limit`: more may be due); how many it wrote waiting. */
+export interface ClaimResult {
+  claimed: ClaimedRecipient[];
+  picked: number;
+  waited: number;
+}
+
+export interface RecipientClaim {
+  campaigns: ClaimCampaign[];
+  limit: number;
+  leaseSeconds: number;
+  claimId: string;
+  now: Date;
+  budget: number | null;
+}
 
 /**
  * The only code that writes campaign_recipients (campaign_counters follow through the trigger of migration CampaignCounterTrigger, inside the same statements).
@@ -60,6 +86,17 @@ export class RecipientsRepository {
     return execute(db, REQUEUE_RETRYABLE_FAILURES, [requeue.campaignId, requeue.retryableErrorCodes]);
   }
 
+  /**
+   * A campaign whose send window is in recipient-local time: each pending recipient's zone is resolved
+   * once, now (RESOLVE_RECIPIENT_ZONES), so the claim evaluates the window per row. Nothing for others.
+   */
+  async resolveRecipientZones(campaignId: string, db: EntityManager): Promise<number> {
+    const [local] = (await db.query(IS_RECIPIENT_LOCAL, [campaignId])) as unknown[];
+    if (!local) return 0;
+    const table = callingCodeZones();
+    return execute(db, RESOLVE_RECIPIENT_ZONES, [campaignId, table.map((entry) => entry.callingCode), table.map((entry) => entry.zone)]);
+  }
+
   // ·
 
   // ── Sending (sender/) ──
@@ -67,17 +104,35 @@ export class RecipientsRepository {
 
   /**
    * Claims up to `limit` due recipients of the given running campaigns for `leaseSeconds`, under
-   * `claimId` (see CLAIM_RECIPIENTS).
+   * `claimId`, at `now` (see recipient-claim.queries.ts): returns the rows to send (`sending`) and those
+   * skipped now; rows that must wait are written waiting and not returned. `budget`: how many rows that
+   * open a new conversation may go (messaging limit); null: no limit. Runs in the caller's transaction
+   * (`db`), else in its own: the contact locks last until it ends.
    */
-  async claimForSending(
-    claim: { campaignIds: string[]; limit: number; leaseSeconds: number; claimId: string },
-    db?: EntityManager,
-  ): Promise<ClaimedRecipient[]> {
-    const [rows] = (await (db ?? this.dataSource).query(CLAIM_RECIPIENTS, [claim.campaignIds, claim.limit, claim.leaseSeconds, claim.claimId])) as [
-      ClaimedRecipient[],
-      number,
-    ];
-    return rows;
+  async claimForSending(claim: RecipientClaim, db?: EntityManager): Promise<ClaimResult> {
+    if (!db) return this.dataSource.transaction((manager) => this.claimForSending(claim, manager));
+    const picked = (await db.query(PICK_DUE, [claim.campaigns.map((c) => c.id), claim.limit, claim.now])) as Array<{ id: string; contact_id: string }>;
+    if (picked.length === 0) return { claimed: [], picked: 0, waited: 0 };
+    await db.query(LOCK_CONTACTS, [[...new Set(picked.map((row) => row.contact_id))]]);
+    const [rows] = (await db.query(CLAIM_PICKED, [
+      picked.map((row) => row.id),
+      claim.leaseSeconds,
+      claim.claimId,
+      claim.now,
+      claim.campaigns.map((c) => c.id),
+      claim.campaigns.map((c) => c.frequencyCap?.max ?? null),
+      claim.campaigns.map((c) => c.frequencyCap?.hours ?? null),
+      claim.campaigns.map((c) => c.marketing),
+      claim.budget,
+    ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
+    const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
+    return { claimed, picked: picked.length, waited: rows.length - claimed.length };
+  }
+
+  /** Deletes up to `batch` frequency-ledger rows too old to count for any cap; returns how many. */
+  async pruneFrequencyLedger(batch = 10_000, db?: EntityManager): Promise<number> {
+    const [, deleted] = (await (db ?? this.dataSource).query(PRUNE_FREQUENCY_LEDGER, [FREQUENCY_CAP_HOURS, batch])) as [unknown[], number];
+    return deleted;
   }
 
   /** Right before a batch goes out: the ids of `ids` that this claim still owns and may send now (see CONFIRM_BEFORE_SEND). */

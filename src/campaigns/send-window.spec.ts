@@ -39,7 +39,20 @@ describe('send window', () => {
     [{ start: '09:00', end: '20:00', timezone: 'Europe/Berlin' }, []],
     [{ start: '9:00', end: '20:00', timezone: 'Europe/Berlin' }, ['sendWindow.start must be a time of day as HH:MM (00:00–23:59), got "9:00"']],
     [{ start: '09:00', end: '24:00', timezone: 'Europe/Berlin' }, ['sendWindow.end must be a time of day as HH:MM (00:00–23:59), got "24:00"']],
-    [{ start: '09:00', end: '20:00', timezone: 'Mars/Base' }, ['sendWindow.timezone must be an IANA time zone such as "Europe/Berlin", got "Mars/Base"']],
+    [{ start: '09:00', end: '20:00', timezone: 'Mars/Base' }, ['sendWindow.timezone must be an IANA time zone such as "Europe/Berlin", or "recipient", got "Mars/Base"']],
+    [{ start: '09:00', end: '20:00', timezone: 'recipient', fallbackTimezone: 'Europe/Berlin' }, []],
+    [
+      { start: '09:00', end: '20:00', timezone: 'recipient' },
+      ['sendWindow.fallbackTimezone is required with timezone "recipient": the IANA zone of recipients whose own zone is unknown, e.g. "Europe/Berlin"'],
+    ],
+    [
+      { start: '09:00', end: '20:00', timezone: 'recipient', fallbackTimezone: 'Mars/Base' },
+      ['sendWindow.fallbackTimezone must be an IANA time zone such as "Europe/Berlin", got "Mars/Base"'],
+    ],
+    [
+      { start: '09:00', end: '20:00', timezone: 'Europe/Berlin', fallbackTimezone: 'UTC' },
+      ['sendWindow.fallbackTimezone applies only with timezone "recipient": remove it, or set timezone to "recipient"'],
+    ],
     [{ start: '10:00', end: '10:00', timezone: 'UTC' }, ['sendWindow is empty: start and end are the same time']],
   ])('validates %p', (window, problems) => {
     expect(validateSendWindow(window)).toEqual(problems);

@@ -3,7 +3,17 @@ import { DateTime, IANAZone } from 'luxon';
 export interface SendWindow {
   start: string;
   end: string;
+  /** An IANA zone, or RECIPIENT_LOCAL: each recipient's own zone (resolved at launch, recipient-zone.ts). */
   timezone: string;
+  /** With RECIPIENT_LOCAL only, and required there: the zone of a recipient whose own is unknown. */
+  fallbackTimezone?: string;
+}
+
+/** `sendWindow.timezone` for a window in each recipient's own time (evaluated per recipient by the claim). */
+export const RECIPIENT_LOCAL = 'recipient';
+
+export function isRecipientLocal(window: SendWindow | null): boolean {
+  return window?.timezone === RECIPIENT_LOCAL;
 }
 
 const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -20,8 +30,19 @@ export function validateSendWindow(window: SendWindow): string[] {
   for (const key of ['start', 'end'] as const) {
     if (!CLOCK.test(window[key])) problems.push(`sendWindow.${key} must be a time of day as HH:MM (00:00–23:59), got "${window[key]}"`);
   }
-  if (!IANAZone.isValidZone(window.timezone)) {
-    problems.push(`sendWindow.timezone must be an IANA time zone such as "Europe/Berlin", got "${window.timezone}"`);
+  if (window.timezone === RECIPIENT_LOCAL) {
+    if (window.fallbackTimezone === undefined || window.fallbackTimezone === null) {
+      problems.push('sendWindow.fallbackTimezone is required with timezone "recipient": the IANA zone of recipients whose own zone is unknown, e.g. "Europe/Berlin"');
+    } else if (!IANAZone.isValidZone(window.fallbackTimezone)) {
+      problems.push(`sendWindow.fallbackTimezone must be an IANA time zone such as "Europe/Berlin", got "${window.fallbackTimezone}"`);
+    }
+  } else {
+    if (!IANAZone.isValidZone(window.timezone)) {
+      problems.push(`sendWindow.timezone must be an IANA time zone such as "Europe/Berlin", or "recipient", got "${window.timezone}"`);
+    }
+    if (window.fallbackTimezone !== undefined && window.fallbackTimezone !== null) {
+      problems.push('sendWindow.fallbackTimezone applies only with timezone "recipient": remove it, or set timezone to "recipient"');
+    }
   }
   if (problems.length === 0 && window.start === window.end) {
     problems.push('sendWindow is empty: start and end are the same time');
@@ -29,7 +50,10 @@ export function validateSendWindow(window: SendWindow): string[] {
   return problems;
 }
 
-/** Whether `now` falls inside the window (a window whose end is before its start spans midnight). */
+/**
+ * Whether `now` falls inside the window (a window whose end is before its start spans midnight). Not for
+ * a RECIPIENT_LOCAL window: that one is decided per recipient (recipientWindowSql).
+ */
 export function isInsideWindow(now: Date, window: SendWindow): boolean {
   const local = DateTime.fromJSDate(now, { zone: window.timezone });
   const minute = local.hour * 60 + local.minute;
@@ -51,4 +75,22 @@ export function nextWindowOpening(now: Date, window: SendWindow): Date {
   let candidate = atStart(local);
   if (candidate.toMillis() <= local.toMillis()) candidate = atStart(local.plus({ days: 1 }));
   return candidate.toJSDate();
+}
+
+/**
+ * SQL for a RECIPIENT_LOCAL window, per row: whether `now` is inside it in the zone `zone`, and when it
+ * opens next there (`now` when inside). `window` is the campaign's send_window jsonb. Same rule as
+ * isInsideWindow/nextWindowOpening above; a start skipped by a DST change opens at PostgreSQL's reading
+ * of the missing local time (one hour later).
+ */
+export function recipientWindowSql(window: string, zone: string, now: string): { inside: string; opensAt: string } {
+  const minutes = (clock: string) => `(split_part(${window} ->> '${clock}', ':', 1)::int * 60 + split_part(${window} ->> '${clock}', ':', 2)::int)`;
+  const local = `(${now} AT TIME ZONE ${zone})`;
+  const minute = `(extract(hour FROM ${local})::int * 60 + extract(minute FROM ${local})::int)`;
+  const start = minutes('start');
+  const end = minutes('end');
+  const inside = `(CASE WHEN ${start} < ${end} THEN ${minute} >= ${start} AND ${minute} < ${end} ELSE ${minute} >= ${start} OR ${minute} < ${end} END)`;
+  const startOn = (days: number) => `((${local}::date + ${days} + (${window} ->> 'start')::time) AT TIME ZONE ${zone})`;
+  const opensAt = `(CASE WHEN ${inside} THEN ${now} WHEN ${startOn(0)} > ${now} THEN ${startOn(0)} ELSE ${startOn(1)} END)`;
+  return { inside, opensAt };
 }

@@ -45,3 +45,20 @@ describe('loadConfig: the 360dialog Partner API settings', () => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);
   });
 });
+
+describe('MARKETING_FREQUENCY_CAP', () => {
+  const base = { NODE_ENV: 'test', API_TOKEN: 'a-test-token-0123456789', ENCRYPTION_KEY: '00'.repeat(32), DATA_DIR: '/tmp/wa-config-spec' };
+
+  it.each([
+    ['1/24h', { max: 1, hours: 24 }],
+    ['3/7d', { max: 3, hours: 168 }],
+    [' 2 / 12H ', { max: 2, hours: 12 }],
+    ['', undefined],
+  ])('%p → %p', (value, cap) => {
+    expect(loadConfig({ ...base, MARKETING_FREQUENCY_CAP: value }).env.MARKETING_FREQUENCY_CAP).toEqual(cap);
+  });
+
+  it.each(['1/24', 'one a day', '0/24h', '1/0h', '1/31d', '-1/24h'])('%p stops the start with a message naming the variable', (value) => {
+    expect(() => loadConfig({ ...base, MARKETING_FREQUENCY_CAP: value })).toThrow(/MARKETING_FREQUENCY_CAP/);
+  });
+});

@@ -11,6 +11,18 @@ const csvList = z.string().transform((value) =>
     .filter((item) => item.length > 0),
 );
 
+/** MARKETING_FREQUENCY_CAP: "<max>/<hours>h" or "<max>/<days>d", e.g. 1/24h, 3/7d (at most 720 h). */
+const FREQUENCY_CAP = /^(\d{1,3})\/(\d{1,3})(h|d)$/i;
+const frequencyCap = z
+  .string()
+  .transform((value) => value.replace(/\s+/g, ''))
+  .refine((value) => FREQUENCY_CAP.test(value), 'MARKETING_FREQUENCY_CAP must be <max>/<hours>h or <max>/<days>d, e.g. 1/24h or 3/7d')
+  .transform((value) => {
+    const [, max, amount, unit] = FREQUENCY_CAP.exec(value)!;
+    return { max: Number(max), hours: Number(amount) * (unit.toLowerCase() === 'd' ? 24 : 1) };
+  })
+  .refine((cap) => cap.max >= 1 && cap.hours >= 1 && cap.hours <= 720, 'MARKETING_FREQUENCY_CAP needs a max of at least 1 and a window of 1 h to 720 h (30 d)');
+
 /**
  * The one place the engine's environment is described. Names and defaults follow docs/api.md.
  * loadConfig drops empty values before parsing (docker compose passes an unset `${VAR:-}` as ""), so
@@ -67,6 +79,8 @@ export const configSchema = z.object({
   PARTNER_API_URL: z.string().url().default('https://hub.360dialog.io/api/v2'),
   /** After a key rotation stores the new key: how long sends already holding the old key get to finish before it is deleted upstream. */
   API_KEY_ROTATION_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** At most this many MARKETING templates per contact in a moving window, across campaigns and channels; unset: no cap. */
+  MARKETING_FREQUENCY_CAP: frequencyCap.optional(),
   OPT_OUT_KEYWORDS: csvList.prefault(
     'STOP,STOPP,STOP ALL,UNSUBSCRIBE,CANCEL,END,QUIT,OPT OUT,OPTOUT,ALTO,BAJA,PARAR,ARRET,ARRETER,DESABONNER,ABMELDEN,AUFHOREN,STOPPEN,FERMATI,DISISCRIVITI,SAIR,CANCELAR',
   ),

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { effectiveFrequencyCap } from '../campaigns/frequency-cap.js';
 import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
-import { RecipientsRepository } from '../campaigns/recipients.repository.js';
+import { type ClaimResult, RecipientsRepository } from '../campaigns/recipients.repository.js';
 import type { Channel } from '../channels/channel.entity.js';
 import { effectiveMessagingLimit } from '../channels/messaging-limit.js';
 import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
@@ -14,12 +15,15 @@ import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 import { ChannelLimiters } from './channel-limiters.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { OutcomeHandler } from './outcome-handler.js';
+import { planPacing } from './pacing.js';
 import { claimSize } from './rate-plan.js';
 import { fallsBackToMessages, sendEndpointFor } from './send-endpoint.js';
 import type { RunningCampaign } from './sender.queries.js';
 
 /** Seconds of sending a worker keeps claimed ahead per channel: enough to keep the pipe full, small enough that pause bites fast. */
 const CLAIM_AHEAD_SECONDS = 1;
+/** With a messaging limit, this many rows beyond the budget allowed now are looked at for recipients that cost none (an open customer-service window). */
+const FREE_LOOKAHEAD = 20;
 
 /**
  * One channel's turn: claims due recipients, pushes them through the channel's limiter in weighted
@@ -46,7 +50,7 @@ export class BatchSender {
   ) {}
 
   /** Claims and schedules what the channel has room for; returns whether more work is waiting right now. */
-  async claimAndSend(channel: Channel, campaigns: RunningCampaign[]): Promise<boolean> {
+  async claimAndSend(channel: Channel, campaigns: RunningCampaign[], now = new Date()): Promise<boolean> {
     // Applies a changed messagesPerSecond, or the end of a throttling slowdown, before anything else.
     const batchSize = this.limiters.batchSize(channel.id, channel.messagesPerSecond);
     const queued = this.queuedFor(channel.id);
@@ -57,10 +61,14 @@ export class BatchSender {
     if (free < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
     const room = claimSize(free, batchSize);
 
-    const claimed = await this.claim(channel, campaigns, room);
-    if (claimed === 'limit_reached') return false;
+    const claim = await this.claim(channel, campaigns, room, now);
+    if (claim === 'limit_reached') return false;
+    const { claimed } = claim;
+    // A full pick that moved rows on (sent, skipped, or written waiting: a recipient-local window, a cap)
+    // means more may be due now; one that only left rows (no budget yet) does not.
+    const more = claim.picked === room && claimed.length + claim.waited > 0;
     const toSend = claimed.filter((recipient) => recipient.status === 'sending');
-    if (toSend.length === 0) return claimed.length > 0;
+    if (toSend.length === 0) return more || claimed.length > 0;
     const credentials = await this.readableCredentials(channel, toSend);
     if (!credentials) return false;
 
@@ -85,7 +93,7 @@ export class BatchSender {
         });
       this.track(job);
     }
-    return claimed.length === room;
+    return more;
   }
 
   /** Resolves once every batch scheduled so far has settled. */
@@ -94,28 +102,35 @@ export class BatchSender {
   }
 
   /**
-   * Claims up to `room` due recipients. A channel with a messaging limit claims under a per-channel
-   * advisory lock and never more new conversations than the moving 24 h window has left.
+   * Claims up to `room` due recipients at `now` (recipient-claim.queries.ts decides send, skip or wait
+   * row by row: recipient-local windows, frequency caps). A channel with a messaging limit claims under
+   * a per-channel advisory lock and paces its remaining 24 h budget (pacing.ts): only the conversations
+   * the plan allows now are opened; recipients inside an open customer-service window cost none.
    */
-  private async claim(channel: Channel, campaigns: RunningCampaign[], room: number): Promise<ClaimedRecipient[] | 'limit_reached'> {
-    const campaignIds = campaigns.map((campaign) => campaign.id);
-    const leaseSeconds = this.config.env.SEND_LEASE_SECONDS;
-    const claimId = randomUUID();
+  private async claim(channel: Channel, campaigns: RunningCampaign[], room: number, now: Date): Promise<ClaimResult | 'limit_reached'> {
+    const claimCampaigns = campaigns.map((campaign) => ({
+      id: campaign.id,
+      marketing: campaign.marketing,
+      frequencyCap: effectiveFrequencyCap({ marketing: campaign.marketing, frequencyCap: campaign.frequency_cap }, this.config.env.MARKETING_FREQUENCY_CAP),
+    }));
+    const claim = { campaigns: claimCampaigns, leaseSeconds: this.config.env.SEND_LEASE_SECONDS, claimId: randomUUID(), now };
     const limit = effectiveMessagingLimit(channel).limit;
-    if (limit === null) return this.recipients.claimForSending({ campaignIds, limit: room, leaseSeconds, claimId });
+    if (limit === null) return this.recipients.claimForSending({ ...claim, limit: room, budget: null });
     return this.dataSource.transaction(async (db) => {
       await this.conversations.lockChannelLimit(channel.id, db);
-      const window = await this.conversations.inWindow(channel.id, db);
-      const remaining = limit - window.open;
-      if (remaining <= 0) {
-        const until = new Date((window.oldest ?? new Date()).getTime() + 24 * 3600_000);
-        await this.recipients.waitForMessagingLimit({ campaignIds, until }, db);
+      const window = await this.conversations.inWindow(channel.id, now, db);
+      const plan = planPacing({ limit, open: window.open, oldest: window.oldest, nextSlotAt: await this.conversations.nextSlot(channel.id, db), now });
+      // Beyond the budget, only the head of the queue is looked at for recipients that cost none.
+      const result = await this.recipients.claimForSending({ ...claim, limit: Math.min(room, plan.allowed + FREE_LOOKAHEAD), budget: plan.allowed }, db);
+      const rows = result.claimed;
+      const sending = rows.filter((row) => row.status === 'sending' && !row.service_window).map((row) => row.wa_id);
+      const opened = sending.length > 0 ? await this.conversations.reserve(channel.id, sending, now, db) : 0;
+      if (opened > 0) await this.conversations.setNextSlot(channel.id, plan.nextSlotAfter(opened), db);
+      if (plan.remaining === 0 && rows.length === 0) {
+        await this.recipients.waitForMessagingLimit({ campaignIds: campaigns.map((campaign) => campaign.id), until: plan.refillAt }, db);
         return 'limit_reached' as const;
       }
-      const rows = await this.recipients.claimForSending({ campaignIds, limit: Math.min(room, remaining), leaseSeconds, claimId }, db);
-      const sending = rows.filter((row) => row.status === 'sending').map((row) => row.wa_id);
-      if (sending.length > 0) await this.conversations.reserve(channel.id, sending, db);
-      return rows;
+      return result;
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RecipientsRepository } from '../campaigns/recipients.repository.js';
-import { isInsideWindow, nextWindowOpening } from '../campaigns/send-window.js';
+import { isInsideWindow, isRecipientLocal, nextWindowOpening } from '../campaigns/send-window.js';
 import { errorMessage } from '../common/errors.js';
 import type { RunningCampaign } from './sender.queries.js';
 
@@ -35,6 +35,11 @@ export class SendWindowWaits {
     const opened: string[] = [];
     for (const campaign of campaigns) {
       const window = campaign.send_window;
+      // Recipient-local: decided per recipient by the claim, which also writes their waits.
+      if (isRecipientLocal(window)) {
+        open.push(campaign);
+        continue;
+      }
       if (!window || isInsideWindow(now, window)) {
         open.push(campaign);
         if (this.seen.get(campaign.id)?.opensAt !== null) opened.push(campaign.id);

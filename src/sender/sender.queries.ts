@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { FrequencyCap } from '../campaigns/frequency-cap.js';
 import type { SendWindow } from '../campaigns/send-window.js';
 import type { Template } from '../whatsapp/types.js';
 
@@ -13,6 +14,10 @@ export interface RunningCampaign {
   template_category: string | null;
   /** Meta's message_send_ttl_seconds for Marketing Messages API sends; null: Meta's default. */
   ttl_seconds: number | null;
+  /** The campaign's own frequency cap (null: MARKETING_FREQUENCY_CAP). */
+  frequency_cap: FrequencyCap | null;
+  /** The template is MARKETING by the channel's registry, or unknown to it (the safer guess, as at launch). */
+  marketing: boolean;
 }
 
 /**
@@ -41,7 +46,8 @@ const RECIPIENTS_DUE = `
  * template registry (one row per channel, name and language: uq_templates_channel_name_language).
  */
 const RUNNING_CAMPAIGNS = `
-  SELECT c.id, c.channel_id, c.template, c.send_window, c.ttl_seconds, t.category AS template_category
+  SELECT c.id, c.channel_id, c.template, c.send_window, c.ttl_seconds, t.category AS template_category, c.frequency_cap,
+    coalesce(upper(t.category), 'MARKETING') = 'MARKETING' AS marketing
   FROM campaigns c
   LEFT JOIN templates t ON t.channel_id = c.channel_id AND t.name = c.template->>'name' AND t.language = c.template->>'language'
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;

@@ -13,6 +13,8 @@ import { SendWindowWaits } from './send-window-waits.js';
 import { type RunningCampaign, selectRecipientsDue, selectRunningCampaigns } from './sender.queries.js';
 
 const RECOVERY_EVERY_MS = 5_000;
+/** How often the frequency ledger is pruned of rows too old to count. */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * The sender's loop: each poll recovers expired leases now and then, and gives every channel with a
@@ -22,6 +24,7 @@ const RECOVERY_EVERY_MS = 5_000;
 @Injectable()
 export class SenderService extends PollingWorker {
   private lastRecovery = 0;
+  private lastPrune = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -81,6 +84,14 @@ export class SenderService extends PollingWorker {
         this.logger.error(`recovering expired send leases failed: ${errorMessage(error)}`);
       }
     }
+    if (now.getTime() - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now.getTime();
+      try {
+        await this.recipients.pruneFrequencyLedger();
+      } catch (error) {
+        this.logger.error(`pruning the frequency ledger failed: ${errorMessage(error)}`);
+      }
+    }
     let campaigns: RunningCampaign[];
     try {
       campaigns = await selectRunningCampaigns(this.dataSource);
@@ -97,7 +108,7 @@ export class SenderService extends PollingWorker {
       try {
         const channel = await this.channels.findActiveById(channelId);
         if (!channel) continue;
-        busy = (await this.batches.claimAndSend(channel, channelCampaigns)) || busy;
+        busy = (await this.batches.claimAndSend(channel, channelCampaigns, now)) || busy;
       } catch (error) {
         this.logger.error(`sender: channel ${channelId} skipped this round: ${errorMessage(error)}`);
       }

@@ -90,10 +90,35 @@ export class SendWindowDto {
   @IsString()
   end: string;
 
-  @ApiProperty({ example: 'Europe/Berlin' })
+  @ApiProperty({
+    example: 'Europe/Berlin',
+    description:
+      'An IANA time zone, or "recipient": each recipient\'s own time — the contact\'s `timezone` attribute, else the zone of the number\'s country when it has one, else fallbackTimezone',
+  })
   @IsString()
   timezone: string;
+
+  @ApiPropertyOptional({
+    example: 'Europe/Berlin',
+    description: 'Required with timezone "recipient" (and only allowed there): the zone of recipients whose own zone is unknown',
+  })
+  @IsOptional()
+  @IsString()
+  fallbackTimezone?: string;
 }
+
+export class FrequencyCapDto {
+  @ApiProperty({ example: 1, minimum: 1, maximum: 100, description: 'At most this many MARKETING templates per contact…' })
+  @IsInt({ message: 'frequencyCap.max must be a whole number' })
+  max: number;
+
+  @ApiProperty({ example: 24, minimum: 1, maximum: 720, description: '…in any window of this many hours (any campaign, any channel of this engine)' })
+  @IsInt({ message: 'frequencyCap.hours must be a whole number of hours' })
+  hours: number;
+}
+
+const FREQUENCY_CAP =
+  'Overrides MARKETING_FREQUENCY_CAP for this campaign (MARKETING templates only). A contact at the cap waits (waitingReason frequency_cap) until allowed, or is skipped when that is after validUntil';
 
 export class CreateCampaignDto {
   @ApiProperty({ example: 'Spring sale' })
@@ -147,6 +172,11 @@ export class CreateCampaignDto {
   @Min(TTL_SECONDS_MIN, { message: TTL_SECONDS_MESSAGE })
   @Max(TTL_SECONDS_MAX, { message: TTL_SECONDS_MESSAGE })
   ttlSeconds?: number;
+  @ApiPropertyOptional({ type: FrequencyCapDto, example: { max: 1, hours: 24 }, description: FREQUENCY_CAP })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FrequencyCapDto)
+  frequencyCap?: FrequencyCapDto;
 }
 
 export class UpdateCampaignDto {
@@ -201,6 +231,11 @@ export class UpdateCampaignDto {
   @Min(TTL_SECONDS_MIN, { message: TTL_SECONDS_MESSAGE })
   @Max(TTL_SECONDS_MAX, { message: TTL_SECONDS_MESSAGE })
   ttlSeconds?: number | null;
+  @ApiPropertyOptional({ type: FrequencyCapDto, nullable: true, example: { max: 2, hours: 168 }, description: `${FREQUENCY_CAP}; null: the engine's default again` })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FrequencyCapDto)
+  frequencyCap?: FrequencyCapDto | null;
 }
 
 export class ScheduleCampaignDto {
@@ -244,6 +279,8 @@ export class CampaignResponse {
 
   @ApiProperty() skipTemplateCheck: boolean;
   @ApiProperty({ nullable: true, type: Number, example: 86400, description: TTL_SECONDS_DESCRIPTION }) ttlSeconds: number | null;
+  @ApiProperty({ nullable: true, type: FrequencyCapDto, description: "The campaign's own cap; null: MARKETING_FREQUENCY_CAP applies" })
+  frequencyCap: FrequencyCapDto | null;
   @ApiProperty({ nullable: true, type: String }) launchedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) completedAt: string | null;

@@ -9,6 +9,20 @@ import { CampaignCostDto } from './cost.dto.js';
 const ERROR_CODE_MIN = -2147483648;
 const ERROR_CODE_MAX = 2147483647;
 
+/** Every waiting_reason the engine writes (sender, webhooks): the report's waiting groups and a recipient's waitingReason. */
+export const WAITING_REASONS = [
+  'send_window',
+  'messaging_limit',
+  'retry',
+  'throttled',
+  'pair_rate_limit',
+  'marketing_limit',
+  'unknown_outcome',
+  'campaign_paused',
+  'channel_paused',
+  'frequency_cap',
+];
+
 export class ReportCountsDto {
   @ApiProperty({ example: 10 }) pending: number;
   @ApiProperty({ example: 0 }) sending: number;
@@ -55,7 +69,11 @@ export class EtaDto {
 }
 
 export class WaitingGroupDto {
-  @ApiProperty({ description: 'waiting_reason of pending recipients, e.g. send_window, messaging_limit, retry', example: 'send_window' })
+  @ApiProperty({
+    description: 'waiting_reason of pending recipients (send_window: also a recipient-local window; frequency_cap: MARKETING_FREQUENCY_CAP or the campaign\'s frequencyCap)',
+    enum: WAITING_REASONS,
+    example: 'send_window',
+  })
   reason: string;
   @ApiProperty({ example: 1200 }) count: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the first of them is due again' })
@@ -97,8 +115,8 @@ export class RecipientItemDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) failedAt: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Why a skipped recipient was never eligible' }) skipReason: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Why a pending recipient waits' }) waitingReason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a skipped recipient was not sent, e.g. opted_out, not_opted_in, missing_parameter:<field>, frequency_cap (its cap frees it only after validUntil)' }) skipReason: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: WAITING_REASONS, description: 'Why a pending recipient waits' }) waitingReason: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Pending recipients only' }) nextAttemptAt: string | null;
   @ApiProperty() attempts: number;
   @ApiProperty({ type: () => RecipientPricingDto, nullable: true, description: "The message's pricing, as its first status carrying it said" })
