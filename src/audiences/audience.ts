@@ -57,6 +57,11 @@ export interface ResolvedAudience {
   segment: ResolvedAudience | null;
 }
 
+/** The stored audience with its segment (already read and resolved) in place of segmentId. */
+export function toResolved(audience: Audience, segment: ResolvedAudience | null): ResolvedAudience {
+  return { listIds: audience.listIds ?? [], excludeListIds: audience.excludeListIds ?? [], where: audience.where ?? [], fromCampaign: audience.fromCampaign ?? null, segment };
+}
+
 /** `listId` of a campaign is shorthand for this audience. */
 export const oneList = (listId: string): ResolvedAudience => ({ listIds: [listId], excludeListIds: [], where: [], fromCampaign: null, segment: null });
 

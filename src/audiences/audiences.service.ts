@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import type { Audience, ResolvedAudience } from './audience.js';
+import { type Audience, type ResolvedAudience, toResolved } from './audience.js';
 import { checkAudience } from './audience-rules.js';
 import { type PreviewCountRow, previewCountsStatement, type PreviewSampleRow, previewSampleStatement } from './audience.queries.js';
 import type { AudiencePreviewResponse } from './dto/audience.dto.js';
@@ -56,13 +56,7 @@ export class AudiencesService {
       if (!saved) throw new DomainError('invalid', `audience.segmentId: segment ${audience.segmentId} no longer exists`);
       segment = await this.resolve({ ...saved.audience, segmentId: undefined }, db);
     }
-    return {
-      listIds: audience.listIds ?? [],
-      excludeListIds: audience.excludeListIds ?? [],
-      where: audience.where ?? [],
-      fromCampaign: audience.fromCampaign ?? null,
-      segment,
-    };
+    return toResolved(audience, segment);
   }
 
   /**
