@@ -191,6 +191,19 @@ describe('audiences (lists, exclusions, where clauses, retargeting, segments, pr
     await api().post('/v1/audiences/preview').send({ channelId, audience: { listIds: [list1] } }).expect(401);
   });
 
+  it('describes audiences, the preview and segments in the OpenAPI document, with examples', async () => {
+    const { body: document } = await api().get('/docs-json').expect(200);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/audiences/preview', '/v1/segments', '/v1/segments/{id}']));
+    const schemas = document.components.schemas;
+    expect(schemas.CreateCampaignDto.properties.audience).toBeDefined();
+    expect(schemas.AudienceDto.properties.where.example).toEqual([
+      { field: 'city', op: 'eq', value: 'Berlin' },
+      { field: 'opted_in_at', op: 'after', value: '2026-01-01' },
+    ]);
+    expect(schemas.FromCampaignDto.properties.statuses.example).toEqual(['sent', 'delivered']);
+    expect(schemas.AudiencePreviewResponse.properties).toEqual(expect.objectContaining({ count: expect.anything(), excluded: expect.anything(), byCountry: expect.anything(), sample: expect.anything() }));
+  });
+
   it('edits a draft from a list to an audience and back', async () => {
     const { body: draft } = await createCampaign({ listId: list1 }).expect(201);
     const toAudience = await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ audience: { listIds: [list2] } }).expect(200);
