@@ -163,6 +163,20 @@ describe('audiences (lists, exclusions, where clauses, retargeting, segments, pr
     await api().delete(`/v1/segments/${segment.id}`).set(engine.auth).expect(404);
   });
 
+  it('fails a campaign whose segment disappeared before its launch, with the reason', async () => {
+    const { body: segment } = await api().post('/v1/segments').set(engine.auth).send({ name: 'Short-lived', audience: { listIds: [list1] } }).expect(201);
+    const { body: draft } = await createCampaign({ audience: { segmentId: segment.id } }).expect(201);
+    // As if the delete raced the campaign's creation (the API refuses it while the campaign waits).
+    await engine.dataSource.query('DELETE FROM segments WHERE id = $1', [segment.id]);
+    await api().post(`/v1/campaigns/${draft.id}/schedule`).set(engine.auth).send({}).expect(200);
+    const failed = await waitFor('failure', async () => {
+      const { body } = await api().get(`/v1/campaigns/${draft.id}`).set(engine.auth);
+      return body.status === 'failed' ? body : undefined;
+    });
+    expect(failed.failureReason).toMatch(new RegExp(`audience\\.segmentId: segment ${segment.id} no longer exists`));
+    expect((await engine.dataSource.query('SELECT count(*)::int AS n FROM campaign_recipients WHERE campaign_id = $1', [draft.id]))[0].n).toBe(0);
+  });
+
   it.each([
     [{ audience: { listIds: ['x'] } }, /audience\.listIds\[0\] must be a list id/],
     [{ audience: { listIds: ['00000000-0000-4000-8000-000000000000'] } }, /audience\.listIds\[0\]: no list with id 00000000-0000-4000-8000-000000000000/],

@@ -46,12 +46,13 @@ export function audienceContactsSql(audience: ResolvedAudience, bind: Bind): str
   const [base, ...others] = parts.sources;
   // checkAudience demands a source (lists, a campaign or a segment with one); without one, no one.
   if (!base) return 'SELECT c.* FROM contacts c WHERE false';
+  const baseSql = sourceSql(base, bind, 'base');
   const conditions = [
     ...others.map((source) => `c.id IN (${sourceSql(source, bind, 'filter')})`),
     ...parts.conditions.map((condition) => condition(bind)),
   ];
   const where = conditions.length > 0 ? `WHERE ${conditions.join('\n        AND ')}` : '';
-  return `SELECT c.* FROM (${sourceSql(base, bind, 'base')}) b
+  return `SELECT c.* FROM (${baseSql}) b
       JOIN contacts c ON c.id = b.contact_id
       ${where}`;
 }
