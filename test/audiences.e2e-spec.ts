@@ -224,6 +224,8 @@ describe('audiences (lists, exclusions, where clauses, retargeting, segments, pr
     expect(toAudience.body).toMatchObject({ listId: null, audience: { listIds: [list2] } });
     const bad = await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ audience: { listIds: [list2], where: [{ field: 'city' }] } }).expect(400);
     expect(bad.body.message).toMatch(/audience\.where\[0\]\.op must be one of/);
+    const itself = await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ audience: { fromCampaign: { campaignId: draft.id } } }).expect(400);
+    expect(itself.body.message).toMatch(/audience\.fromCampaign\.campaignId: a campaign cannot retarget its own recipients/);
     const back = await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ listId: list1 }).expect(200);
     expect(back.body).toMatchObject({ listId: list1, audience: null });
   });

@@ -69,6 +69,9 @@ export class CampaignsService {
       }
       const channel = await this.requireChannel(input.channelId ?? campaign.channelId, manager);
       const reach = await this.validReach(input, manager);
+      if (reach?.audience?.fromCampaign?.campaignId === campaign.id) {
+        throw new DomainError('invalid', 'audience.fromCampaign.campaignId: a campaign cannot retarget its own recipients; name an earlier campaign');
+      }
       const edit: CampaignEdit = { ...reach };
       if (input.name !== undefined) edit.name = input.name;
       if (input.channelId) edit.channelId = input.channelId;
