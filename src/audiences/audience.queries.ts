@@ -38,7 +38,9 @@ const NUMBER_TEXT = `'^\\s*-?\\d+(\\.\\d+)?\\s*$'`;
  * exclusion filters `c`. Joining the source, rather than filtering all contacts by a semi-join, keeps
  * the plan linear whatever the planner guesses for the clauses: it cannot estimate an attribute
  * clause (`attributes ->> 'city' = …` is guessed at 0.5 % of rows), and a semi-join planned on that
- * guess probes the list index once per contact (a nested loop over a million contacts).
+ * guess probes the list index once per contact (a nested loop over a million contacts). Each source
+ * ends in `OFFSET 0`, a planner fence: the source is scanned once as a whole (its row count estimated
+ * from the list's statistics) and hashed, never probed row by row on the strength of that guess.
  */
 export function audienceContactsSql(audience: ResolvedAudience, bind: Bind): string {
   const parts: AudienceParts = { sources: [], conditions: [] };
@@ -85,14 +87,14 @@ function collect(audience: ResolvedAudience, parts: AudienceParts): void {
 function sourceSql(source: Source, bind: Bind, use: 'base' | 'filter'): string {
   if ('lists' in source) {
     const distinct = use === 'base' && source.lists.length > 1 ? 'DISTINCT ' : '';
-    return `SELECT ${distinct}m.contact_id FROM list_members m WHERE ${listCondition('m', source.lists, bind)}`;
+    return `SELECT ${distinct}m.contact_id FROM list_members m WHERE ${listCondition('m', source.lists, bind)} OFFSET 0`;
   }
   const { campaignId, statuses, replied, clickedButton } = source.fromCampaign;
   const conditions = [`r.campaign_id = ${bind(campaignId)}::uuid`];
   if (statuses) conditions.push(`r.status = ANY(${bind(statuses)}::text[])`);
   if (replied !== undefined) conditions.push(replied ? 'r.replied_at IS NOT NULL' : 'r.replied_at IS NULL');
   if (clickedButton !== undefined) conditions.push(`r.clicked_button = ${bind(clickedButton)}::text`);
-  return `SELECT r.contact_id FROM campaign_recipients r WHERE ${conditions.join(' AND ')}`;
+  return `SELECT r.contact_id FROM campaign_recipients r WHERE ${conditions.join(' AND ')} OFFSET 0`;
 }
 
 /** One list compares with `=` (the planner estimates it from the list's statistics), several with ANY. */
