@@ -177,9 +177,10 @@ async function main(): Promise<void> {
     const audience = checked.audience;
 
     const previewStarted = performance.now();
-    const counts = previewCountsStatement(toResolved(audience, null));
+    const previewLaunch = { audience: toResolved(audience, null), channelId: seeded.channelId, template };
+    const counts = previewCountsStatement(previewLaunch);
     const countRows = (await client.query(counts.sql, counts.parameters)).rows as Array<{ reach: number; opted_out: number }>;
-    const sample = previewSampleStatement(toResolved(audience, null), 10);
+    const sample = previewSampleStatement(previewLaunch, 10);
     await client.query(sample.sql, sample.parameters);
     const previewMs = performance.now() - previewStarted;
     const previewCount = countRows.reduce((sum, row) => sum + row.reach, 0);

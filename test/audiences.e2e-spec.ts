@@ -163,6 +163,30 @@ describe('audiences (lists, exclusions, where clauses, retargeting, segments, pr
     await api().delete(`/v1/segments/${segment.id}`).set(engine.auth).expect(404);
   });
 
+  it('counts marketing opt-outs by the template the preview names, as the launch does', async () => {
+    await engine.dataSource.query(
+      `INSERT INTO contacts (phone, wa_id, first_name, opted_in_at, marketing_opted_out_at) VALUES ('+4915100000010', '4915100000010', 'No ads', now(), now())`,
+    );
+    const list = await createList(engine.dataSource, 'marketing check');
+    await engine.dataSource.query('INSERT INTO list_members (list_id, contact_id) SELECT $1, id FROM contacts WHERE phone IN ($2, $3)', [list, '+4915100000010', '+4915100000007']);
+    await engine.dataSource.query(
+      `INSERT INTO templates (channel_id, name, language, status, category, synced_at) VALUES ($1, 'order_update', 'en', 'APPROVED', 'UTILITY', now())`,
+      [channelId],
+    );
+    const utility = { name: 'order_update', language: 'en' };
+    const withTemplate = (t?: { name: string; language: string }) =>
+      api().post('/v1/audiences/preview').set(engine.auth).send({ channelId, audience: { listIds: [list] }, ...(t ? { template: t } : {}) }).expect(200);
+    expect((await withTemplate()).body).toMatchObject({ count: 1, excluded: { optedOut: 1 } });
+    expect((await withTemplate({ name: 'spring_sale', language: 'en' })).body).toMatchObject({ count: 1, excluded: { optedOut: 1 } });
+    const { body: forUtility } = await withTemplate(utility);
+    expect(forUtility).toMatchObject({ count: 2, excluded: { optedOut: 0 } });
+
+    const { body: campaign } = await createCampaign({ listId: list, template: { ...template, ...utility }, scheduledAt: new Date().toISOString() }).expect(201);
+    const recipients = await launched(campaign.id);
+    expect(recipients.filter((r) => r.status === 'pending')).toHaveLength(forUtility.count);
+    expect(recipients.map((r) => [r.phone, r.status])).toContainEqual(['+4915100000010', 'pending']);
+  });
+
   it('fails a campaign whose segment disappeared before its launch, with the reason', async () => {
     const { body: segment } = await api().post('/v1/segments').set(engine.auth).send({ name: 'Short-lived', audience: { listIds: [list1] } }).expect(201);
     const { body: draft } = await createCampaign({ audience: { segmentId: segment.id } }).expect(201);

@@ -162,6 +162,15 @@ export function consentSkipCases(isMarketing: string): string {
         WHEN c.marketing_opted_out_at IS NOT NULL AND ${isMarketing} THEN 'marketing_opted_out'`;
 }
 
+/**
+ * Whether a template counts as MARKETING for consent: by the channel's template registry, and when the
+ * registry does not know it, yes (the safer guess). Shared by the launch and the preview.
+ */
+export function isMarketingTemplateSql(channelId: string, template: { name: string; language: string }, bind: Bind): string {
+  return `coalesce((SELECT upper(t.category) FROM templates t
+      WHERE t.channel_id = ${channelId} AND t.name = ${bind(template.name)}::text AND t.language = ${bind(template.language)}::text), 'MARKETING') = 'MARKETING'`;
+}
+
 /** A fresh parameter list and its bind function, for statements built from an audience. */
 export function parameterList(initial: unknown[] = []): { parameters: unknown[]; bind: Bind } {
   const parameters = [...initial];
@@ -174,30 +183,40 @@ export function parameterList(initial: unknown[] = []): { parameters: unknown[];
   };
 }
 
+/** What the preview knows of the launch: the channel and, when given, the template (else MARKETING is assumed). */
+export interface PreviewLaunch {
+  audience: ResolvedAudience;
+  channelId: string;
+  template?: { name: string; language: string };
+}
+
+function previewMarketing(launch: PreviewLaunch, bind: Bind): string {
+  return launch.template ? isMarketingTemplateSql(`${bind(launch.channelId)}::uuid`, launch.template, bind) : 'true';
+}
+
 /**
  * The preview's counts per country, in one pass over the audience: `reach` is what the launch creates as
- * pending (a marketing template assumed: the preview names no template), `opted_out` what it keeps as
- * skipped for consent.
+ * pending, `opted_out` what it keeps as skipped for consent (the launch's own CASE).
  */
-export function previewCountsStatement(audience: ResolvedAudience): { sql: string; parameters: unknown[] } {
+export function previewCountsStatement(launch: PreviewLaunch): { sql: string; parameters: unknown[] } {
   const { parameters, bind } = parameterList();
   const sql = `
     SELECT c.country,
            count(*) FILTER (WHERE e.reason IS NULL)::int AS reach,
            count(*) FILTER (WHERE e.reason IS NOT NULL)::int AS opted_out
-    FROM (${audienceContactsSql(audience, bind)}) c
-    CROSS JOIN LATERAL (SELECT CASE ${consentSkipCases('true')} END AS reason) e
+    FROM (${audienceContactsSql(launch.audience, bind)}) c
+    CROSS JOIN LATERAL (SELECT CASE ${consentSkipCases(previewMarketing(launch, bind))} END AS reason) e
     GROUP BY c.country`;
   return { sql, parameters };
 }
 
 /** Up to `limit` contacts the launch would message, lowest id first. */
-export function previewSampleStatement(audience: ResolvedAudience, limit: number): { sql: string; parameters: unknown[] } {
+export function previewSampleStatement(launch: PreviewLaunch, limit: number): { sql: string; parameters: unknown[] } {
   const { parameters, bind } = parameterList();
   const sql = `
     SELECT c.id, c.phone, c.first_name, c.last_name, c.language, c.country
-    FROM (${audienceContactsSql(audience, bind)}) c
-    WHERE (CASE ${consentSkipCases('true')} END) IS NULL
+    FROM (${audienceContactsSql(launch.audience, bind)}) c
+    WHERE (CASE ${consentSkipCases(previewMarketing(launch, bind))} END) IS NULL
     ORDER BY c.id
     LIMIT ${bind(limit)}::int`;
   return { sql, parameters };

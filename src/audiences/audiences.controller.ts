@@ -26,7 +26,7 @@ export class AudiencesController {
   @HttpCode(200)
   @ApiOkResponse({ type: AudiencePreviewResponse, description: 'What a launch now would do: counted by the launch’s own SQL' })
   preview(@Body() body: AudiencePreviewDto): Promise<AudiencePreviewResponse> {
-    return this.audiences.preview(body.channelId, body.audience);
+    return this.audiences.preview(body);
   }
 }
 

@@ -61,17 +61,20 @@ export class AudiencesService {
 
   /**
    * What a launch on `channelId` would do with the audience now: `count` contacts become pending (to be
-   * sent), `excluded.optedOut` are kept as skipped for consent. Counted by the launch's own SQL
-   * (audience.queries.ts), in one snapshot. The frequency cap is not known here yet: 0.
+   * sent), `excluded.optedOut` are kept as skipped for consent (marketing opt-outs by `template`'s
+   * category, MARKETING when none is given). Counted by the launch's own SQL (audience.queries.ts), in
+   * one snapshot. The frequency cap is not known here yet: 0.
    */
-  async preview(channelId: string, input: unknown): Promise<AudiencePreviewResponse> {
+  async preview(request: { channelId: string; audience: unknown; template?: { name: string; language: string } }): Promise<AudiencePreviewResponse> {
+    const { channelId, template } = request;
     const [channel] = await this.dataSource.query<Array<{ id: string }>>('SELECT id FROM channels WHERE id = $1', [channelId]);
     if (!channel) throw new DomainError('invalid', `channelId: no channel with id ${channelId}`);
-    const audience = await this.resolve(await this.validate(input));
+    const audience = await this.resolve(await this.validate(request.audience));
+    const launch = { audience, channelId, template: template && { name: template.name, language: template.language } };
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const counts = previewCountsStatement(audience);
+      const counts = previewCountsStatement(launch);
       const rows = await manager.query<PreviewCountRow[]>(counts.sql, counts.parameters);
-      const sample = previewSampleStatement(audience, SAMPLE_SIZE);
+      const sample = previewSampleStatement(launch, SAMPLE_SIZE);
       const contacts = await manager.query<PreviewSampleRow[]>(sample.sql, sample.parameters);
       const byCountry = rows
         .filter((row) => row.reach > 0)

@@ -1,6 +1,6 @@
 import type { Template } from '../whatsapp/types.js';
 import type { ResolvedAudience } from '../audiences/audience.js';
-import { audienceContactsSql, consentSkipCases } from '../audiences/audience.queries.js';
+import { audienceContactsSql, consentSkipCases, isMarketingTemplateSql } from '../audiences/audience.queries.js';
 import { CONTACT_COLUMNS, findPlaceholderSlots, type Segment } from './placeholders.js';
 
 /**
@@ -63,8 +63,7 @@ export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
   const requiredFields = [...new Set(slots.flatMap((slot) => slot.segments.flatMap((s) => ('field' in s && s.fallback === null ? [s.field] : []))))];
   const missingCases = requiredFields.map((field) => `WHEN ${fieldValue(field)} IS NULL THEN ${bind(`missing_parameter:${field}`)}::text`);
 
-  const isMarketing = `coalesce((SELECT upper(t.category) FROM templates t
-      WHERE t.channel_id = $2 AND t.name = ${bind(template.name)}::text AND t.language = ${bind(template.language)}::text), 'MARKETING') = 'MARKETING'`;
+  const isMarketing = isMarketingTemplateSql('$2', template, bind);
 
   const audience = audienceContactsSql(launch.audience, bind);
   const sql = `

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsDefined, IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { Allow, IsDefined, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { DATE_COLUMNS, RETARGET_STATUSES, TEXT_COLUMNS, WHERE_OPS } from '../audience.js';
 
 /**
@@ -72,6 +73,20 @@ export const AUDIENCE_DESCRIPTION =
   'Whom to reach: lists (a union) minus excluded lists, narrowed by where clauses (ANDed), an earlier campaign and a segment. ' +
   'Needs listIds, fromCampaign or segmentId. Opted-out and never-opted-in contacts are kept as skipped, as with listId';
 
+export class PreviewTemplateDto {
+  @ApiProperty({ example: 'spring_sale' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  name: string;
+
+  @ApiProperty({ example: 'en' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  language: string;
+}
+
 export class AudiencePreviewDto {
   @ApiProperty({ example: '0f8b1c2d-3e4f-4a5b-9c6d-7e8f9a0b1c22', description: 'The channel the campaign would send on' })
   @IsUUID('all', { message: 'channelId must be a channel id (a UUID)' })
@@ -81,6 +96,15 @@ export class AudiencePreviewDto {
   @IsDefined({ message: 'audience is required, e.g. {"listIds": ["…"]}' })
   @Allow()
   audience: unknown;
+
+  @ApiPropertyOptional({
+    type: PreviewTemplateDto,
+    description: "The campaign's template: contacts who stopped marketing messages are excluded only when it is MARKETING by the channel's registry (or unknown to it). Without it, MARKETING is assumed",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PreviewTemplateDto)
+  template?: PreviewTemplateDto;
 }
 
 export class CountryCountDto {
