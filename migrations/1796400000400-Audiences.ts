@@ -16,7 +16,7 @@ export class Audiences1796400000400 implements MigrationInterface {
       "name" text NOT NULL,
       "audience" jsonb NOT NULL,
       "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-      CONSTRAINT "PK_segments" PRIMARY KEY ("id"))`);
+      CONSTRAINT "PK_beff1eec19679fe8ad4f291f04e" PRIMARY KEY ("id"))`);
     // One segment per name: a segment is picked by its name in a user interface.
     await queryRunner.query(`CREATE UNIQUE INDEX "uq_segments_name" ON "segments" ("name")`);
 

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Channel } from '../channels/channel.entity.js';
 import { ContactList } from '../contacts/list.entity.js';
 import type { CampaignStatus } from './campaign-transitions.js';
@@ -10,6 +10,8 @@ import type { Audience } from '../audiences/audience.js';
 
 @Entity('campaigns')
 @Index('ix_campaigns_due', ['scheduledAt'], { where: "status = 'scheduled'" })
+// A campaign reaches a list or an audience (migration Audiences).
+@Check('ck_campaigns_list_or_audience', '"list_id" IS NOT NULL OR "audience" IS NOT NULL')
 export class Campaign {
   @PrimaryGeneratedColumn('uuid')
   id: string;
