@@ -174,15 +174,17 @@ export class CampaignsService {
   }
 
   /** Whom the campaign reaches: one list or an audience (exactly one of them); null when neither is given. */
-  private async validReach(input: { listId?: string; audience?: unknown }, manager: EntityManager): Promise<Pick<Campaign, 'listId' | 'audience'> | null> {
-    if (input.listId !== undefined && input.audience !== undefined) {
+  private async validReach(input: { listId?: string | null; audience?: unknown }, manager: EntityManager): Promise<Pick<Campaign, 'listId' | 'audience'> | null> {
+    // null counts as absent: {"listId": null, "audience": {…}} names the audience.
+    const { listId, audience } = input;
+    if (listId != null && audience != null) {
       throw new DomainError('invalid', 'give listId or audience, not both: listId is shorthand for {"audience": {"listIds": [listId]}}');
     }
-    if (input.listId !== undefined) {
-      await this.requireList(input.listId, manager);
-      return { listId: input.listId, audience: null };
+    if (listId != null) {
+      await this.requireList(listId, manager);
+      return { listId, audience: null };
     }
-    if (input.audience !== undefined) return { listId: null, audience: await this.audiences.validate(input.audience, {}, manager) };
+    if (audience != null) return { listId: null, audience: await this.audiences.validate(audience, {}, manager) };
     return null;
   }
 
