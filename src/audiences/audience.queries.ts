@@ -7,10 +7,11 @@ import { type ResolvedAudience, type TextColumn, type WhereClause } from './audi
  * Invariants:
  * - every value a client gave travels as a bind parameter (`bind` pushes it and returns `$n`); column
  *   names come from the fixed table below, attribute keys are parameters (`c.attributes ->> $n`);
- * - a contact appears once, however many of the lists hold it (semi-joins, never a join that multiplies);
+ * - a contact appears once, however many of the lists hold it (the joined source is a set of distinct
+ *   contact ids; every other source is a semi-join filter, which cannot multiply rows);
  * - exclusions win: a contact in an excluded list is out whatever else matches;
  * - consent is not filtered here: the launch keeps opted-out and never-opted-in contacts as `skipped`
- *   with their reason (CONSENT_SKIP_CASES), and the preview reports them as excluded.
+ *   with their reason (consentSkipCases), and the preview reports them as excluded.
  */
 
 /** Pushes a parameter and returns its placeholder (`$n`). */
