@@ -15,6 +15,7 @@ import { RecipientEngagement1796400000000 } from './1796400000000-RecipientEngag
 import { CampaignCosts1796400000100 } from './1796400000100-CampaignCosts.js';
 import { ChannelMarketingMessagesAndPartner1796400000200 } from './1796400000200-ChannelMarketingMessagesAndPartner.js';
 import { ClaimRules1796400000300 } from './1796400000300-ClaimRules.js';
+import { Audiences1796400000400 } from './1796400000400-Audiences.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -32,4 +33,5 @@ export const migrations = [
   CampaignCosts1796400000100,
   ChannelMarketingMessagesAndPartner1796400000200,
   ClaimRules1796400000300,
+  Audiences1796400000400,
 ];

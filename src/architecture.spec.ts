@@ -26,7 +26,10 @@ const LAYERS: Record<string, readonly string[]> = {
   health: ['common', 'config'],
   channels: ['whatsapp', 'common', 'config', 'database'],
   contacts: ['common', 'config', 'database'],
-  campaigns: ['channels', 'contacts', 'whatsapp', 'common', 'config', 'database'],
+  // Audiences (who a campaign reaches, segments, the preview) sit below campaigns: campaigns build the
+  // launch on their SQL; audiences read campaign_recipients in SQL only (retargeting), never import campaigns.
+  audiences: ['channels', 'contacts', 'common', 'config', 'database'],
+  campaigns: ['audiences', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database'],
   sender: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics'],
   webhooks: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing'],
   reports: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing'],

@@ -16,6 +16,9 @@ import type { TemplateComponent } from '../whatsapp/types.js';
 })
 @Index('ix_campaign_recipients_error', ['campaignId', 'errorCode', 'id'], { where: 'error_code IS NOT NULL' })
 @Index('ix_campaign_recipients_delivered_at', ['campaignId', 'deliveredAt'], { where: 'delivered_at IS NOT NULL' })
+// Audiences (src/audiences): retargeting those who replied or clicked a button (migration Audiences).
+@Index('ix_campaign_recipients_replied', ['campaignId'], { where: 'replied_at IS NOT NULL' })
+@Index('ix_campaign_recipients_clicked', ['campaignId', 'clickedButton'], { where: 'clicked_button IS NOT NULL' })
 export class CampaignRecipient {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { oneList } from '../audiences/audience.js';
+import { AudiencesService } from '../audiences/audiences.service.js';
 import { Channel } from '../channels/channel.entity.js';
 import { TemplatesService } from '../channels/templates/templates.service.js';
 import { errorMessage } from '../common/errors.js';
@@ -33,6 +35,7 @@ export class CampaignScheduler extends PollingWorker {
     private readonly campaigns: CampaignsRepository,
     private readonly recipients: RecipientsRepository,
     private readonly templates: TemplatesService,
+    private readonly audiences: AudiencesService,
   ) {
     super({ name: CampaignScheduler.name, intervalMs: config.env.SCHEDULER_INTERVAL_MS });
   }
@@ -86,10 +89,8 @@ export class CampaignScheduler extends PollingWorker {
         claimed = due.id;
         if (!(await this.templateStillSendable(due, manager))) return true;
         const started = Date.now();
-        const recipients = await this.recipients.launch(
-          { campaignId: due.id, channelId: due.channelId, listId: due.listId, template: due.template },
-          manager,
-        );
+        const audience = due.audience ? await this.audiences.resolve(due.audience, manager) : oneList(due.listId!);
+        const recipients = await this.recipients.launch({ campaignId: due.id, channelId: due.channelId, audience, template: due.template }, manager);
         await this.recipients.resolveRecipientZones(due.id, manager);
         await this.campaigns.markLaunched(due.id, manager);
         this.logger.log(`campaign ${due.id} launched: ${recipients} recipients frozen in ${Date.now() - started} ms`);

@@ -1,15 +1,18 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Channel } from '../channels/channel.entity.js';
 import { ContactList } from '../contacts/list.entity.js';
 import type { CampaignStatus } from './campaign-transitions.js';
 import type { FrequencyCap } from './frequency-cap.js';
 import type { SendWindow } from './send-window.js';
 import type { Template } from '../whatsapp/types.js';
+import type { Audience } from '../audiences/audience.js';
 
 
 
 @Entity('campaigns')
 @Index('ix_campaigns_due', ['scheduledAt'], { where: "status = 'scheduled'" })
+// A campaign reaches a list or an audience (migration Audiences).
+@Check('ck_campaigns_list_or_audience', '"list_id" IS NOT NULL OR "audience" IS NOT NULL')
 export class Campaign {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -24,12 +27,17 @@ export class Campaign {
   @JoinColumn({ name: 'channel_id' })
   channel?: Channel;
 
-  @Column('uuid', { name: 'list_id' })
-  listId: string;
+  /** The one list a campaign reaches (shorthand for an audience of one list); null when `audience` is set. */
+  @Column('uuid', { name: 'list_id', nullable: true })
+  listId: string | null;
 
   @ManyToOne(() => ContactList, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'list_id' })
   list?: ContactList;
+
+  /** Whom the campaign reaches, when not one list (audiences/audience.ts); evaluated at launch. */
+  @Column('jsonb', { nullable: true })
+  audience: Audience | null;
 
   @Column('jsonb')
   template: Template;
@@ -89,14 +97,14 @@ export class Campaign {
 }
 
 /** What creating a campaign stores (CampaignsRepository.create). */
-export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
+export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'audience' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
   Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'audience' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;
 
 /** A due campaign the scheduler has claimed (its row locked) for launching. */
-export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'template' | 'skipTemplateCheck'>;
+export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'audience' | 'template' | 'skipTemplateCheck'>;

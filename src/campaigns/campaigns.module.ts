@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AudiencesModule } from '../audiences/audiences.module.js';
 import { Channel } from '../channels/channel.entity.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactList } from '../contacts/list.entity.js';
@@ -12,7 +13,7 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { RecipientsRepository } from './recipients.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList]), ChannelsModule],
+  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList]), ChannelsModule, AudiencesModule],
   controllers: [CampaignsController],
   providers: [CampaignsService, CampaignScheduler, CampaignsRepository, RecipientsRepository],
   exports: [CampaignsService, CampaignsRepository, RecipientsRepository, TypeOrmModule],

@@ -9,7 +9,7 @@
  * became due between that statement and this claim was launched and then paused.
  */
 export const CLAIM_DUE_CAMPAIGNS = `
-  SELECT c.id, c.channel_id, c.list_id, c.template, c.skip_template_check FROM campaigns c
+  SELECT c.id, c.channel_id, c.list_id, c.audience, c.template, c.skip_template_check FROM campaigns c
   JOIN channels ch ON ch.id = c.channel_id AND ch.paused_reason IS NULL
   WHERE ((c.status = 'scheduled' AND c.scheduled_at <= now()) OR (c.status = 'running' AND c.launched_at IS NULL))
     AND NOT (c.id = ANY($1::uuid[]))

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TimeIdPosition } from '../common/cursor.js';
 import type { Template } from '../whatsapp/types.js';
+import type { Audience } from '../audiences/audience.js';
 import { Campaign, type CampaignEdit, type CampaignTransition, type DueCampaign, type NewCampaign } from './campaign.entity.js';
 import {
   CLAIM_DUE_CAMPAIGNS,
@@ -68,9 +69,13 @@ export class CampaignsRepository {
    * transaction ends), skipping the ids this instance is backing off from; null when none is due.
    */
   async claimDue(skipping: readonly string[], db: EntityManager): Promise<DueCampaign | null> {
-    const rows = await db.query<Array<{ id: string; channel_id: string; list_id: string; template: Template; skip_template_check: boolean }>>(CLAIM_DUE_CAMPAIGNS, [skipping]);
+    const rows = await db.query<
+      Array<{ id: string; channel_id: string; list_id: string | null; audience: Audience | null; template: Template; skip_template_check: boolean }>
+    >(CLAIM_DUE_CAMPAIGNS, [skipping]);
     const due = rows[0];
-    return due ? { id: due.id, channelId: due.channel_id, listId: due.list_id, template: due.template, skipTemplateCheck: due.skip_template_check } : null;
+    return due
+      ? { id: due.id, channelId: due.channel_id, listId: due.list_id, audience: due.audience, template: due.template, skipTemplateCheck: due.skip_template_check }
+      : null;
   }
 
   /** The audience is frozen: running, launched now (and started, the first time). */

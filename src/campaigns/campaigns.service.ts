@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AudiencesService } from '../audiences/audiences.service.js';
 import { Channel } from '../channels/channel.entity.js';
 import { TemplatesService } from '../channels/templates/templates.service.js';
 import { type TimeIdPosition, timeIdCursor } from '../common/cursor.js';
@@ -32,11 +33,13 @@ export class CampaignsService {
     private readonly campaigns: CampaignsRepository,
     private readonly recipients: RecipientsRepository,
     private readonly templates: TemplatesService,
+    private readonly audiences: AudiencesService,
   ) {}
 
   async create(input: CreateCampaignDto, now = new Date()): Promise<CampaignResponse> {
     const channel = await this.requireChannel(input.channelId, this.dataSource.manager);
-    await this.requireList(input.listId, this.dataSource.manager);
+    const reach = await this.validReach(input, this.dataSource.manager);
+    if (!reach) throw new DomainError('invalid', 'listId or audience is required: name the list to reach, or an audience such as {"listIds": ["…"]}');
     const template = this.validTemplate(input.template, channel);
     const sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
     const scheduledAt = input.scheduledAt ? this.validScheduledAt(input.scheduledAt, now) : null;
@@ -50,7 +53,8 @@ export class CampaignsService {
       frequencyCap,
       name: input.name,
       channelId: input.channelId,
-      listId: input.listId,
+      listId: reach.listId,
+      audience: reach.audience,
       template,
       sendWindow,
       scheduledAt,
@@ -68,11 +72,13 @@ export class CampaignsService {
         throw new DomainError('conflict', `cannot edit a campaign that is ${campaign.status}: only draft and scheduled campaigns can be edited`);
       }
       const channel = await this.requireChannel(input.channelId ?? campaign.channelId, manager);
-      if (input.listId) await this.requireList(input.listId, manager);
-      const edit: CampaignEdit = {};
+      const reach = await this.validReach(input, manager);
+      if (reach?.audience?.fromCampaign?.campaignId === campaign.id) {
+        throw new DomainError('invalid', 'audience.fromCampaign.campaignId: a campaign cannot retarget its own recipients; name an earlier campaign');
+      }
+      const edit: CampaignEdit = { ...reach };
       if (input.name !== undefined) edit.name = input.name;
       if (input.channelId) edit.channelId = input.channelId;
-      if (input.listId) edit.listId = input.listId;
       if (input.template || input.channelId) edit.template = this.validTemplate(input.template ?? campaign.template, channel);
       if (input.sendWindow !== undefined) edit.sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
       if (input.skipTemplateCheck !== undefined) edit.skipTemplateCheck = input.skipTemplateCheck;
@@ -173,6 +179,21 @@ export class CampaignsService {
     return channel;
   }
 
+  /** Whom the campaign reaches: one list or an audience (exactly one of them); null when neither is given. */
+  private async validReach(input: { listId?: string | null; audience?: unknown }, manager: EntityManager): Promise<Pick<Campaign, 'listId' | 'audience'> | null> {
+    // null counts as absent: {"listId": null, "audience": {…}} names the audience.
+    const { listId, audience } = input;
+    if (listId != null && audience != null) {
+      throw new DomainError('invalid', 'give listId or audience, not both: listId is shorthand for {"audience": {"listIds": [listId]}}');
+    }
+    if (listId != null) {
+      await this.requireList(listId, manager);
+      return { listId, audience: null };
+    }
+    if (audience != null) return { listId: null, audience: await this.audiences.validate(audience, {}, manager) };
+    return null;
+  }
+
   private async requireList(id: string, manager: EntityManager): Promise<void> {
     if (!(await manager.getRepository(ContactList).existsBy({ id }))) throw new DomainError('invalid', `listId: no list with id ${id}`);
   }
@@ -230,6 +251,7 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     name: campaign.name,
     channelId: campaign.channelId,
     listId: campaign.listId,
+    audience: campaign.audience,
     template: { ...campaign.template, namespace: campaign.template.namespace ?? undefined },
     scheduledAt: iso(campaign.scheduledAt),
     sendWindow: campaign.sendWindow,

@@ -1,4 +1,6 @@
 import type { Template } from '../whatsapp/types.js';
+import type { ResolvedAudience } from '../audiences/audience.js';
+import { audienceContactsSql, consentSkipCases, isMarketingTemplateSql } from '../audiences/audience.queries.js';
 import { CONTACT_COLUMNS, findPlaceholderSlots, type Segment } from './placeholders.js';
 
 /**
@@ -6,11 +8,11 @@ import { CONTACT_COLUMNS, findPlaceholderSlots, type Segment } from './placehold
  * only writer): freezing a campaign's audience, cancelling what was not sent, re-queueing failures.
  */
 
-/** A campaign whose audience is frozen now: its list, channel and template. */
+/** A campaign whose audience is frozen now: its audience (`oneList(listId)` for a list), channel and template. */
 export interface RecipientLaunch {
   campaignId: string;
   channelId: string;
-  listId: string;
+  audience: ResolvedAudience;
   template: Template;
 }
 
@@ -21,18 +23,19 @@ export interface LaunchStatement {
 }
 
 /**
- * Builds `INSERT … SELECT` over the campaign's list. Every string of the template that holds
+ * Builds `INSERT … SELECT` over the campaign's audience: the contacts it selects (audiences/audience.queries.ts,
+ * the same SQL the preview counts) are the subquery `c`, one row per contact. Every string of the template that holds
  * placeholders becomes a SQL expression over the contact (column or attribute), written into the
  * stored components with jsonb_set; a placeholder with no value and no fallback makes the recipient
  * `skipped` with `missing_parameter:<field>`. Opted-out and never-opted-in members are kept as
- * `skipped` with their reason, so the report accounts for every member of the list. A contact that
+ * `skipped` with their reason, so the report accounts for every contact of the audience. A contact that
  * stopped marketing messages (marketing_opted_out_at: WhatsApp's 131050 or user_preferences) is
  * `skipped` with `marketing_opted_out` when the template is MARKETING by the channel's template registry
  * — or unknown to it (the safer guess).
  */
 export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
   const { template } = launch;
-  const parameters: unknown[] = [launch.campaignId, launch.channelId, launch.listId];
+  const parameters: unknown[] = [launch.campaignId, launch.channelId];
   const bind = (value: unknown): string => {
     parameters.push(value);
     return `$${parameters.length}`;
@@ -60,9 +63,9 @@ export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
   const requiredFields = [...new Set(slots.flatMap((slot) => slot.segments.flatMap((s) => ('field' in s && s.fallback === null ? [s.field] : []))))];
   const missingCases = requiredFields.map((field) => `WHEN ${fieldValue(field)} IS NULL THEN ${bind(`missing_parameter:${field}`)}::text`);
 
-  const isMarketing = `coalesce((SELECT upper(t.category) FROM templates t
-      WHERE t.channel_id = $2 AND t.name = ${bind(template.name)}::text AND t.language = ${bind(template.language)}::text), 'MARKETING') = 'MARKETING'`;
+  const isMarketing = isMarketingTemplateSql('$2', template, bind);
 
+  const audience = audienceContactsSql(launch.audience, bind);
   const sql = `
     INSERT INTO campaign_recipients
       (campaign_id, channel_id, contact_id, phone, wa_id, components, status, skip_reason, next_attempt_at)
@@ -71,17 +74,13 @@ export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
            CASE WHEN eligibility.skip_reason IS NULL THEN 'pending' ELSE 'skipped' END,
            eligibility.skip_reason,
            now()
-    FROM list_members m
-    JOIN contacts c ON c.id = m.contact_id
+    FROM (${audience}) c
     CROSS JOIN LATERAL (
       SELECT CASE
-        WHEN c.opted_out_at IS NOT NULL THEN 'opted_out'
-        WHEN c.opted_in_at IS NULL THEN 'not_opted_in'
-        WHEN c.marketing_opted_out_at IS NOT NULL AND ${isMarketing} THEN 'marketing_opted_out'
+        ${consentSkipCases(isMarketing)}
         ${missingCases.join('\n        ')}
       END AS skip_reason
     ) eligibility
-    WHERE m.list_id = $3
     ON CONFLICT (campaign_id, contact_id) DO NOTHING`;
   return { sql, parameters };
 }

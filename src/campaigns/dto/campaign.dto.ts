@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import type { Audience } from '../../audiences/audience.js';
+import { AUDIENCE_DESCRIPTION, AudienceDto } from '../../audiences/dto/audience.dto.js';
 import {
+  Allow,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -131,9 +134,15 @@ export class CreateCampaignDto {
   @IsUUID('all', { message: 'channelId must be a channel id (a UUID)' })
   channelId: string;
 
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'The one list to reach: shorthand for {"audience": {"listIds": [listId]}}. Give listId or audience' })
+  @IsOptional()
   @IsUUID('all', { message: 'listId must be a list id (a UUID)' })
-  listId: string;
+  listId?: string;
+
+  @ApiPropertyOptional({ type: AudienceDto, description: AUDIENCE_DESCRIPTION })
+  @IsOptional()
+  @Allow()
+  audience?: unknown;
 
   @ApiProperty({ type: TemplateDto })
   @ValidateNested()
@@ -192,10 +201,15 @@ export class UpdateCampaignDto {
   @IsUUID('all', { message: 'channelId must be a channel id (a UUID)' })
   channelId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Reach this one list instead (replaces an audience)' })
   @IsOptional()
   @IsUUID('all', { message: 'listId must be a list id (a UUID)' })
   listId?: string;
+
+  @ApiPropertyOptional({ type: AudienceDto, description: `Reach this audience instead (replaces listId). ${AUDIENCE_DESCRIPTION}` })
+  @IsOptional()
+  @Allow()
+  audience?: unknown;
 
   @ApiPropertyOptional({ type: TemplateDto })
   @IsOptional()
@@ -265,7 +279,8 @@ export class CampaignResponse {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty() channelId: string;
-  @ApiProperty() listId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The one list reached; null when audience is set' }) listId: string | null;
+  @ApiProperty({ nullable: true, type: AudienceDto, description: 'Whom the campaign reaches, when not one list' }) audience: Audience | null;
   @ApiProperty({ type: TemplateDto }) template: TemplateDto;
   @ApiProperty({ nullable: true, type: String }) scheduledAt: string | null;
   @ApiProperty({ nullable: true, type: SendWindowDto }) sendWindow: SendWindowDto | null;
