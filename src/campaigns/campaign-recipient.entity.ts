@@ -129,4 +129,8 @@ export class CampaignRecipient {
   /** The A/B variant given at launch (campaign `variants`); NULL for a single-template campaign. */
   @Column('text', { nullable: true })
   variant: string | null;
+
+  /** The contact opted out (keyword, 131050) after this campaign message: counted in the campaign's engagement.optedOut. */
+  @Column('timestamptz', { name: 'opted_out_at', nullable: true })
+  optedOutAt: Date | null;
 }

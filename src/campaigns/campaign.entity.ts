@@ -4,6 +4,7 @@ import { ContactList } from '../contacts/list.entity.js';
 import type { CampaignStatus } from './campaign-transitions.js';
 import type { SendWindow } from './send-window.js';
 import type { Template } from '../whatsapp/types.js';
+import type { CampaignVariant, WinnerRule } from './variants.js';
 
 
 
@@ -78,17 +79,31 @@ export class Campaign {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** A/B test (variants.ts): each recipient gets one of these templates; `template` then mirrors the first. */
+  @Column('jsonb', { nullable: true })
+  variants: CampaignVariant[] | null;
+
+  /** Send the test share first, then the best variant to the rest (variants.ts). */
+  @Column('jsonb', { nullable: true })
+  winner: WinnerRule | null;
+
+  @Column('text', { name: 'winner_variant', nullable: true })
+  winnerVariant: string | null;
+
+  @Column('timestamptz', { name: 'winner_picked_at', nullable: true })
+  winnerPickedAt: Date | null;
 }
 
 /** What creating a campaign stores (CampaignsRepository.create). */
 export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
-  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil'>>;
+  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'variants' | 'winner'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil'>>;
+export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'variants'>>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;
 
 /** A due campaign the scheduler has claimed (its row locked) for launching. */
-export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'template' | 'skipTemplateCheck'>;
+export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'template' | 'skipTemplateCheck'> & Partial<Pick<Campaign, 'variants' | 'winner'>>;

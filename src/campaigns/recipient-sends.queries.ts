@@ -19,6 +19,8 @@ export interface ClaimedRecipient {
   claim_id: string;
   /** The campaign's validUntil (valid-until.ts): a 131049 is not retried past it. */
   valid_until: Date | null;
+  /** The A/B variant whose template it is sent (variants.ts templateFor); NULL: the campaign's template. */
+  variant: string | null;
 }
 
 export interface AcceptedSend {
@@ -94,7 +96,7 @@ export const CLAIM_RECIPIENTS = `
     waiting_reason = NULL
   FROM due
   WHERE r.id = due.id
-  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.marketing_limit_retries, r.claim_id, due.valid_until`;
+  RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.marketing_limit_retries, r.claim_id, due.valid_until, r.variant`;
 
 /**
  * Right before a batch goes out: keep only rows this claim ($3) still owns (status sending, same

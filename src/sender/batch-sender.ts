@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
 import { RecipientsRepository } from '../campaigns/recipients.repository.js';
+import { templateFor } from '../campaigns/variants.js';
 import type { Channel } from '../channels/channel.entity.js';
 import { effectiveMessagingLimit } from '../channels/messaging-limit.js';
 import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
@@ -63,7 +64,7 @@ export class BatchSender {
     const credentials = await this.readableCredentials(channel, toSend);
     if (!credentials) return false;
 
-    const templates = new Map(campaigns.map((campaign) => [campaign.id, campaign.template]));
+    const templates = new Map(campaigns.map((campaign) => [campaign.id, campaign]));
     this.metrics.channelRate.set({ channel: channel.id }, this.limiters.currentRate(channel.id));
     for (const recipient of toSend) queued.add(recipient.id);
     for (let start = 0; start < toSend.length; start += batchSize) {
@@ -129,7 +130,7 @@ export class BatchSender {
     channel: Channel,
     credentials: ChannelCredentials,
     batch: ClaimedRecipient[],
-    templates: Map<string, Template>,
+    templates: Map<string, Pick<RunningCampaign, 'template' | 'variants'>>,
     handedOver: Set<string>,
   ): Promise<void> {
     const place = await this.limiters.reserveSend(channel.id, channel.messagesPerSecond, batch.length);
@@ -151,7 +152,7 @@ export class BatchSender {
       this.limiters.markSent(channel.id, place);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
-      const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templates.get(recipient.campaign_id)!, handedOver));
+      const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, templateFor(templates.get(recipient.campaign_id)!, recipient.variant), handedOver));
       if (notSent.length > 0) await this.release(channel.id, notSent);
       await Promise.all(sends);
     } else {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { SendWindow } from '../campaigns/send-window.js';
+import type { CampaignVariant } from '../campaigns/variants.js';
 import type { Template } from '../whatsapp/types.js';
 
 /** The sender's reads of campaigns and recipients; its writes go through the repositories. */
@@ -9,6 +10,8 @@ export interface RunningCampaign {
   channel_id: string;
   template: Template;
   send_window: SendWindow | null;
+  /** An A/B test's variants (each recipient is sent its own variant's template). */
+  variants: CampaignVariant[] | null;
 }
 
 /**
@@ -34,7 +37,7 @@ const RECIPIENTS_DUE = `
 
 /** Running, launched campaigns with their channel: what the sender works on. */
 const RUNNING_CAMPAIGNS = `
-  SELECT c.id, c.channel_id, c.template, c.send_window
+  SELECT c.id, c.channel_id, c.template, c.send_window, c.variants
   FROM campaigns c
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;
 
