@@ -31,6 +31,7 @@ import {
   selectSeriesBounds,
 } from './reports.queries.js';
 import { isUuid } from '../common/ids.js';
+import { EngagementService } from './engagement.service.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 const CSV_BATCH_SIZE = 5000;
@@ -46,6 +47,7 @@ export class ReportsService {
   constructor(
     private readonly dataSource: DataSource,
     config: AppConfig,
+    private readonly engagement: EngagementService,
   ) {
     this.grantKey = downloadGrantKey(config.encryptionKey);
   }
@@ -66,6 +68,7 @@ export class ReportsService {
       now,
     });
     const nextAttemptByReason = new Map(row.waiting.map((waiting) => [waiting.reason, waiting.nextAttemptAt]));
+    const { engagement, variants, abTest } = await this.engagement.forReport(row.id, summary.reached.delivered);
 
     return {
       campaignId: row.id,
@@ -94,6 +97,9 @@ export class ReportsService {
         nextAttemptAt: iso(nextAttemptByReason.get(waiting.reason)),
       })),
       generatedAt: now.toISOString(),
+      engagement,
+      variants,
+      abTest,
     };
   }
 
@@ -249,5 +255,8 @@ function toRecipientItem(row: RecipientRow): RecipientItemDto {
       ? { category: row.pricing_category, model: row.pricing_model, type: row.pricing_type, billable: row.billable }
       : null,
     userId: row.user_id,
+    repliedAt: iso(row.replied_at),
+    clickedButton: row.clicked_button,
+    variant: row.variant,
   };
 }
