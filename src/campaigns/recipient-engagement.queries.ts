@@ -27,7 +27,8 @@ export const RECORD_ENGAGEMENT = `
 /**
  * WhatsApp's 131050 (the person stopped marketing messages) on a message: the opt-out happened after
  * the campaign message sent to that person before it on that channel within the attribution window
- * ($5 hours), so that recipient (not the failing one, $4) gets opted_out_at — first one wins.
+ * ($5 hours; a minute of skew tolerated between this engine's sent_at and WhatsApp's whole-second
+ * timestamp), so that recipient (not the failing one, $4) gets opted_out_at — first one wins.
  * $1 channels, $2 wa_ids, $3 times, $4 the failing recipients.
  */
 export const ATTRIBUTE_MARKETING_OPT_OUTS = `
@@ -37,7 +38,7 @@ export const ATTRIBUTE_MARKETING_OPT_OUTS = `
     CROSS JOIN LATERAL (
       SELECT r.id FROM campaign_recipients r
       WHERE r.channel_id = u.channel_id AND r.wa_id = u.wa_id AND r.sent_at IS NOT NULL AND r.id <> u.failing_id
-        AND r.sent_at <= u.at AND r.sent_at > u.at - make_interval(secs => $5::float8 * 3600)
+        AND r.sent_at <= u.at + interval '60 seconds' AND r.sent_at > u.at - make_interval(secs => $5::float8 * 3600)
       ORDER BY r.sent_at DESC
       LIMIT 1
     ) t
