@@ -201,6 +201,17 @@ describe('engagement and A/B variants', () => {
     expect(unknown.body.message).toMatch(/^variant B: /);
   });
 
+  it('documents the replies route, variants, winner and the report engagement in the OpenAPI document, with examples', async () => {
+    const { body: doc } = await request(engine.url).get('/docs-json').expect(200);
+    expect(doc.paths['/v1/campaigns/{id}/replies'].get.security).toEqual([{ bearer: [] }]);
+    const schemas = doc.components.schemas;
+    expect(schemas.CreateCampaignDto.properties.variants.example).toHaveLength(2);
+    expect(schemas.CreateCampaignDto.properties.winner.example).toEqual({ metric: 'clicked', testShare: 20, afterHours: 4 });
+    expect(Object.keys(schemas.CampaignReportDto.properties)).toEqual(expect.arrayContaining(['engagement', 'variants']));
+    expect(Object.keys(schemas.EngagementDto.properties)).toEqual(['replied', 'clicked', 'optedOut', 'replyRate', 'buttons']);
+    expect(schemas.ButtonCountDto.properties.payload.example).toBe('BOOK_NOW');
+  });
+
   it('splits 10,000 launched recipients 50/50 within 2 %, deterministically, each rendered with its own template', async () => {
     const { channelId } = await setup([]);
     const listId = await seedBulkList(engine.dataSource, 'ten thousand', 10_000, 4915300000000);
