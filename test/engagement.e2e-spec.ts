@@ -166,20 +166,22 @@ describe('engagement and A/B variants', () => {
     expect(csv.find((line) => line.includes(withoutContext))).toMatch(/,\d{4}-\d\d-\d\dT[^,]+Z,Maybe$/);
   });
 
-  it('counts an opt-out in optedOut of the campaign whose message came before it: a keyword, and a 131050', async () => {
-    const numbers = phones(2, 2000);
-    const [keyword, stopped] = numbers.map(waId);
+  it('counts an opt-out in optedOut of the campaign whose message came before it: a keyword, a 131050 status and a 131050 send answer', async () => {
+    const numbers = phones(3, 2000);
+    const [keyword, stopped, refused] = numbers.map(waId);
     const { apiKey, channelId, listId } = await setup(numbers);
     const first = await create({ channelId, listId, template: EN });
     await waitFor('first completes', async () => (await report(first)).status === 'completed');
 
     await inbound({ apiKey, from: keyword, text: 'Stop' });
-    sandbox.configure({ failingNumbers: { [stopped]: { code: 131050, title: 'User has stopped marketing messages', when: 'webhook' } } });
+    const title = 'User has stopped marketing messages';
+    // 131050 on a failed status (stopped) and on the send answer (refused).
+    sandbox.configure({ failingNumbers: { [stopped]: { code: 131050, title, when: 'webhook' }, [refused]: { code: 131050, title, when: 'send' } } });
     try {
-      // The keyword opt-out keeps the second campaign from `keyword`; `stopped` gets a 131050 for it.
+      // The keyword opt-out keeps the second campaign from `keyword`; `stopped` and `refused` get a 131050 for it.
       const second = await create({ channelId, listId, template: EN });
       await waitFor('second completes', async () => (await report(second)).status === 'completed');
-      await waitFor('131050 applied', async () => (await report(first)).engagement.optedOut === 2);
+      await waitFor('131050 applied', async () => (await report(first)).engagement.optedOut === 3);
       expect((await report(second)).engagement.optedOut).toBe(0);
     } finally {
       sandbox.configure({ failingNumbers: {} });

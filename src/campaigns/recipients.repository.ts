@@ -229,14 +229,14 @@ export class RecipientsRepository {
     ]);
   }
 
-  /** 131050 on these messages: the campaign message each person got before it is marked opted out (ATTRIBUTE_MARKETING_OPT_OUTS). */
+  /** 131050 on these messages (a status, or a send answer): the campaign message each person got before it is marked opted out (ATTRIBUTE_MARKETING_OPT_OUTS). */
   async attributeMarketingOptOuts(
     optOuts: ReadonlyArray<{ channelId: string; waId: string; at: Date; failingRecipientId: string }>,
     windowHours: number,
-    db: EntityManager,
+    db?: EntityManager,
   ): Promise<void> {
     if (optOuts.length === 0) return;
-    await db.query(ATTRIBUTE_MARKETING_OPT_OUTS, [
+    await (db ?? this.dataSource).query(ATTRIBUTE_MARKETING_OPT_OUTS, [
       optOuts.map((optOut) => optOut.channelId),
       optOuts.map((optOut) => optOut.waId),
       optOuts.map((optOut) => optOut.at),
