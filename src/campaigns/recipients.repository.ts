@@ -19,7 +19,7 @@ import {
   WAIT_FOR_SEND_WINDOW,
 } from './recipient-sends.queries.js';
 import { ATTRIBUTE_MARKETING_OPT_OUTS, RECORD_ENGAGEMENT } from './recipient-engagement.queries.js';
-import { ASSIGN_VARIANTS, buildRenderVariantStatement, VARIANT_RESULTS } from './recipient-variants.queries.js';
+import { buildAssignVariantsStatement, buildReleaseHeldStatement, VARIANT_RESULTS } from './recipient-variants.queries.js';
 import type { RecordedReply } from './replies.queries.js';
 import { type CampaignVariant, testBound, variantBounds, type VariantResult, type WinnerRule } from './variants.js';
 import {
@@ -252,28 +252,25 @@ export class RecipientsRepository {
 
   /**
    * Right after launch, in its transaction: every recipient gets its variant (or is held for the
-   * winner) and each variant's template is rendered into its recipients' components.
+   * winner) and its variant's template rendered into its components, in one statement.
    */
   async assignVariants(
     campaign: { campaignId: string; channelId: string; variants: readonly CampaignVariant[]; winner: WinnerRule | null },
     db: EntityManager,
   ): Promise<void> {
-    const { variants } = campaign;
-    await db.query(ASSIGN_VARIANTS, [
-      campaign.campaignId,
-      variants.map((variant) => variant.name),
-      variantBounds(variants.map((variant) => variant.weight)),
-      testBound(campaign.winner),
-    ]);
-    for (const variant of variants) {
-      const statement = buildRenderVariantStatement({ ...campaign, variant: variant.name, template: variant.template, scope: 'assigned' });
-      await db.query(statement.sql, statement.parameters);
-    }
+    const statement = buildAssignVariantsStatement({
+      campaignId: campaign.campaignId,
+      channelId: campaign.channelId,
+      variants: campaign.variants,
+      bounds: variantBounds(campaign.variants.map((variant) => variant.weight)),
+      testBound: testBound(campaign.winner),
+    });
+    await db.query(statement.sql, statement.parameters);
   }
 
   /** The recipients held for the winner get its variant (rendered) and are due now; returns how many rows changed. */
   async releaseHeldToWinner(campaign: { campaignId: string; channelId: string; variant: CampaignVariant }, db: EntityManager): Promise<number> {
-    const statement = buildRenderVariantStatement({ ...campaign, variant: campaign.variant.name, template: campaign.variant.template, scope: 'held' });
+    const statement = buildReleaseHeldStatement({ ...campaign, variant: campaign.variant.name, template: campaign.variant.template });
     const [, changed] = (await db.query(statement.sql, statement.parameters)) as [unknown[], number];
     return changed;
   }
