@@ -7,6 +7,7 @@
 import request from 'supertest';
 import { CampaignScheduler } from '../src/campaigns/campaign-scheduler.service.js';
 import { RecipientsRepository } from '../src/campaigns/recipients.repository.js';
+import { BUCKETS, variantBounds, variantOfBucket } from '../src/campaigns/variants.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
 import { closedSendWindow, createChannel, seedBulkList, seedList, waitFor } from './fixtures.js';
@@ -244,6 +245,15 @@ describe('engagement and A/B variants', () => {
       [campaignId],
     )) as Array<{ variant: string; components: unknown; first_name: string }>;
     for (const sample of samples) expect(sample.components).toEqual([body(sample.first_name)]);
+
+    // The SQL follows the pure rule (variants.ts): each recipient's bucket gives its variant.
+    const buckets = (await engine.dataSource.query(
+      `SELECT variant, (((hashtextextended(campaign_id::text || ':' || contact_id::text, 0) % 10000) + 10000) % 10000)::int AS bucket
+       FROM campaign_recipients WHERE campaign_id = $1`,
+      [campaignId],
+    )) as Array<{ variant: string; bucket: number }>;
+    const bounds = variantBounds([50, 50]);
+    expect(buckets.filter((row) => variantOfBucket(row.bucket, bounds, ['A', 'B'], BUCKETS) !== row.variant)).toEqual([]);
 
     // Deterministic: assigning again gives every recipient the same variant.
     const variants = (await engine.dataSource.query('SELECT variants FROM campaigns WHERE id = $1', [campaignId]))[0].variants;
