@@ -12,6 +12,7 @@ import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
 import { closedSendWindow, createChannel, seedBulkList, seedList, waitFor } from './fixtures.js';
 
+const NAMESPACE = 'c8ae5f90_307a_ca4c_b8f6_d1e2a2573574';
 const body = (text: string) => ({ type: 'body', parameters: [{ type: 'text', text }] });
 const EN = { name: 'spring_sale', language: 'en', components: [body('{{first_name|there}}')] };
 const DE = { name: 'spring_sale', language: 'de', components: [body('{{first_name}}')] };
@@ -50,11 +51,19 @@ describe('engagement and A/B variants', () => {
     await sandbox.close();
   });
 
-  async function setup(contacts: string[]) {
+  async function setup(contacts: string[], generation: 'cloud' | 'onpremise' = 'cloud') {
     keySequence += 1;
     const apiKey = `engagement-key-${keySequence}`;
-    sandbox.addKey(apiKey, 'cloud');
-    const channel = await createChannel(engine, { name: `engagement ${keySequence}`, phoneNumber: '+4930123456', apiKey, apiGeneration: 'cloud', baseUrl: sandbox.url, messagesPerSecond: 200 });
+    sandbox.addKey(apiKey, generation === 'cloud' ? 'cloud' : { generation: 'onpremise', templateNamespace: NAMESPACE });
+    const channel = await createChannel(engine, {
+      name: `engagement ${keySequence}`,
+      phoneNumber: '+4930123456',
+      apiKey,
+      apiGeneration: generation,
+      baseUrl: sandbox.url,
+      messagesPerSecond: 200,
+      ...(generation === 'onpremise' ? { templateNamespace: NAMESPACE } : {}),
+    });
     await request(engine.url).post(`/v1/channels/${channel.id}/webhook`).set(engine.auth).expect(200);
     const { listId } = await seedList(engine.dataSource, `engagement list ${keySequence}`, contacts.map((phone, i) => ({ phone, firstName: `Name${i}` })));
     return { apiKey, channelId: channel.id, listId };
@@ -165,6 +174,28 @@ describe('engagement and A/B variants', () => {
     const csv = (await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv`).set(engine.auth).expect(200)).text.trim().split('\n');
     expect(csv[0].endsWith(',replied_at,button')).toBe(true);
     expect(csv.find((line) => line.includes(withoutContext))).toMatch(/,\d{4}-\d\d-\d\dT[^,]+Z,Maybe$/);
+  });
+
+  it('On-Premise: a quick reply with context and an interactive list reply without are attributed too', async () => {
+    const numbers = phones(2, 1500);
+    const [tapper, lister] = numbers.map(waId);
+    const { apiKey, channelId, listId } = await setup(numbers, 'onpremise');
+    const campaignId = await create({ channelId, listId, template: EN });
+    await waitFor('completion', async () => (await report(campaignId)).status === 'completed');
+    const ids = await messageIds(campaignId);
+    await inbound({ apiKey, from: tapper, button: { payload: null, text: 'Yes please' }, context: ids.get(tapper) });
+    await inbound({ apiKey, from: lister, interactive: { type: 'list_reply', id: 'tue', title: 'Tuesday' } });
+    const replies = await waitFor('two replies', async () => {
+      const listed = await allReplies(campaignId, 100);
+      return listed.length === 2 ? listed : null;
+    });
+    expect(replies.map((reply) => [reply.phone, reply.button, reply.attribution])).toEqual(
+      expect.arrayContaining([
+        [`+${tapper}`, { kind: 'quick_reply', payload: null, text: 'Yes please' }, 'context'],
+        [`+${lister}`, { kind: 'list_reply', payload: 'tue', text: 'Tuesday' }, 'recent'],
+      ]),
+    );
+    expect((await report(campaignId)).engagement).toMatchObject({ replied: 2, clicked: 2 });
   });
 
   it('counts an opt-out in optedOut of the campaign whose message came before it: a keyword, a 131050 status and a 131050 send answer', async () => {
