@@ -190,8 +190,10 @@ function messageText(raw: Inbound): string | undefined {
 
 function messageButton(raw: Inbound): InboundButton | undefined {
   const read = (value: unknown) => cleanString(value, MAX_TITLE_LENGTH) ?? null;
+  // Payloads and reply ids are the business's own keys: kept whole up to an id's length, never cut short.
+  const key = (value: unknown) => cleanString(value, MAX_ID_LENGTH) ?? null;
   if (isObject<NonNullable<InboundMessageItem['button']>>(raw.button)) {
-    const button = { kind: 'quick_reply' as const, payload: read(raw.button.payload), text: read(raw.button.text) };
+    const button = { kind: 'quick_reply' as const, payload: key(raw.button.payload), text: read(raw.button.text) };
     return button.payload !== null || button.text !== null ? button : undefined;
   }
   type Interactive = NonNullable<InboundMessageItem['interactive']>;
@@ -199,7 +201,7 @@ function messageButton(raw: Inbound): InboundButton | undefined {
   for (const kind of ['button_reply', 'list_reply'] as const) {
     const reply = raw.interactive[kind];
     if (!isObject<NonNullable<Interactive[typeof kind]>>(reply)) continue;
-    const button = { kind, payload: read(reply.id), text: read(reply.title) };
+    const button = { kind, payload: key(reply.id), text: read(reply.title) };
     if (button.payload !== null || button.text !== null) return button;
   }
   return undefined;
