@@ -16,6 +16,7 @@ import { CampaignCosts1796400000100 } from './1796400000100-CampaignCosts.js';
 import { ChannelMarketingMessagesAndPartner1796400000200 } from './1796400000200-ChannelMarketingMessagesAndPartner.js';
 import { ClaimRules1796400000300 } from './1796400000300-ClaimRules.js';
 import { Audiences1796400000400 } from './1796400000400-Audiences.js';
+import { CampaignRepliesAndVariants1796400000500 } from './1796400000500-CampaignRepliesAndVariants.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -34,4 +35,5 @@ export const migrations = [
   ChannelMarketingMessagesAndPartner1796400000200,
   ClaimRules1796400000300,
   Audiences1796400000400,
+  CampaignRepliesAndVariants1796400000500,
 ];

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from './app.js';
 import { createCampaignFixture } from './report-fixtures.js';
 import { downloadGrantKey, signDownloadGrant } from '../src/reports/download-grant.js';
 
-const HEADER = 'phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name,pricing_category,pricing_model,pricing_type,billable,price';
+const HEADER = 'phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name,pricing_category,pricing_model,pricing_type,billable,price,replied_at,button';
 
 /** Buffers the whole body as text (supertest does not for text/csv). */
 function text(response: request.Response, callback: (error: Error | null, body: string) => void): void {
@@ -65,6 +65,8 @@ describe('GET /v1/campaigns/:id/report.csv', () => {
       pricing_type: '',
       billable: '',
       price: '',
+      replied_at: '',
+      button: '',
     });
     expect(rows.slice(1, 7).map((row) => [row.first_name, row.last_name])).toEqual([
       ["'+1+1", "'-2"],

@@ -141,6 +141,9 @@ describe('delivery report API', () => {
         attempts: 0,
         pricing: null,
         userId: null,
+        repliedAt: null,
+        clickedButton: null,
+        variant: null,
       });
       expect(body.nextCursor).toEqual(expect.any(String));
     });

@@ -136,4 +136,7 @@ export class CampaignRecipient {
   /** The recipient's own IANA zone, resolved at launch for a recipient-local send window (recipient-zone.ts). */
   @Column('text', { nullable: true })
   timezone: string | null;
+  /** The contact opted out (keyword, 131050) after this campaign message: counted in the campaign's engagement.optedOut. */
+  @Column('timestamptz', { name: 'opted_out_at', nullable: true })
+  optedOutAt: Date | null;
 }

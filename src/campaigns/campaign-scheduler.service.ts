@@ -11,6 +11,7 @@ import type { DueCampaign } from './campaign.entity.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { launchFailure } from './launch-failure.js';
 import { RecipientsRepository } from './recipients.repository.js';
+import { pickWinner } from './variants.js';
 
 /**
  * The scheduler tick: launches due campaigns (one transaction each, the campaign row locked with
@@ -66,6 +67,13 @@ export class CampaignScheduler extends PollingWorker {
       this.logger.error(`launching due campaigns failed: ${errorMessage(error)}`);
     }
     try {
+      while (await this.pickWinner()) {
+        // every A/B test whose winner is due
+      }
+    } catch (error) {
+      this.logger.error(`picking A/B winners failed: ${errorMessage(error)}`);
+    }
+    try {
       const completed = await this.campaigns.completeFinished();
       for (const id of completed) this.logger.log(`campaign ${id} completed`);
     } catch (error) {
@@ -90,8 +98,13 @@ export class CampaignScheduler extends PollingWorker {
         if (!(await this.templateStillSendable(due, manager))) return true;
         const started = Date.now();
         const audience = due.audience ? await this.audiences.resolve(due.audience, manager) : oneList(due.listId!);
-        const recipients = await this.recipients.launch({ campaignId: due.id, channelId: due.channelId, audience, template: due.template }, manager);
+        // An A/B test's launch renders nothing: each variant's template is rendered into its recipients next.
+        const template = due.variants ? { ...due.template, components: [] } : due.template;
+        const recipients = await this.recipients.launch({ campaignId: due.id, channelId: due.channelId, audience, template }, manager);
         await this.recipients.resolveRecipientZones(due.id, manager);
+        if (due.variants) {
+          await this.recipients.assignVariants({ campaignId: due.id, channelId: due.channelId, variants: due.variants, winner: due.winner ?? null }, manager);
+        }
         await this.campaigns.markLaunched(due.id, manager);
         this.logger.log(`campaign ${due.id} launched: ${recipients} recipients frozen in ${Date.now() - started} ms`);
         return true;
@@ -110,12 +123,39 @@ export class CampaignScheduler extends PollingWorker {
     if (due.skipTemplateCheck) return true;
     const channel = await manager.getRepository(Channel).findOneBy({ id: due.channelId });
     if (!channel) return true;
-    const verdict = await this.templates.verdict(channel, due.template, { tolerateUnreachable: true });
-    if (verdict.ok) return true;
-    const reason = `template check at launch: ${verdict.problems.join('; ')}`;
+    const problems: string[] = [];
+    for (const variant of due.variants ?? [{ name: null, template: due.template }]) {
+      const verdict = await this.templates.verdict(channel, variant.template, { tolerateUnreachable: true });
+      if (!verdict.ok) problems.push(...verdict.problems.map((problem) => (variant.name ? `variant ${variant.name}: ${problem}` : problem)));
+    }
+    if (problems.length === 0) return true;
+    const reason = `template check at launch: ${problems.join('; ')}`;
     await this.campaigns.pauseForTemplateAtLaunch(due.id, reason, manager);
     this.logger.warn(`campaign ${due.id} paused: ${reason}`);
     return false;
+  }
+
+  /**
+   * Picks the winner of at most one A/B test whose test has run winner.afterHours (`now`: the clock,
+   * injectable): the variant with the best rate of the metric among its sent test recipients; the held
+   * recipients get it and are due at once. Returns whether it found one.
+   */
+  async pickWinner(now = new Date()): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const due = await this.campaigns.claimDueWinner(now, manager);
+      if (!due) return false;
+      const results = await this.recipients.variantResults(due.id, manager);
+      const byName = new Map(results.map((result) => [result.name, result]));
+      const name = pickWinner(
+        due.variants.map((variant) => byName.get(variant.name) ?? { name: variant.name, sent: 0, read: 0, replied: 0, clicked: 0 }),
+        due.winner.metric,
+      );
+      const variant = due.variants.find((candidate) => candidate.name === name) ?? due.variants[0];
+      const released = await this.recipients.releaseHeldToWinner({ campaignId: due.id, channelId: due.channelId, variant }, manager);
+      await this.campaigns.markWinnerPicked(due.id, variant.name, now, manager);
+      this.logger.log(`campaign ${due.id}: variant ${variant.name} won on ${due.winner.metric}; ${released} held recipients get it`);
+      return true;
+    });
   }
 
   private async launchFailed(campaignId: string, error: unknown, now: number): Promise<void> {

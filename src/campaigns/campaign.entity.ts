@@ -6,6 +6,7 @@ import type { FrequencyCap } from './frequency-cap.js';
 import type { SendWindow } from './send-window.js';
 import type { Template } from '../whatsapp/types.js';
 import type { Audience } from '../audiences/audience.js';
+import type { CampaignVariant, WinnerRule } from './variants.js';
 
 
 
@@ -94,17 +95,33 @@ export class Campaign {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** A/B test (variants.ts): each recipient gets one of these templates; `template` then mirrors the first. */
+  @Column('jsonb', { nullable: true })
+  variants: CampaignVariant[] | null;
+
+  /** Send the test share first, then the best variant to the rest (variants.ts). */
+  @Column('jsonb', { nullable: true })
+  winner: WinnerRule | null;
+
+  @Column('text', { name: 'winner_variant', nullable: true })
+  winnerVariant: string | null;
+
+  @Column('timestamptz', { name: 'winner_picked_at', nullable: true })
+  winnerPickedAt: Date | null;
 }
 
 /** What creating a campaign stores (CampaignsRepository.create). */
 export type NewCampaign = Pick<Campaign, 'name' | 'channelId' | 'listId' | 'audience' | 'template' | 'sendWindow' | 'scheduledAt' | 'status'> &
-  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap'>>;
+  Partial<Pick<Campaign, 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap' | 'variants' | 'winner'>>;
 
 /** The fields an edit of a draft or scheduled campaign may change; absent ones stay as they are. */
-export type CampaignEdit = Partial<Pick<Campaign, 'name' | 'channelId' | 'listId' | 'audience' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap'>>;
+export type CampaignEdit = Partial<
+  Pick<Campaign, 'name' | 'channelId' | 'listId' | 'audience' | 'template' | 'sendWindow' | 'skipTemplateCheck' | 'validUntil' | 'ttlSeconds' | 'frequencyCap' | 'variants'>
+>;
 
 /** A user action's change: the new status and the fields the action sets. */
 export type CampaignTransition = Pick<Campaign, 'status'> & Partial<Pick<Campaign, 'scheduledAt' | 'pausedReason' | 'cancelledAt' | 'completedAt'>>;
 
 /** A due campaign the scheduler has claimed (its row locked) for launching. */
-export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'audience' | 'template' | 'skipTemplateCheck'>;
+export type DueCampaign = Pick<Campaign, 'id' | 'channelId' | 'listId' | 'audience' | 'template' | 'skipTemplateCheck'> & Partial<Pick<Campaign, 'variants' | 'winner'>>;

@@ -11,11 +11,13 @@ import { CampaignsController } from './campaigns.controller.js';
 import { CampaignsService } from './campaigns.service.js';
 import { CampaignsRepository } from './campaigns.repository.js';
 import { RecipientsRepository } from './recipients.repository.js';
+import { CampaignReply } from './campaign-reply.entity.js';
+import { RepliesRepository } from './replies.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList]), ChannelsModule, AudiencesModule],
+  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList, CampaignReply]), ChannelsModule, AudiencesModule],
   controllers: [CampaignsController],
-  providers: [CampaignsService, CampaignScheduler, CampaignsRepository, RecipientsRepository],
-  exports: [CampaignsService, CampaignsRepository, RecipientsRepository, TypeOrmModule],
+  providers: [CampaignsService, CampaignScheduler, CampaignsRepository, RecipientsRepository, RepliesRepository],
+  exports: [CampaignsService, CampaignsRepository, RecipientsRepository, RepliesRepository, TypeOrmModule],
 })
 export class CampaignsModule {}

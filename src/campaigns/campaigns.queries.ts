@@ -9,7 +9,7 @@
  * became due between that statement and this claim was launched and then paused.
  */
 export const CLAIM_DUE_CAMPAIGNS = `
-  SELECT c.id, c.channel_id, c.list_id, c.audience, c.template, c.skip_template_check FROM campaigns c
+  SELECT c.id, c.channel_id, c.list_id, c.audience, c.template, c.skip_template_check, c.variants, c.winner FROM campaigns c
   JOIN channels ch ON ch.id = c.channel_id AND ch.paused_reason IS NULL
   WHERE ((c.status = 'scheduled' AND c.scheduled_at <= now()) OR (c.status = 'running' AND c.launched_at IS NULL))
     AND NOT (c.id = ANY($1::uuid[]))
@@ -58,3 +58,20 @@ export const COMPLETE_FINISHED_CAMPAIGNS = `
 export const MARK_LAUNCHED = `
   UPDATE campaigns SET status = 'running', launched_at = now(), started_at = coalesce(started_at, now()), updated_at = now()
   WHERE id = $1`;
+
+/**
+ * A running A/B test whose winner is due ($1: the scheduler's clock, injectable): launched at least
+ * winner.afterHours before, no winner yet. Locked with SKIP LOCKED so one instance picks it.
+ */
+export const CLAIM_DUE_WINNER = `
+  SELECT c.id, c.channel_id, c.variants, c.winner FROM campaigns c
+  WHERE c.status = 'running' AND c.winner IS NOT NULL AND c.winner_picked_at IS NULL AND c.launched_at IS NOT NULL
+    AND c.launched_at + make_interval(secs => (c.winner ->> 'afterHours')::float8 * 3600) <= $1::timestamptz
+  ORDER BY c.launched_at
+  LIMIT 1
+  FOR UPDATE OF c SKIP LOCKED`;
+
+/** The winner is picked: recorded once (the held recipients were given it in the same transaction). */
+export const MARK_WINNER_PICKED = `
+  UPDATE campaigns SET winner_variant = $2, winner_picked_at = $3, updated_at = now()
+  WHERE id = $1 AND winner_picked_at IS NULL`;

@@ -5,6 +5,8 @@ import type { Audience } from '../audiences/audience.js';
 import { Campaign, type CampaignEdit, type CampaignTransition, type DueCampaign, type NewCampaign } from './campaign.entity.js';
 import {
   CLAIM_DUE_CAMPAIGNS,
+  CLAIM_DUE_WINNER,
+  MARK_WINNER_PICKED,
   COMPLETE_FINISHED_CAMPAIGNS,
   MARK_LAUNCH_FAILED,
   MARK_LAUNCHED,
@@ -12,6 +14,7 @@ import {
   PAUSE_FOR_TEMPLATE_AT_LAUNCH,
 } from './campaigns.queries.js';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { CampaignVariant, WinnerRule } from './variants.js';
 
 /**
  * The only code that writes campaigns.
@@ -70,12 +73,33 @@ export class CampaignsRepository {
    */
   async claimDue(skipping: readonly string[], db: EntityManager): Promise<DueCampaign | null> {
     const rows = await db.query<
-      Array<{ id: string; channel_id: string; list_id: string | null; audience: Audience | null; template: Template; skip_template_check: boolean }>
+      Array<{ id: string; channel_id: string; list_id: string | null; audience: Audience | null; template: Template; skip_template_check: boolean; variants: CampaignVariant[] | null; winner: WinnerRule | null }>
     >(CLAIM_DUE_CAMPAIGNS, [skipping]);
     const due = rows[0];
     return due
-      ? { id: due.id, channelId: due.channel_id, listId: due.list_id, audience: due.audience, template: due.template, skipTemplateCheck: due.skip_template_check }
+      ? {
+          id: due.id,
+          channelId: due.channel_id,
+          listId: due.list_id,
+          audience: due.audience,
+          template: due.template,
+          skipTemplateCheck: due.skip_template_check,
+          variants: due.variants,
+          winner: due.winner,
+        }
       : null;
+  }
+
+  /** A running A/B test whose winner is due at `now` (CLAIM_DUE_WINNER), locked for the caller's transaction; null when none. */
+  async claimDueWinner(now: Date, db: EntityManager): Promise<{ id: string; channelId: string; variants: CampaignVariant[]; winner: WinnerRule } | null> {
+    const rows = await db.query<Array<{ id: string; channel_id: string; variants: CampaignVariant[]; winner: WinnerRule }>>(CLAIM_DUE_WINNER, [now]);
+    const due = rows[0];
+    return due ? { id: due.id, channelId: due.channel_id, variants: due.variants, winner: due.winner } : null;
+  }
+
+  /** Records the picked winner (MARK_WINNER_PICKED). */
+  async markWinnerPicked(id: string, variant: string, at: Date, db: EntityManager): Promise<void> {
+    await db.query(MARK_WINNER_PICKED, [id, variant, at]);
   }
 
   /** The audience is frozen: running, launched now (and started, the first time). */

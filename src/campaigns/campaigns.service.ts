@@ -18,6 +18,7 @@ import { requireApprovedTemplate } from './template-resume-guard.js';
 import { type FrequencyCap, validateFrequencyCap } from './frequency-cap.js';
 import { RECIPIENT_LOCAL, type SendWindow, validateSendWindow } from './send-window.js';
 import { effectiveValidUntil } from './valid-until.js';
+import { type CampaignVariant, variantProblems, type WinnerRule } from './variants.js';
 
 const campaignCursor = timeIdCursor('k');
 
@@ -40,12 +41,12 @@ export class CampaignsService {
     const channel = await this.requireChannel(input.channelId, this.dataSource.manager);
     const reach = await this.validReach(input, this.dataSource.manager);
     if (!reach) throw new DomainError('invalid', 'listId or audience is required: name the list to reach, or an audience such as {"listIds": ["…"]}');
-    const template = this.validTemplate(input.template, channel);
+    const { template, variants, winner } = this.validTemplates(input, channel);
     const sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
     const scheduledAt = input.scheduledAt ? this.validScheduledAt(input.scheduledAt, now) : null;
     const skipTemplateCheck = input.skipTemplateCheck ?? false;
     // A draft may hold any template; a scheduled campaign must be sendable (checked again at launch).
-    if (scheduledAt && !skipTemplateCheck) await this.templates.assertSendable(channel, template);
+    if (scheduledAt && !skipTemplateCheck) await this.assertSendable(channel, { template, variants });
     const validUntil = input.validUntil ? this.validValidUntil(input.validUntil, scheduledAt, now) : null;
     const frequencyCap = input.frequencyCap ? this.validFrequencyCap(input.frequencyCap) : null;
     const saved = await this.campaigns.create({
@@ -61,6 +62,8 @@ export class CampaignsService {
       status: scheduledAt ? 'scheduled' : 'draft',
       skipTemplateCheck,
       ttlSeconds: input.ttlSeconds ?? null,
+      variants,
+      winner,
     });
     return toResponse(saved);
   }
@@ -79,13 +82,19 @@ export class CampaignsService {
       const edit: CampaignEdit = { ...reach };
       if (input.name !== undefined) edit.name = input.name;
       if (input.channelId) edit.channelId = input.channelId;
+      if (input.template && campaign.variants) {
+        throw new DomainError('invalid', 'template: this campaign is an A/B test; its variants are fixed at creation (create a new campaign to change them)');
+      }
       if (input.template || input.channelId) edit.template = this.validTemplate(input.template ?? campaign.template, channel);
+      if (input.channelId && campaign.variants) {
+        edit.variants = campaign.variants.map((variant, index) => ({ ...variant, template: this.validTemplate(variant.template, channel, `variants[${index}].template`) }));
+      }
       if (input.sendWindow !== undefined) edit.sendWindow = input.sendWindow ? this.validWindow(input.sendWindow) : null;
       if (input.skipTemplateCheck !== undefined) edit.skipTemplateCheck = input.skipTemplateCheck;
       // A scheduled campaign whose template, channel or check setting changes must stay sendable.
       const recheck = edit.template !== undefined || edit.skipTemplateCheck === false;
       if (campaign.status === 'scheduled' && recheck && !(edit.skipTemplateCheck ?? campaign.skipTemplateCheck)) {
-        await this.templates.assertSendable(channel, edit.template ?? campaign.template);
+        await this.assertSendable(channel, { template: edit.template ?? campaign.template, variants: edit.variants ?? campaign.variants });
       }
       if (input.ttlSeconds !== undefined) edit.ttlSeconds = input.ttlSeconds;
       if (input.frequencyCap !== undefined) edit.frequencyCap = input.frequencyCap ? this.validFrequencyCap(input.frequencyCap) : null;
@@ -131,7 +140,7 @@ export class CampaignsService {
       switch (action) {
         case 'schedule':
           change.scheduledAt = options.scheduledAt ? this.validScheduledAt(options.scheduledAt, now) : (campaign.scheduledAt ?? now);
-          if (!campaign.skipTemplateCheck) await this.templates.assertSendable(await this.requireChannel(campaign.channelId, manager), campaign.template);
+          if (!campaign.skipTemplateCheck) await this.assertSendable(await this.requireChannel(campaign.channelId, manager), campaign);
           break;
         case 'pause':
           change.pausedReason = 'paused by user';
@@ -198,16 +207,49 @@ export class CampaignsService {
     if (!(await manager.getRepository(ContactList).existsBy({ id }))) throw new DomainError('invalid', `listId: no list with id ${id}`);
   }
 
-  private validTemplate(template: Template, channel: Channel): Template {
+  /** `template`, or `variants` (an A/B test, whose first variant's template the campaign's `template` mirrors), never both. */
+  private validTemplates(
+    input: Pick<CreateCampaignDto, 'template' | 'variants' | 'winner'>,
+    channel: Channel,
+  ): { template: Template; variants: CampaignVariant[] | null; winner: WinnerRule | null } {
+    if (input.template && input.variants) throw new DomainError('invalid', 'give either template or variants (an A/B test), not both');
+    if (input.winner && !input.variants) throw new DomainError('invalid', 'winner needs variants: it picks the best of them');
+    if (input.template) return { template: this.validTemplate(input.template, channel), variants: null, winner: null };
+    if (!input.variants) throw new DomainError('invalid', 'template is required (or variants, for an A/B test)');
+    const problems = variantProblems(input.variants, input.winner);
+    if (problems.length > 0) throw new DomainError('invalid', problems.join('; '));
+    const variants = input.variants.map((variant, index) => ({
+      name: variant.name,
+      weight: variant.weight,
+      template: this.validTemplate(variant.template, channel, `variants[${index}].template`),
+    }));
+    const winner = input.winner ? { metric: input.winner.metric, testShare: input.winner.testShare, afterHours: input.winner.afterHours } : null;
+    return { template: variants[0].template, variants, winner };
+  }
+
+  /** The pre-flight template check, for every variant of an A/B test (naming the one that fails). */
+  private async assertSendable(channel: Channel, campaign: { template: Template; variants: readonly CampaignVariant[] | null }): Promise<void> {
+    if (!campaign.variants) return this.templates.assertSendable(channel, campaign.template);
+    for (const variant of campaign.variants) {
+      try {
+        await this.templates.assertSendable(channel, variant.template);
+      } catch (error) {
+        if (error instanceof DomainError) throw new DomainError(error.code, `variant ${variant.name}: ${error.message}`, { ...error.details, variant: variant.name });
+        throw error;
+      }
+    }
+  }
+
+  private validTemplate(template: Template, channel: Channel, field = 'template'): Template {
     try {
       findPlaceholderSlots(template.components);
     } catch (error) {
-      if (error instanceof PlaceholderSyntaxError) throw new DomainError('invalid', `template.components: ${error.message}`);
+      if (error instanceof PlaceholderSyntaxError) throw new DomainError('invalid', `${field}.components: ${error.message}`);
       throw error;
     }
     const namespace = template.namespace ?? channel.templateNamespace ?? null;
     if (channel.apiGeneration === 'onpremise' && !namespace) {
-      throw new DomainError('invalid', 'template.namespace is required for an On-Premise channel without a default templateNamespace');
+      throw new DomainError('invalid', `${field}.namespace is required for an On-Premise channel without a default templateNamespace`);
     }
     return { name: template.name, language: template.language, namespace, components: template.components };
   }
@@ -263,6 +305,10 @@ export function toResponse(campaign: Campaign): CampaignResponse {
     skipTemplateCheck: campaign.skipTemplateCheck,
     ttlSeconds: campaign.ttlSeconds ?? null,
     frequencyCap: campaign.frequencyCap ?? null,
+    variants: campaign.variants?.map((variant) => ({ ...variant, template: { ...variant.template, namespace: variant.template.namespace ?? undefined } })) ?? null,
+    winner: campaign.winner,
+    winnerVariant: campaign.winnerVariant,
+    winnerPickedAt: iso(campaign.winnerPickedAt),
     launchedAt: iso(campaign.launchedAt),
     startedAt: iso(campaign.startedAt),
     completedAt: iso(campaign.completedAt),

@@ -135,7 +135,7 @@ export const CLAIM_PICKED = `
   FROM decided d
   WHERE r.id = d.id AND d.action <> 'leave'
   RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.marketing_limit_retries, r.claim_id,
-    d.valid_until, d.service_window`;
+    d.valid_until, d.service_window, r.variant`;
 
 /**
  * Ledger rows older than the longest cap a setting can name (FREQUENCY_CAP_HOURS) never count again:

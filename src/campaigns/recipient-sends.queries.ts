@@ -20,6 +20,8 @@ export interface ClaimedRecipient {
   valid_until: Date | null;
   /** The contact wrote in the last 24 h: an open customer-service window, no messaging-limit budget used. */
   service_window: boolean;
+  /** The A/B variant whose template it is sent (variants.ts templateFor); NULL: the campaign's template. */
+  variant: string | null;
 }
 
 export interface AcceptedSend {

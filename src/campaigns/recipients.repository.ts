@@ -21,6 +21,10 @@ import {
   WAIT_FOR_MESSAGING_LIMIT,
   WAIT_FOR_SEND_WINDOW,
 } from './recipient-sends.queries.js';
+import { ATTRIBUTE_MARKETING_OPT_OUTS, RECORD_ENGAGEMENT } from './recipient-engagement.queries.js';
+import { buildAssignVariantsStatement, buildReleaseHeldStatement, VARIANT_RESULTS } from './recipient-variants.queries.js';
+import type { RecordedReply } from './replies.queries.js';
+import { type CampaignVariant, testBound, variantBounds, type VariantResult, type WinnerRule } from './variants.js';
 import {
   APPLY_STATUS_EVENTS,
   FIND_RECIPIENTS,
@@ -264,6 +268,74 @@ export class RecipientsRepository {
       waits.map((wait) => wait.retryAt),
     ])) as [Array<{ campaign_id: string }>, number];
     return [...new Set(rows.map((row) => row.campaign_id))];
+  }
+
+  // ·
+
+  // ── Engagement (webhooks/) ──
+  // (methods of this section go below this line)
+
+  /** Replies just recorded (RepliesRepository): first reply, first click and opt-out on their recipients (RECORD_ENGAGEMENT), locked in id order. */
+  async recordEngagement(replies: readonly RecordedReply[], db: EntityManager): Promise<void> {
+    if (replies.length === 0) return;
+    await this.lockForStatuses([...new Set(replies.map((reply) => reply.recipientId))], db);
+    await db.query(RECORD_ENGAGEMENT, [
+      replies.map((reply) => reply.recipientId),
+      replies.map((reply) => reply.at),
+      replies.map((reply) => reply.button),
+      replies.map((reply) => reply.optOut),
+    ]);
+  }
+
+  /** 131050 on these messages (a status, or a send answer): the campaign message each person got before it is marked opted out (ATTRIBUTE_MARKETING_OPT_OUTS). */
+  async attributeMarketingOptOuts(
+    optOuts: ReadonlyArray<{ channelId: string; waId: string; at: Date; failingRecipientId: string }>,
+    windowHours: number,
+    db?: EntityManager,
+  ): Promise<void> {
+    if (optOuts.length === 0) return;
+    await (db ?? this.dataSource).query(ATTRIBUTE_MARKETING_OPT_OUTS, [
+      optOuts.map((optOut) => optOut.channelId),
+      optOuts.map((optOut) => optOut.waId),
+      optOuts.map((optOut) => optOut.at),
+      optOuts.map((optOut) => optOut.failingRecipientId),
+      windowHours,
+    ]);
+  }
+
+  // ·
+
+  // ── A/B variants (campaigns/) ──
+  // (methods of this section go below this line)
+
+  /**
+   * Right after launch, in its transaction: every recipient gets its variant (or is held for the
+   * winner) and its variant's template rendered into its components, in one statement.
+   */
+  async assignVariants(
+    campaign: { campaignId: string; channelId: string; variants: readonly CampaignVariant[]; winner: WinnerRule | null },
+    db: EntityManager,
+  ): Promise<void> {
+    const statement = buildAssignVariantsStatement({
+      campaignId: campaign.campaignId,
+      channelId: campaign.channelId,
+      variants: campaign.variants,
+      bounds: variantBounds(campaign.variants.map((variant) => variant.weight)),
+      testBound: testBound(campaign.winner),
+    });
+    await db.query(statement.sql, statement.parameters);
+  }
+
+  /** The recipients held for the winner get its variant (rendered) and are due now; returns how many rows changed. */
+  async releaseHeldToWinner(campaign: { campaignId: string; channelId: string; variant: CampaignVariant }, db: EntityManager): Promise<number> {
+    const statement = buildReleaseHeldStatement({ ...campaign, variant: campaign.variant.name, template: campaign.variant.template });
+    const [, changed] = (await db.query(statement.sql, statement.parameters)) as [unknown[], number];
+    return changed;
+  }
+
+  /** Sent, read, replied and clicked per variant so far (the winner's input). */
+  async variantResults(campaignId: string, db: EntityManager): Promise<VariantResult[]> {
+    return (await db.query(VARIANT_RESULTS, [campaignId])) as VariantResult[];
   }
 
   // ·

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
+import type { Template } from '../whatsapp/types.js';
 import type { Campaign } from './campaign.entity.js';
 
 /** Statuses the registry can hold without saying anything about approval (a row a category webhook created). */
@@ -12,7 +13,11 @@ const UNSAID = new Set(['UNKNOWN']);
  */
 export async function requireApprovedTemplate(campaign: Campaign, manager: EntityManager): Promise<void> {
   if (campaign.skipTemplateCheck) return;
-  const { name, language } = campaign.template;
+  // An A/B test: every variant's template (the campaign's `template` mirrors the first).
+  for (const template of campaign.variants?.map((variant) => variant.template) ?? [campaign.template]) await requireApproved(campaign, template, manager);
+}
+
+async function requireApproved(campaign: Campaign, { name, language }: Template, manager: EntityManager): Promise<void> {
   const [template] = (await manager.query(`SELECT status, status_reason AS "statusReason" FROM templates WHERE channel_id = $1 AND name = $2 AND language = $3`, [
     campaign.channelId,
     name,

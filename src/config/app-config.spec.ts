@@ -62,3 +62,24 @@ describe('MARKETING_FREQUENCY_CAP', () => {
     expect(() => loadConfig({ ...base, MARKETING_FREQUENCY_CAP: value })).toThrow(/MARKETING_FREQUENCY_CAP/);
   });
 });
+
+describe('loadConfig: REPLY_ATTRIBUTION_HOURS', () => {
+  const base = { NODE_ENV: 'test', API_TOKEN: 'a-test-token-0123456789', ENCRYPTION_KEY: '00'.repeat(32), DATA_DIR: '/tmp/wa-config-spec' };
+
+  it.each([
+    [undefined, 72],
+    ['', 72],
+    ['24', 24],
+    ['0.5', 0.5],
+  ])('%j → %d hours', (value, expected) => {
+    expect(loadConfig({ ...base, ...(value === undefined ? {} : { REPLY_ATTRIBUTION_HOURS: value }) }).env.REPLY_ATTRIBUTION_HOURS).toBe(expected);
+  });
+
+  it.each([
+    ['0', /REPLY_ATTRIBUTION_HOURS must be more than 0/],
+    ['-3', /REPLY_ATTRIBUTION_HOURS must be more than 0/],
+    ['three days', /REPLY_ATTRIBUTION_HOURS must be a number of hours/],
+  ])('%j is refused at start-up, naming the variable', (value, message) => {
+    expect(() => loadConfig({ ...base, REPLY_ATTRIBUTION_HOURS: value })).toThrow(message);
+  });
+});

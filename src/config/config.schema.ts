@@ -84,6 +84,8 @@ export const configSchema = z.object({
   OPT_OUT_KEYWORDS: csvList.prefault(
     'STOP,STOPP,STOP ALL,UNSUBSCRIBE,CANCEL,END,QUIT,OPT OUT,OPTOUT,ALTO,BAJA,PARAR,ARRET,ARRETER,DESABONNER,ABMELDEN,AUFHOREN,STOPPEN,FERMATI,DISISCRIVITI,SAIR,CANCELAR',
   ),
+  /** An inbound message without context.id counts as a reply to the latest campaign message to that person on that channel sent this many hours before. */
+  REPLY_ATTRIBUTION_HOURS: z.coerce.number({ message: 'REPLY_ATTRIBUTION_HOURS must be a number of hours' }).positive('REPLY_ATTRIBUTION_HOURS must be more than 0').max(8760).default(72),
 });
 
 export type Env = z.input<typeof configSchema>;

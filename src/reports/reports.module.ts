@@ -5,12 +5,14 @@ import { EstimateController } from './estimate.controller.js';
 import { ReportPagesController } from './report-pages.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
+import { EngagementService } from './engagement.service.js';
+import { RepliesController } from './replies.controller.js';
 
 /** Delivery report: summary from counters, keyset recipient listing, streamed CSV, the web pages. */
 @Module({
   imports: [ChannelsModule],
-  controllers: [ReportsController, ReportPagesController, EstimateController],
-  providers: [ReportsService, CostService],
+  controllers: [ReportsController, ReportPagesController, EstimateController, RepliesController],
+  providers: [ReportsService, CostService, EngagementService],
   exports: [ReportsService],
 })
 export class ReportsModule {}

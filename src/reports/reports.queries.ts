@@ -104,6 +104,9 @@ export interface RecipientRow {
   pricing_type: string | null;
   billable: boolean | null;
   user_id: string | null;
+  replied_at: Date | null;
+  clicked_button: string | null;
+  variant: string | null;
 }
 
 /** One page of recipients after `afterId`, in id order. */
@@ -119,13 +122,14 @@ export async function selectRecipientPage(
   parameters.push(limit);
   return dataSource.query(
     `SELECT id, contact_id, phone, status, message_id, error_code, error_title, sent_at, delivered_at, read_at, failed_at,
-       skip_reason, waiting_reason, next_attempt_at, attempts, pricing_category, pricing_model, pricing_type, billable, user_id
+       skip_reason, waiting_reason, next_attempt_at, attempts, pricing_category, pricing_model, pricing_type, billable, user_id,
+       replied_at, clicked_button, variant
      FROM campaign_recipients WHERE ${where} ORDER BY id LIMIT $${parameters.length}`,
     parameters,
   );
 }
 
-/** CSV columns in export order (docs/api.md: the contract's nine, then the contact's name, then the message's pricing and price). */
+/** CSV columns in export order (docs/api.md: the contract's nine, then the contact's name, then the message's pricing and price, then engagement). */
 export const CSV_COLUMNS = [
   'phone',
   'status',
@@ -144,6 +148,8 @@ export const CSV_COLUMNS = [
   'billable',
   // The card's price of the message (reports.service.ts priceCell), appended last.
   'price',
+  'replied_at',
+  'button',
 ] as const;
 
 export type CsvRow = Record<string, string | number | null>;
@@ -173,7 +179,8 @@ export async function selectCsvBatch(
     return manager.query(
       `SELECT r.id, r.phone, r.status, r.message_id, r.error_code, r.error_title,
          ${iso('sent_at')}, ${iso('delivered_at')}, ${iso('read_at')}, ${iso('failed_at')},
-         ct.first_name, ct.last_name, r.pricing_category, r.pricing_model, r.pricing_type, r.billable::text AS billable, r.wa_id
+         ct.first_name, ct.last_name, r.pricing_category, r.pricing_model, r.pricing_type, r.billable::text AS billable, r.wa_id,
+         ${iso('replied_at')}, r.clicked_button AS button
        FROM campaign_recipients r LEFT JOIN contacts ct ON ct.id = r.contact_id
        WHERE ${where} ORDER BY r.id LIMIT $${parameters.length}`,
       parameters,

@@ -34,6 +34,7 @@ import { isUuid } from '../common/ids.js';
 import { isCharged } from '../pricing/rate-plan.js';
 import { formatMicros } from '../pricing/money.js';
 import { CostService } from './cost.service.js';
+import { EngagementService } from './engagement.service.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 const CSV_BATCH_SIZE = 5000;
@@ -50,6 +51,7 @@ export class ReportsService {
     private readonly dataSource: DataSource,
     config: AppConfig,
     private readonly cost: CostService,
+    private readonly engagement: EngagementService,
   ) {
     this.grantKey = downloadGrantKey(config.encryptionKey);
   }
@@ -70,6 +72,7 @@ export class ReportsService {
       now,
     });
     const nextAttemptByReason = new Map(row.waiting.map((waiting) => [waiting.reason, waiting.nextAttemptAt]));
+    const { engagement, variants, abTest } = await this.engagement.forReport(row.id, summary.reached.delivered);
 
     return {
       campaignId: row.id,
@@ -99,6 +102,9 @@ export class ReportsService {
       })),
       generatedAt: now.toISOString(),
       cost: await this.cost.reportCost(row.id),
+      engagement,
+      variants,
+      abTest,
     };
   }
 
@@ -267,5 +273,8 @@ function toRecipientItem(row: RecipientRow): RecipientItemDto {
       ? { category: row.pricing_category, model: row.pricing_model, type: row.pricing_type, billable: row.billable }
       : null,
     userId: row.user_id,
+    repliedAt: iso(row.replied_at),
+    clickedButton: row.clicked_button,
+    variant: row.variant,
   };
 }

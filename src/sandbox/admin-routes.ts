@@ -1,6 +1,7 @@
 /** /_sandbox/*: the sandbox driven over HTTP by scripts in other processes (the same operations as the programmatic API). */
 import type { BehaviourPatch } from './behaviour.js';
 import { RequestError } from './http.js';
+import { inboundFromBody } from './inbound-request.js';
 import { sendInbound } from './notifications.js';
 import type { AdminHandler, RouteContext } from './route-types.js';
 import { isRecord } from './sandbox-payloads.js';
@@ -72,11 +73,8 @@ export function adminRoutes({ state, responder, log }: RouteContext): Map<string
     [
       'POST /_sandbox/inbound',
       async ({ body, response }) => {
-        if (!isRecord(body) || typeof body.apiKey !== 'string' || typeof body.from !== 'string' || typeof body.text !== 'string') {
-          throw new RequestError(400, 'body must be {"apiKey","from","text"[,"name"]}');
-        }
-        const result = await sendInbound(state, body.apiKey, body.from, body.text, { profileName: typeof body.name === 'string' ? body.name : undefined });
-        reply(response, 200, result);
+        const inbound = inboundFromBody(body);
+        reply(response, 200, await sendInbound(state, inbound.apiKey, inbound.from, inbound.text, inbound.options));
       },
     ],
     [

@@ -1,7 +1,7 @@
 /** The webhooks the sandbox decides to post: statuses after an accepted send, an inbound message on request. */
 import { RequestError } from './http.js';
 import { type AcceptedSend, inboundWebhookBody, messageId, type StatusEvent, type WhatsAppError } from './sandbox-payloads.js';
-import type { InboundResult } from './sandbox-types.js';
+import type { InboundOptions, InboundResult } from './sandbox-types.js';
 import type { KeyState, SandboxState } from './state.js';
 
 /** A failing number's error, as a send answer or a failed status carries it. */
@@ -38,8 +38,11 @@ export function scheduleStatuses(state: SandboxState, key: KeyState, send: Accep
   }
 }
 
-/** Posts an inbound text message from `from` (a wa_id) to the key's registered webhook at once. */
-export async function sendInbound(state: SandboxState, apiKey: string, from: string, text: string, options: { profileName?: string } = {}): Promise<InboundResult> {
+/**
+ * Posts an inbound message from `from` (a wa_id) to the key's registered webhook at once: a text, or a
+ * button tap (`reply`), answering `contextId` when given, at `timestamp` (Unix seconds; default now).
+ */
+export async function sendInbound(state: SandboxState, apiKey: string, from: string, text: string, options: InboundOptions = {}): Promise<InboundResult> {
   const key = state.keys.get(apiKey);
   if (!key) throw new RequestError(404, `Unknown API key …${apiKey.slice(-4)}`);
   if (!key.webhook) throw new RequestError(409, `No webhook registered for key …${apiKey.slice(-4)}`);
@@ -47,7 +50,15 @@ export async function sendInbound(state: SandboxState, apiKey: string, from: str
   const id = key.generation === 'cloud' ? messageId('cloud', state.runId, sequence, from) : `ABGG${Buffer.from(`${state.runId}${sequence.toString(36)}`).toString('base64url')}`;
   const body = inboundWebhookBody(
     key.generation,
-    { messageId: id, from, profileName: options.profileName ?? 'Sandbox User', text, timestamp: Math.floor(Date.now() / 1000) },
+    {
+      messageId: id,
+      from,
+      profileName: options.profileName ?? 'Sandbox User',
+      text,
+      timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+      reply: options.reply,
+      contextId: options.contextId,
+    },
     key.account,
   );
   const delivered = await state.dispatcher.deliverNow(apiKey, body, 1);

@@ -11,6 +11,7 @@ import type {
   CloudWebhookValue,
   ErrorBody,
   HealthAnswer,
+  InboundMessageContent,
   MessageStatus,
   OnPremiseErrorBody,
   OnPremiseMeta,
@@ -271,11 +272,34 @@ export interface InboundText {
   profileName: string;
   text: string;
   timestamp: number;
+  /** A tap instead of a text (inboundContent); `text` is then the button's text unless it gives its own. */
+  reply?: InboundReply;
+  /** context.id: the message this one answers. */
+  contextId?: string;
+}
+
+/** A button a person taps: a template's quick reply (payload null as some templates send it) or an interactive reply. */
+export type InboundReply =
+  | { kind: 'quick_reply'; payload: string | null; text?: string }
+  | { kind: 'button_reply' | 'list_reply'; id: string; title?: string; description?: string };
+
+/** The message's type and content field, and its context (`from`: the business number it answers). */
+export function inboundContent(inbound: Pick<InboundText, 'text' | 'reply' | 'contextId'>, account: AccountInfo): InboundMessageContent {
+  const context = inbound.contextId ? { context: { from: account.displayPhoneNumber, id: inbound.contextId } } : {};
+  const reply = inbound.reply;
+  if (!reply) return { type: 'text', text: { body: inbound.text }, ...context };
+  if (reply.kind === 'quick_reply') return { type: 'button', button: { payload: reply.payload, text: reply.text ?? inbound.text }, ...context };
+  const title = reply.title ?? inbound.text;
+  const interactive: NonNullable<InboundMessageContent['interactive']> =
+    reply.kind === 'button_reply'
+      ? { type: 'button_reply', button_reply: { id: reply.id, title } }
+      : { type: 'list_reply', list_reply: { id: reply.id, title, ...(reply.description ? { description: reply.description } : {}) } };
+  return { type: 'interactive', interactive, ...context };
 }
 
 export function inboundWebhookBody(generation: Generation, inbound: InboundText, account: AccountInfo): WebhookBody {
   const contacts: WebhookValue['contacts'] = [{ profile: { name: inbound.profileName }, wa_id: inbound.from }];
-  const messages: WebhookValue['messages'] = [{ from: inbound.from, id: inbound.messageId, timestamp: String(inbound.timestamp), type: 'text', text: { body: inbound.text } }];
+  const messages: WebhookValue['messages'] = [{ from: inbound.from, id: inbound.messageId, timestamp: String(inbound.timestamp), ...inboundContent(inbound, account) }];
   if (generation === 'onpremise') return { contacts, messages };
   return cloudEnvelope(account, { contacts, messages });
 }

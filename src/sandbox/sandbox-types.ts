@@ -1,7 +1,7 @@
 /** The sandbox's programmatic API (what `createSandbox` returns) and the shapes it takes and gives. */
 import type { BehaviourPatch, SandboxBehaviour } from './behaviour.js';
 import type { CatalogueFailure } from './failure-catalogue.js';
-import type { Generation, ThrottleStyle } from './sandbox-payloads.js';
+import type { Generation, InboundReply, ThrottleStyle } from './sandbox-payloads.js';
 import type { SignalRequest, SignalResult } from './signal-payloads.js';
 import type { WebhookStats, WebhookTarget } from './webhook-dispatcher.js';
 
@@ -134,6 +134,17 @@ export interface SandboxStats {
   acceptedByWaId?: Record<string, number>;
 }
 
+/** How an inbound message differs from a plain text sent now (Sandbox.sendInbound, POST /_sandbox/inbound). */
+export interface InboundOptions {
+  profileName?: string;
+  /** A tap instead of a text: quick reply (payload may be null) or interactive button_reply / list_reply. */
+  reply?: InboundReply;
+  /** context.id: the message it answers (e.g. a campaign message's id). */
+  contextId?: string;
+  /** Unix seconds; default now. */
+  timestamp?: number;
+}
+
 export interface InboundResult {
   messageId: string;
   delivered: boolean;
@@ -159,8 +170,8 @@ export interface Sandbox {
   webhookFor(apiKey: string): WebhookTarget | null;
   injectFailure(failure: InjectedFailure): void;
   clearFailures(): void;
-  /** Posts an inbound text message webhook from `from` (a wa_id) to the key's registered webhook. */
-  sendInbound(apiKey: string, from: string, text: string, options?: { profileName?: string }): Promise<InboundResult>;
+  /** Posts an inbound message webhook from `from` (a wa_id) to the key's registered webhook: a text, or a button tap (options.reply), answering options.contextId. */
+  sendInbound(apiKey: string, from: string, text: string, options?: InboundOptions): Promise<InboundResult>;
   /** Posts an account-level webhook (template status/category, quality, account, capability, user_preferences; field `messages` with `errors`: a value-level error) to the key's registered webhook. */
   sendSignal(apiKey: string, signal: SignalRequest): Promise<SignalResult>;
   /** Resolves true once no webhook is waiting or in flight; false after timeoutMs (default 10 s). */

@@ -21,10 +21,11 @@ export { DEFAULT_BEHAVIOUR } from './behaviour.js';
 export { DEFAULT_TEMPLATES } from './default-templates.js';
 export type { BehaviourPatch, FailingNumber, SandboxBehaviour } from './behaviour.js';
 export type { SignalField, SignalRequest, SignalResult, SignalValues } from './signal-payloads.js';
-export type { Generation, StatusName, ThrottleStyle, SandboxTemplate, WhatsAppError } from './sandbox-payloads.js';
+export type { Generation, StatusName, ThrottleStyle, SandboxTemplate, WhatsAppError, InboundReply } from './sandbox-payloads.js';
 export type {
   AcceptedMessage,
   FailureKind,
+  InboundOptions,
   InboundResult,
   InjectedFailure,
   KeyStats,

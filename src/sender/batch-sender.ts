@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { effectiveFrequencyCap } from '../campaigns/frequency-cap.js';
 import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
 import { type ClaimResult, RecipientsRepository } from '../campaigns/recipients.repository.js';
+import { templateFor } from '../campaigns/variants.js';
 import type { Channel } from '../channels/channel.entity.js';
 import { effectiveMessagingLimit } from '../channels/messaging-limit.js';
 import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
@@ -167,7 +168,11 @@ export class BatchSender {
       this.limiters.markSent(channel.id, place);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
-      const sends = sendable.map((recipient) => this.sendOne(channel, credentials, recipient, campaignsById.get(recipient.campaign_id)!, handedOver));
+      // An A/B recipient is sent its own variant's template (the category and TTL stay the campaign's).
+      const sends = sendable.map((recipient) => {
+        const campaign = campaignsById.get(recipient.campaign_id)!;
+        return this.sendOne(channel, credentials, recipient, { ...campaign, template: templateFor(campaign, recipient.variant) }, handedOver);
+      });
       if (notSent.length > 0) await this.release(channel.id, notSent);
       await Promise.all(sends);
     } else {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CampaignsRepository } from '../campaigns/campaigns.repository.js';
 import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
+import { RecipientsRepository } from '../campaigns/recipients.repository.js';
 import type { Channel } from '../channels/channel.entity.js';
 import { ChannelsRepository } from '../channels/channels.repository.js';
 import { errorMessage } from '../common/errors.js';
@@ -21,6 +22,7 @@ export class OutcomeHandler {
   private readonly settings: OutcomeSettings;
   /** Template failures (132000…) per campaign and code seen by this process (TEMPLATE_FAILURE_PAUSE_AFTER). */
   private readonly templateFailures = new Map<string, number>();
+  private readonly attributionHours: number;
 
   constructor(
     config: AppConfig,
@@ -31,7 +33,9 @@ export class OutcomeHandler {
     private readonly campaigns: CampaignsRepository,
     private readonly channels: ChannelsRepository,
     private readonly contacts: ContactsRepository,
+    private readonly recipients: RecipientsRepository,
   ) {
+    this.attributionHours = config.env.REPLY_ATTRIBUTION_HOURS;
     this.settings = {
       maxAttempts: config.env.SEND_MAX_ATTEMPTS,
       onPremiseUnknownOutcome: config.env.ONPREMISE_UNKNOWN_OUTCOME_POLICY,
@@ -113,6 +117,8 @@ export class OutcomeHandler {
         try {
           const proof = JSON.stringify({ campaignId: recipient.campaign_id, recipientId: recipient.id, error: description });
           await this.contacts.optOutOfMarketing([{ waId: recipient.wa_id, at: new Date(), source: `whatsapp_error_${MARKETING_OPT_OUT_CODE}`, proof }]);
+          // The opt-out counts in the engagement of the campaign message this person got before.
+          await this.recipients.attributeMarketingOptOuts([{ channelId: channel.id, waId: recipient.wa_id, at: new Date(), failingRecipientId: recipient.id }], this.attributionHours);
         } catch (error) {
           // The recipient fails anyway; the next 131050 (send or status) opts the contact out.
           this.logger.error(`contact ${recipient.wa_id}: opting out of marketing after 131050 failed: ${errorMessage(error)}`);

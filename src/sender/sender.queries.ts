@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { FrequencyCap } from '../campaigns/frequency-cap.js';
 import type { SendWindow } from '../campaigns/send-window.js';
+import type { CampaignVariant } from '../campaigns/variants.js';
 import type { Template } from '../whatsapp/types.js';
 
 /** The sender's reads of campaigns and recipients; its writes go through the repositories. */
@@ -18,6 +19,8 @@ export interface RunningCampaign {
   frequency_cap: FrequencyCap | null;
   /** The template is MARKETING by the channel's registry, or unknown to it (the safer guess, as at launch). */
   marketing: boolean;
+  /** An A/B test's variants (each recipient is sent its own variant's template). */
+  variants: CampaignVariant[] | null;
 }
 
 /**
@@ -47,7 +50,7 @@ const RECIPIENTS_DUE = `
  */
 const RUNNING_CAMPAIGNS = `
   SELECT c.id, c.channel_id, c.template, c.send_window, c.ttl_seconds, t.category AS template_category, c.frequency_cap,
-    coalesce(upper(t.category), 'MARKETING') = 'MARKETING' AS marketing
+    coalesce(upper(t.category), 'MARKETING') = 'MARKETING' AS marketing, c.variants
   FROM campaigns c
   LEFT JOIN templates t ON t.channel_id = c.channel_id AND t.name = c.template->>'name' AND t.language = c.template->>'language'
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { InboundReply } from '../campaigns/replies.queries.js';
+import { RepliesRepository } from '../campaigns/replies.repository.js';
+import { RecipientsRepository } from '../campaigns/recipients.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { ContactsRepository } from '../contacts/contacts.repository.js';
 import type { KeywordOptOut } from '../contacts/inbound.queries.js';
@@ -17,18 +20,25 @@ interface Inbound {
  * Applies the inbound messages of a batch, set-based, in the batch's transaction: records their ids in
  * message_events (a repeated message is a no-op), opens the senders' 24 h service window, and opts out
  * the senders whose message is an opt-out keyword (opt-out-keywords.ts), with the message as proof
- * (ContactsRepository).
+ * (ContactsRepository). Each new message is also attributed to the campaign message it answers
+ * (RepliesRepository: by context.id, else the latest one within REPLY_ATTRIBUTION_HOURS) and its
+ * recipient gains the reply, the clicked button and an opt-out (RecipientsRepository). Only messages
+ * seen for the first time get here, so a redelivered webhook counts nothing twice.
  */
 @Injectable()
 export class InboundApplier {
   private readonly matcher: OptOutMatcher;
+  private readonly attributionHours: number;
 
   constructor(
     config: AppConfig,
     private readonly history: MessageEventsRepository,
     private readonly contacts: ContactsRepository,
+    private readonly replies: RepliesRepository,
+    private readonly recipients: RecipientsRepository,
   ) {
     this.matcher = createOptOutMatcher(config.env.OPT_OUT_KEYWORDS);
+    this.attributionHours = config.env.REPLY_ATTRIBUTION_HOURS;
   }
 
   async apply(db: EntityManager, plans: readonly ItemPlan[], tally: BatchTally): Promise<void> {
@@ -49,6 +59,8 @@ export class InboundApplier {
       fresh.map(({ event }) => ({ waId: event.fromWaId, at: event.timestamp })),
       db,
     );
+
+    await this.recordReplies(fresh, db);
 
     const optOuts = fresh.flatMap(({ plan, event }): KeywordOptOut[] => {
       const keyword = this.matcher.match(event.text);
@@ -74,5 +86,26 @@ export class InboundApplier {
     if (optOuts.length === 0) return;
     const changed = await this.contacts.optOutByKeyword(optOuts, db);
     tally.optOuts += changed.length;
+  }
+
+  /** Replies and clicks on campaign messages (see the class comment). */
+  private async recordReplies(fresh: readonly Inbound[], db: EntityManager): Promise<void> {
+    const replies = fresh.map(
+      ({ plan, event }): InboundReply => ({
+        messageId: event.messageId,
+        channelId: plan.item.channel_id,
+        waId: event.fromWaId,
+        at: event.timestamp,
+        contextId: event.contextId ?? null,
+        type: event.type,
+        text: event.text ?? null,
+        buttonKind: event.button?.kind ?? null,
+        buttonPayload: event.button?.payload ?? null,
+        buttonText: event.button?.text ?? null,
+        optOut: this.matcher.match(event.text) !== null,
+      }),
+    );
+    const recorded = await this.replies.record(replies, this.attributionHours, db);
+    await this.recipients.recordEngagement(recorded, db);
   }
 }

@@ -10,7 +10,9 @@ import { classifyRecipientError, MARKETING_OPT_OUT_CODE, marketingLimitRetryAt }
 /**
  * What a status means beyond the recipient's state (whatsapp/send-errors.ts, the same table the sender
  * follows), in the batch's transaction, after the statuses were applied:
- * - failed with 131050: the contact is opted out of marketing, with a consent event (the recipient fails);
+ * - failed with 131050: the contact is opted out of marketing, with a consent event (the recipient fails),
+ *   and the campaign message that person got before it (within REPLY_ATTRIBUTION_HOURS) counts the
+ *   opt-out in its campaign's engagement.optedOut;
  * - failed with 131049: not final; the recipient waits for a retry (24 h, then 48 h, bounded, never past
  *   the campaign's validUntil), else it stays failed;
  * - failed with 130472 (or anything else): failed, nothing more;
@@ -19,6 +21,7 @@ import { classifyRecipientError, MARKETING_OPT_OUT_CODE, marketingLimitRetryAt }
 @Injectable()
 export class StatusErrorPolicy {
   private readonly maxRetries: number;
+  private readonly attributionHours: number;
 
   constructor(
     config: AppConfig,
@@ -27,11 +30,13 @@ export class StatusErrorPolicy {
     private readonly contacts: ContactsRepository,
   ) {
     this.maxRetries = config.env.MARKETING_LIMIT_MAX_RETRIES;
+    this.attributionHours = config.env.REPLY_ATTRIBUTION_HOURS;
   }
 
   /** `fresh`: the events applied now (each seen for the first time); `found`: their recipients by id. */
   async apply(fresh: readonly RecipientStatusEvent[], found: ReadonlyMap<string, StatusRecipient>, db: EntityManager): Promise<void> {
     const optOuts: MarketingPreference[] = [];
+    const attributed: Array<{ channelId: string; waId: string; at: Date; failingRecipientId: string }> = [];
     const waits: MarketingLimitWait[] = [];
     const userIds = new Map<string, string>();
     for (const event of fresh) {
@@ -43,12 +48,14 @@ export class StatusErrorPolicy {
       if (kind === 'marketing_opt_out') {
         const proof = JSON.stringify({ messageId: event.messageId, campaignId: recipient.campaignId, error: event.errorTitle });
         optOuts.push({ waId: recipient.waId, at: event.occurredAt, source: `whatsapp_error_${MARKETING_OPT_OUT_CODE}`, proof });
+        attributed.push({ channelId: recipient.channelId, waId: recipient.waId, at: event.occurredAt, failingRecipientId: recipient.id });
       } else if (kind === 'marketing_limit') {
         const retryAt = marketingLimitRetryAt({ retriesSoFar: recipient.marketingLimitRetries, maxRetries: this.maxRetries, at: event.occurredAt, validUntil: recipient.validUntil });
         if (retryAt) waits.push({ recipientId: recipient.id, messageId: event.messageId, retryAt });
       }
     }
     if (optOuts.length) await this.contacts.optOutOfMarketing(optOuts, db);
+    await this.recipients.attributeMarketingOptOuts(attributed, this.attributionHours, db);
     if (userIds.size) await this.contacts.recordUserIds([...userIds].map(([contactId, userId]) => ({ contactId, userId })), db);
     const waiting = await this.recipients.waitForMarketingLimit(waits, db);
     await this.campaigns.reopenForRetries(waiting, db);

@@ -66,6 +66,17 @@ export interface InboundMessageEvent {
   text?: string;
   /** Business-scoped user id of the sender. */
   fromUserId?: string;
+  /** `context.id`: the message (a campaign message, say) this one answers. */
+  contextId?: string;
+  /** A tapped button: a template's quick reply (`type: button`) or an interactive button_reply / list_reply. */
+  button?: InboundButton;
+}
+
+/** The button a person tapped: its payload (quick reply payload, interactive reply id; null when WhatsApp sent none) and text. */
+export interface InboundButton {
+  kind: 'quick_reply' | 'button_reply' | 'list_reply';
+  payload: string | null;
+  text: string | null;
 }
 
 export type WebhookEvent = StatusEvent | InboundMessageEvent;
@@ -177,6 +188,25 @@ function messageText(raw: Inbound): string | undefined {
   return cleanString(text ?? button ?? interactive, MAX_TEXT_LENGTH) ?? undefined;
 }
 
+function messageButton(raw: Inbound): InboundButton | undefined {
+  const read = (value: unknown) => cleanString(value, MAX_TITLE_LENGTH) ?? null;
+  // Payloads and reply ids are the business's own keys: kept whole up to an id's length, never cut short.
+  const key = (value: unknown) => cleanString(value, MAX_ID_LENGTH) ?? null;
+  if (isObject<NonNullable<InboundMessageItem['button']>>(raw.button)) {
+    const button = { kind: 'quick_reply' as const, payload: key(raw.button.payload), text: read(raw.button.text) };
+    return button.payload !== null || button.text !== null ? button : undefined;
+  }
+  type Interactive = NonNullable<InboundMessageItem['interactive']>;
+  if (!isObject<Interactive>(raw.interactive)) return undefined;
+  for (const kind of ['button_reply', 'list_reply'] as const) {
+    const reply = raw.interactive[kind];
+    if (!isObject<NonNullable<Interactive[typeof kind]>>(reply)) continue;
+    const button = { kind, payload: key(reply.id), text: read(reply.title) };
+    if (button.payload !== null || button.text !== null) return button;
+  }
+  return undefined;
+}
+
 function mapMessage(raw: unknown, fallback: Date, ignored: string[]): InboundMessageEvent | null {
   if (!isObject<InboundMessageItem>(raw)) {
     ignored.push('a message that is not an object');
@@ -199,6 +229,10 @@ function mapMessage(raw: unknown, fallback: Date, ignored: string[]): InboundMes
   if (text !== undefined) event.text = text;
   const fromUserId = cleanString(raw.from_user_id, 256);
   if (fromUserId) event.fromUserId = fromUserId;
+  const contextId = isObject<NonNullable<InboundMessageItem['context']>>(raw.context) ? cleanString(raw.context.id, MAX_ID_LENGTH) : null;
+  if (contextId) event.contextId = contextId;
+  const button = messageButton(raw);
+  if (button) event.button = button;
   return event;
 }
 

@@ -230,6 +230,13 @@ export interface InboundMessageItem {
   context?: { id: string; from?: string };
 }
 
+/**
+ * What a person's message carries besides who sent it and when: its type with the matching field (a
+ * text, a template's quick-reply `button` — payload null for some templates —, or an `interactive`
+ * button_reply / list_reply), and `context` when it answers a message (a quick reply always does).
+ */
+export type InboundMessageContent = Pick<InboundMessageItem, 'type' | 'text' | 'button' | 'interactive' | 'context'>;
+
 export interface WebhookContact {
   profile: { name: string };
   wa_id: string;

@@ -5,12 +5,14 @@ import { AUDIENCE_DESCRIPTION, AudienceDto } from '../../audiences/dto/audience.
 import {
   Allow,
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -122,6 +124,41 @@ export class FrequencyCapDto {
 
 const FREQUENCY_CAP =
   'Overrides MARKETING_FREQUENCY_CAP for this campaign (MARKETING templates only). A contact at the cap waits (waitingReason frequency_cap) until allowed, or is skipped when that is after validUntil';
+export class CampaignVariantDto {
+  @ApiProperty({ example: 'A', description: 'Unique within the campaign: 1–64 letters, digits, _ or -' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'variants[].name must be 1–64 letters, digits, _ or -' })
+  name: string;
+
+  @ApiProperty({ type: TemplateDto })
+  @ValidateNested()
+  @Type(() => TemplateDto)
+  template: TemplateDto;
+
+  @ApiProperty({ example: 50, description: 'Relative share of the (test) audience: 50/50, 1/1 and 70/30 are all fine' })
+  @IsInt({ message: 'variants[].weight must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  weight: number;
+}
+
+export class WinnerRuleDto {
+  @ApiProperty({ enum: ['read', 'replied', 'clicked'], example: 'clicked', description: 'Rate compared per variant: read, replied or clicked per sent test message' })
+  @IsIn(['read', 'replied', 'clicked'], { message: 'winner.metric must be one of read, replied, clicked' })
+  metric: 'read' | 'replied' | 'clicked';
+
+  @ApiProperty({ example: 20, description: 'Percent of the audience in the test (1–99); the rest waits (waitingReason ab_test) and gets the winner' })
+  @IsInt({ message: 'winner.testShare must be a whole percent' })
+  @Min(1)
+  @Max(99)
+  testShare: number;
+
+  @ApiProperty({ example: 4, description: 'Hours after launch at which the winner is picked (up to 720)' })
+  @IsNumber({}, { message: 'winner.afterHours must be a number of hours' })
+  @Min(0.01)
+  @Max(720)
+  afterHours: number;
+}
 
 export class CreateCampaignDto {
   @ApiProperty({ example: 'Spring sale' })
@@ -144,10 +181,37 @@ export class CreateCampaignDto {
   @Allow()
   audience?: unknown;
 
-  @ApiProperty({ type: TemplateDto })
+  @ApiPropertyOptional({ type: TemplateDto, description: 'Required unless `variants` is given (never both)' })
+  @IsOptional()
   @ValidateNested()
   @Type(() => TemplateDto)
-  template: TemplateDto;
+  template?: TemplateDto;
+
+  @ApiPropertyOptional({
+    type: [CampaignVariantDto],
+    description: 'A/B test instead of `template`: each recipient gets one variant, deterministically, split by weight',
+    example: [
+      { name: 'A', weight: 50, template: { name: 'spring_sale', language: 'en', components: [] } },
+      { name: 'B', weight: 50, template: { name: 'spring_sale_v2', language: 'en', components: [] } },
+    ],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(2, { message: 'variants must hold at least two variants' })
+  @ArrayMaxSize(10, { message: 'variants may hold at most 10 variants' })
+  @ValidateNested({ each: true })
+  @Type(() => CampaignVariantDto)
+  variants?: CampaignVariantDto[];
+
+  @ApiPropertyOptional({
+    type: WinnerRuleDto,
+    example: { metric: 'clicked', testShare: 20, afterHours: 4 },
+    description: 'With variants: send the test share first, then the best variant to the rest after afterHours',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WinnerRuleDto)
+  winner?: WinnerRuleDto;
 
   @ApiPropertyOptional({ example: '2026-12-01T09:00:00+01:00', description: 'Without it the campaign is a draft' })
   @IsOptional()
@@ -296,6 +360,12 @@ export class CampaignResponse {
   @ApiProperty({ nullable: true, type: Number, example: 86400, description: TTL_SECONDS_DESCRIPTION }) ttlSeconds: number | null;
   @ApiProperty({ nullable: true, type: FrequencyCapDto, description: "The campaign's own cap; null: MARKETING_FREQUENCY_CAP applies" })
   frequencyCap: FrequencyCapDto | null;
+  @ApiProperty({ nullable: true, type: [CampaignVariantDto], description: 'The A/B variants; `template` then mirrors the first' })
+  variants: CampaignVariantDto[] | null;
+  @ApiProperty({ nullable: true, type: WinnerRuleDto }) winner: WinnerRuleDto | null;
+  @ApiProperty({ nullable: true, type: String, example: 'B', description: 'The variant that won and went to the rest' })
+  winnerVariant: string | null;
+  @ApiProperty({ nullable: true, type: String }) winnerPickedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) launchedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) completedAt: string | null;

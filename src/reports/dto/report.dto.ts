@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } fro
 import { RECIPIENT_STATUSES } from '../../common/recipient-status.js';
 import { BUCKETS, type Bucket } from '../report-math.js';
 import { CampaignCostDto } from './cost.dto.js';
+import { AbTestDto, EngagementDto, VariantReportDto } from './engagement.dto.js';
 
 /** The range of campaign_recipients.error_code (int4). */
 const ERROR_CODE_MIN = -2147483648;
@@ -101,6 +102,10 @@ export class CampaignReportDto {
 
   @ApiProperty({ type: () => CampaignCostDto, description: "What the campaign was estimated to cost and what its charged messages cost, by the rate card (amounts: decimal strings from integer micro-units)" })
   cost: CampaignCostDto;
+  @ApiProperty({ type: EngagementDto, description: 'Replies, button clicks and opt-outs after this campaign’s messages' }) engagement: EngagementDto;
+  @ApiProperty({ type: [VariantReportDto], description: 'A/B test: one entry per variant (empty for a single-template campaign)' })
+  variants: VariantReportDto[];
+  @ApiProperty({ type: AbTestDto, nullable: true, description: 'A/B test with a winner rule: the winner, once picked' }) abTest: AbTestDto | null;
 }
 
 export class RecipientItemDto {
@@ -122,7 +127,10 @@ export class RecipientItemDto {
   @ApiProperty({ type: () => RecipientPricingDto, nullable: true, description: "The message's pricing, as its first status carrying it said" })
   pricing: RecipientPricingDto | null;
   @ApiProperty({ type: String, nullable: true, description: "WhatsApp's business-scoped user id of the recipient, when a status carried it" })
-  userId: string | null;
+  userId: string | null;  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the contact first answered this message' }) repliedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'BOOK_NOW', description: 'The first button tapped in answer: its payload, else its text' })
+  clickedButton: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'A', description: 'A/B variant (null: single template, or held for the winner)' }) variant: string | null;
 }
 
 export class RecipientPricingDto {
