@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ReportPagesController } from './report-pages.controller.js';
+import { ReportDownloadController } from './report-download.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
-/** Delivery report: summary from counters, keyset recipient listing, streamed CSV, the web pages. */
+/** Delivery report: summary from counters, keyset recipient listing, streamed CSV and its signed download link. */
 @Module({
-  controllers: [ReportsController, ReportPagesController],
+  controllers: [ReportsController, ReportDownloadController],
   providers: [ReportsService],
   exports: [ReportsService],
 })
