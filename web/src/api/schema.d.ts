@@ -930,6 +930,11 @@ export interface components {
              */
             parameterNames: string[];
             buttons: components["schemas"]["TemplateButtonResponse"][];
+            /**
+             * @description HEADER (TEXT), BODY and FOOTER: the text with its placeholders (null for other components, or until the next sync)
+             * @example Hi {{1}}, our spring sale starts today!
+             */
+            text: string | null;
         };
         ChannelTemplateResponse: {
             /** @example spring_sale */
@@ -2235,6 +2240,8 @@ export interface operations {
                 country?: string;
                 /** @description Only members of this list */
                 listId?: string;
+                /** @description Contacts whose "first_name last_name" contains this text (any case); ignored when phone is given */
+                name?: string;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 limit?: number;
