@@ -51,10 +51,11 @@ export async function serveConsole(app: NestFastifyApplication): Promise<void> {
     decorateReply: false, // @nestjs/swagger registers the plugin for /docs too
     wildcard: false, // one route per built file: nothing else under / is answered from disk
     index: ['index.html'],
-    setHeaders: (response: { setHeader(name: string, value: string): void }, path: string) => {
-      for (const [name, value] of Object.entries(CONSOLE_HEADERS)) response.setHeader(name, value);
+    // @fastify/static 10 hands the Fastify reply here.
+    setHeaders: (reply: { header(name: string, value: string): unknown }, path: string) => {
+      for (const [name, value] of Object.entries(CONSOLE_HEADERS)) reply.header(name, value);
       // Assets carry a content hash in their name; index.html must be re-read to find new ones.
-      response.setHeader('cache-control', path.includes(`${join('/', 'assets', '/')}`) ? 'public, max-age=31536000, immutable' : 'no-store');
+      reply.header('cache-control', path.includes(`${join('/', 'assets', '/')}`) ? 'public, max-age=31536000, immutable' : 'no-store');
     },
   });
 }
