@@ -7,13 +7,14 @@ describe('chartGeometry', () => {
   it('draws cumulative lines scaled to the box', () => {
     const geometry = chartGeometry([p('00', 10, 0), p('10', 10, 10), p('20', 20, 10)], 100, 40);
     expect(geometry).toMatchObject({ totalSent: 40, totalDelivered: 20, maxY: 40 });
-    expect(geometry.sent).toBe('0,30 50,20 100,0');
-    expect(geometry.delivered).toBe('0,40 50,30 100,20');
+    // from 0 at the left edge; three buckets: points at the end of each third
+    expect(geometry.sent).toBe('0,40 33.3,30 66.7,20 100,0');
+    expect(geometry.delivered).toBe('0,40 33.3,40 66.7,30 100,20');
   });
 
-  it('sorts points by time and centres a single point', () => {
-    expect(chartGeometry([p('05', 3, 1)], 100, 10).sent).toBe('50,0');
-    expect(chartGeometry([p('10', 1), p('00', 1)], 10, 10).sent).toBe('0,5 10,0');
+  it('sorts points by time and draws a single bucket as one rising line', () => {
+    expect(chartGeometry([p('05', 3, 1)], 100, 10).sent).toBe('0,10 100,0');
+    expect(chartGeometry([p('10', 1), p('00', 1)], 10, 10).sent).toBe('0,10 5,5 10,0');
   });
 
   it('has nothing to draw for no points', () => {

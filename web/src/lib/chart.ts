@@ -53,10 +53,14 @@ export function chartGeometry(items: Point[], width: number, height: number): Ch
   if (cumulative.length === 0) return { sent: '', delivered: '', maxY, totalSent: 0, totalDelivered: 0, start: null, end: null };
   const start = cumulative[0].x;
   const end = cumulative[cumulative.length - 1].x;
+  // Each line starts from 0 at the first bucket; a point stands at the end of its bucket's column
+  // (n buckets: n columns), so even a campaign sent within one bucket draws a rising line.
+  const columns = cumulative.length;
   const span = Math.max(1, end - start);
-  const xOf = (x: number) => (cumulative.length === 1 ? width / 2 : ((x - start) / span) * width);
+  const xOf = (x: number) => (columns === 1 ? width : ((x - start) / span) * width * ((columns - 1) / columns) + width / columns);
   const yOf = (y: number) => height - (y / maxY) * height;
-  const line = (key: 'sent' | 'delivered') => cumulative.map((point) => `${round(xOf(point.x))},${round(yOf(point[key]))}`).join(' ');
+  const line = (key: 'sent' | 'delivered') =>
+    [`0,${height}`, ...cumulative.map((point) => `${round(xOf(point.x))},${round(yOf(point[key]))}`)].join(' ');
   return { sent: line('sent'), delivered: line('delivered'), maxY, totalSent: sent, totalDelivered: delivered, start, end };
 }
 

@@ -9,11 +9,17 @@ import { href } from '../router';
 /** Contacts: search, lists, and the CSV import with its progress, counts and rejects. */
 export function ContactsScreen() {
   const lists = useLoad(() => get<Page<List>>(`/v1/lists${query({ limit: 500 })}`), []);
+  const [imports, setImports] = useState(0);
   return (
     <>
       <h1>Contacts</h1>
-      <ImportForm onDone={() => void lists.reload()} />
-      <Search lists={lists.data?.items ?? []} />
+      <ImportForm
+        onDone={() => {
+          void lists.reload();
+          setImports((n) => n + 1);
+        }}
+      />
+      <Search lists={lists.data?.items ?? []} imports={imports} />
       <Card title="Lists" id="lists">
         <ErrorBox error={lists.error} />
         <table class="data" aria-label="Lists">
@@ -37,14 +43,15 @@ export function ContactsScreen() {
   );
 }
 
-function Search({ lists }: { lists: List[] }) {
+/** `imports` changes when an import finished: the listing is read again. */
+function Search({ lists, imports }: { lists: List[]; imports: number }) {
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
   const [listId, setListId] = useState('');
   const [submitted, setSubmitted] = useState({ phone: '', name: '', listId: '' });
   const found = useLoad(
     () => get<Page<Contact>>(`/v1/contacts${query({ phone: submitted.phone, name: submitted.name, listId: submitted.listId, limit: 50 })}`),
-    [submitted],
+    [submitted, imports],
   );
   return (
     <Card title="Search" id="search">

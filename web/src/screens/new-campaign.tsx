@@ -27,7 +27,13 @@ export function NewCampaign({ params }: { params: URLSearchParams }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<PlacedErrors>({ byField: {}, general: [] });
   const [busy, setBusy] = useState(false);
-  const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => setForm((old) => ({ ...old, [key]: event.currentTarget.value }));
+  const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => {
+    const value = event.currentTarget.value;
+    setForm((old) => ({ ...old, [key]: value }));
+    // an edited field's error is stale; the next answer says again what is still wrong
+    const field = { sendAt: 'scheduledAt', template: 'template', windowStart: 'sendWindow' }[key as string] ?? key;
+    setErrors((old) => (old.byField[field] ? { ...old, byField: { ...old.byField, [field]: [] } } : old));
+  };
 
   // "Send again to…": prefill from the earlier campaign.
   useEffect(() => {
