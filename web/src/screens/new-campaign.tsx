@@ -1,14 +1,15 @@
-// Longer than 350 lines because the New campaign form is one screen: template slots, preview, audience and schedule.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, get, post, postOptional, query } from '../api/client';
-import type { PendingAudience, PendingAudiencePreview, PendingComponentText } from '../api/pending';
+import { ApiError, get, post, query } from '../api/client';
+import type { PendingAudience, PendingComponentText } from '../api/pending';
 import type { Campaign, Channel, Contact, CreateCampaign, List, Page, TemplateComponent, TemplateList } from '../api/types';
 import { ErrorBox, Field, useLoad } from '../components/ui';
 import { placeErrors, type PlacedErrors } from '../lib/field-errors';
-import { formatNumber, localInputToIso } from '../lib/format';
+import { localInputToIso } from '../lib/format';
 import { fillTemplateText, previewValue } from '../lib/placeholders';
 import { componentsFor, slotsOf, valuesFrom } from '../lib/template-slots';
 import { href, navigate } from '../router';
+import { type AudienceChoice, audienceBody, EMPTY_AUDIENCE } from '../lib/audience';
+import { AudienceBuilder } from './audience-builder';
 
 const FIELDS = ['name', 'channelId', 'listId', 'template', 'scheduledAt', 'sendWindow', 'audience'] as const;
 const ALIASES = { template: ['template', 'parameter', 'component'], audience: ['audience'], scheduledAt: ['scheduledAt', 'send at'], sendWindow: ['window'] };
@@ -72,21 +73,13 @@ export function NewCampaign({ params }: { params: URLSearchParams }) {
     () => (form.listId ? get<Page<Contact>>(`/v1/contacts${query({ listId: form.listId, limit: 1 })}`).then((page) => page.items[0] ?? null) : Promise.resolve(null)),
     [form.listId],
   );
-  const list = lists.data?.items.find((item) => item.id === form.listId) ?? null;
-
-  // Live audience count from issue 12's preview when the engine has it; else the list's size.
-  const [preview, setPreview] = useState<{ state: 'idle' | 'none' | 'ok'; value: PendingAudiencePreview | null }>({ state: 'idle', value: null });
-  useEffect(() => {
-    if (!form.listId) return setPreview({ state: 'idle', value: null });
-    const body: PendingAudience = { listIds: [form.listId], ...(fromId ? { fromCampaign: { campaignId: fromId, filter: AGAIN_FILTERS[againFilter ?? ''] } } : {}) };
-    void postOptional<PendingAudiencePreview>('/v1/audiences/preview', body)
-      .then((value) => setPreview({ state: value ? 'ok' : 'none', value }))
-      .catch(() => setPreview({ state: 'none', value: null }));
-  }, [form.listId, fromId, againFilter]);
+  const [extra, setExtra] = useState<AudienceChoice>(EMPTY_AUDIENCE);
+  const fromCampaign = fromId ? { campaignId: fromId, filter: AGAIN_FILTERS[againFilter ?? ''] } : undefined;
 
   async function submit(schedule: boolean) {
     setBusy(true);
     const scheduledAt = form.sendAt ? localInputToIso(form.sendAt) : new Date().toISOString();
+    const audience = audienceBody({ ...extra, listId: form.listId }, fromCampaign);
     const body: CreateCampaign & { audience?: PendingAudience } = {
       name: form.name,
       channelId: form.channelId,
@@ -99,7 +92,7 @@ export function NewCampaign({ params }: { params: URLSearchParams }) {
       skipTemplateCheck: false,
       ...(schedule && scheduledAt ? { scheduledAt } : {}),
       ...(form.windowStart || form.windowEnd ? { sendWindow: { start: form.windowStart, end: form.windowEnd, timezone: form.timezone } } : {}),
-      ...(fromId ? { audience: { listIds: [form.listId], fromCampaign: { campaignId: fromId, filter: AGAIN_FILTERS[againFilter ?? ''] } } } : {}),
+      ...(audience ? { audience } : {}),
     };
     const local: PlacedErrors = { byField: {}, general: [] };
     if (!chosen) local.byField.template = ['Choose an approved template of this channel.'];
@@ -206,28 +199,16 @@ export function NewCampaign({ params }: { params: URLSearchParams }) {
             </div>
           </fieldset>
         )}
-        <Field label="Audience" error={errors.byField.listId ?? errors.byField.audience} hint="A list of contacts">
-          {(id, d) => (
-            <select id={id} aria-describedby={d} value={form.listId} onChange={set('listId')}>
-              <option value="">Choose a list</option>
-              {lists.data?.items.map((item) => (
-                <option key={item.id} value={item.id}>
-                  {item.name} ({formatNumber(item.memberCount)})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <div class="field" id="audience-count" aria-live="polite">
-          <span class="label">Recipients</span>
-          <span>
-            {preview.state === 'ok' && preview.value
-              ? `${formatNumber(preview.value.count)} (live count)`
-              : list
-                ? `${formatNumber(list.memberCount)} in the list (opted-out contacts are left out at launch; live count not available)`
-                : '—'}
-          </span>
-        </div>
+        <AudienceBuilder
+          lists={lists.data?.items ?? []}
+          value={{ ...extra, listId: form.listId }}
+          onChange={(next) => {
+            setExtra(next);
+            if (next.listId !== form.listId) setForm((old) => ({ ...old, listId: next.listId }));
+          }}
+          error={errors.byField.listId ?? errors.byField.audience}
+          fromCampaign={fromCampaign}
+        />
         <Field label="Send at" error={errors.byField.scheduledAt} hint="Empty: as soon as you press Schedule">
           {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" value={form.sendAt} onInput={set('sendAt')} />}
         </Field>
