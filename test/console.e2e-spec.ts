@@ -1,4 +1,3 @@
-// Longer than 350 lines because it is the console's whole journey in one browser session, step by step.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';

@@ -17,6 +17,10 @@ describe('chartGeometry', () => {
     expect(chartGeometry([p('10', 1), p('00', 1)], 10, 10).sent).toBe('0,10 5,5 10,0');
   });
 
+  it('scales to the top tick when it is above the totals', () => {
+    expect(chartGeometry([p('00', 5)], 100, 60, 6)).toMatchObject({ sent: '0,60 100,10', maxY: 6 });
+  });
+
   it('has nothing to draw for no points', () => {
     expect(chartGeometry([], 100, 40)).toMatchObject({ sent: '', delivered: '', totalSent: 0, start: null });
   });
@@ -42,7 +46,8 @@ describe('mergeSeries', () => {
 describe('yTicks', () => {
   it.each([
     [40, [0, 10, 20, 30, 40]],
-    [7, [0, 2, 4, 6]],
+    [7, [0, 2, 4, 6, 8]],
+    [5, [0, 2, 4, 6]],
     [1_000_000, [0, 500_000, 1_000_000]],
     [0, [0]],
   ])('yTicks(%s)', (max, expected) => expect(yTicks(max)).toEqual(expected));

@@ -40,7 +40,8 @@ export interface ChartGeometry {
 }
 
 /** SVG polyline `points` for the cumulative lines in a width × height box (y grows down). */
-export function chartGeometry(items: Point[], width: number, height: number): ChartGeometry {
+/** `top`: the value at the top edge (the highest axis tick); at least the largest total. */
+export function chartGeometry(items: Point[], width: number, height: number, top = 0): ChartGeometry {
   const points = [...items].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   let sent = 0;
   let delivered = 0;
@@ -49,7 +50,7 @@ export function chartGeometry(items: Point[], width: number, height: number): Ch
     delivered += point.delivered;
     return { x: Date.parse(point.t), sent, delivered };
   });
-  const maxY = Math.max(1, sent, delivered);
+  const maxY = Math.max(1, sent, delivered, top);
   if (cumulative.length === 0) return { sent: '', delivered: '', maxY, totalSent: 0, totalDelivered: 0, start: null, end: null };
   const start = cumulative[0].x;
   const end = cumulative[cumulative.length - 1].x;
@@ -64,14 +65,14 @@ export function chartGeometry(items: Point[], width: number, height: number): Ch
   return { sent: line('sent'), delivered: line('delivered'), maxY, totalSent: sent, totalDelivered: delivered, start, end };
 }
 
-/** Up to `count` round tick values from 0 to max (1, 2, 5 × 10^n steps). */
+/** About `count` round tick values from 0 to the first one at or above max (1, 2, 5 × 10^n steps). */
 export function yTicks(max: number, count = 4): number[] {
   if (max <= 0) return [0];
   const rough = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= rough) ?? 10 * magnitude;
   const ticks: number[] = [];
-  for (let value = 0; value <= max; value += step) ticks.push(value);
+  for (let value = 0; value < max + step; value += step) ticks.push(value);
   return ticks;
 }
 

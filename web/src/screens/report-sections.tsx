@@ -54,8 +54,9 @@ const W = 640;
 const H = 180;
 
 export function Chart({ items, bucket }: { items: TimeseriesPoint[]; bucket: string | null }) {
-  const geometry = chartGeometry(items, W, H);
-  const ticks = yTicks(geometry.maxY);
+  const totals = items.reduce((sum, point) => [sum[0] + point.sent, sum[1] + point.delivered], [0, 0]);
+  const ticks = yTicks(Math.max(totals[0], totals[1]));
+  const geometry = chartGeometry(items, W, H, ticks[ticks.length - 1]);
   return (
     <Card title="Over time" id="chart-card">
       <p class="muted">
