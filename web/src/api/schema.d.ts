@@ -556,7 +556,7 @@ export interface paths {
         put?: never;
         /**
          * A short-lived link to download every recipient as CSV without the API token
-         * @description For browsers: the report page navigates to `url` so the file streams to disk. The link names this campaign's full export and expires after 60 seconds (`expiresAt`).
+         * @description For browsers: the web console navigates to `url` so the file streams to disk. The link names this campaign's full export and expires after 60 seconds (`expiresAt`).
          */
         post: operations["ReportsController_downloadLink"];
         delete?: never;
