@@ -1,6 +1,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The web console is an npm workspace: npm ci needs its package.json to install it.
+COPY web/package.json ./web/package.json
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .

@@ -21,14 +21,14 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       // The browser test needs Chromium, which a user's fresh machine lacks: `npm run test:browser`.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/report-page\\.e2e-spec\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/console\\.e2e-spec\\.ts$'],
       globalSetup: '<rootDir>/test/global-setup.js',
       globalTeardown: '<rootDir>/test/global-teardown.js',
     },
     {
       ...shared,
       displayName: 'browser',
-      testMatch: ['<rootDir>/test/report-page.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/console.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.js',
       globalTeardown: '<rootDir>/test/global-teardown.js',
     },

@@ -1,11 +1,12 @@
 import multipart from '@fastify/multipart';
-import { ValidationPipe } from '@nestjs/common';
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AllErrorsFilter } from './common/domain-error.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { installWebhookRawBody } from './webhooks/webhook-raw-body.js';
+import { serveConsole } from './console/serve-console.js';
 
 const WORKER_PATHS = ['/health', '/metrics'];
 
@@ -38,7 +39,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     });
   }
 
-  const document = SwaggerModule.createDocument(
+  const document = openApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  if (config.runsApi) await serveConsole(app);
+}
+
+/** The OpenAPI document of `app`; also built without a database by scripts/openapi-document.ts for the console's types. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('WhatsApp campaign engine')
@@ -48,5 +56,4 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       .addBasicAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -35,6 +35,8 @@ const LAYERS: Record<string, readonly string[]> = {
   reports: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing'],
   // A stand-in for 360dialog: it speaks the protocol (whatsapp/) and knows nothing of the engine.
   sandbox: ['whatsapp', 'common'],
+  // Serves the built web console (web/) as static files; knows no capability.
+  console: [],
 };
 
 const MAX_LINES = 350;

@@ -91,9 +91,9 @@ describe('template registry and pre-flight', () => {
       category: 'UTILITY',
       parameterFormat: 'POSITIONAL',
       components: [
-        { type: 'HEADER', format: 'IMAGE', parameterCount: 1, parameterNames: [], buttons: [] },
-        { type: 'BODY', format: null, parameterCount: 2, parameterNames: ['1', '2'], buttons: [] },
-        { type: 'FOOTER', format: null, parameterCount: 0, parameterNames: [], buttons: [] },
+        { type: 'HEADER', format: 'IMAGE', parameterCount: 1, parameterNames: [], buttons: [], text: null },
+        { type: 'BODY', format: null, parameterCount: 2, parameterNames: ['1', '2'], buttons: [], text: 'Hi {{1}}, your order {{2}} has shipped.' },
+        { type: 'FOOTER', format: null, parameterCount: 0, parameterNames: [], buttons: [], text: 'Reply STOP to opt out' },
         {
           type: 'BUTTONS',
           format: null,
@@ -103,6 +103,7 @@ describe('template registry and pre-flight', () => {
             { index: 0, type: 'URL', text: 'Track it', parameterCount: 1 },
             { index: 1, type: 'QUICK_REPLY', text: 'Stop updates', parameterCount: 0 },
           ],
+          text: null,
         },
       ],
       syncedAt: expect.any(String),

@@ -252,6 +252,19 @@ describe('contacts API and opt-in registry', () => {
       expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(body.message).toMatch(/cursor/);
     });
+
+    it('searches by name (first and last, any case, wildcards taken literally), within a list too', async () => {
+      const named = await importCsv(engine, ['phone,first_name,last_name', `${germanMobile(900)},Maria,Schmidt`, `${germanMobile(901)},Jonas,Schmidt-Weber`, `${germanMobile(902)},Ana,100%_Sure`].join('\n'), { list: 'Named' });
+      const search = async (query: Record<string, string>) =>
+        (await api().get('/v1/contacts').query(query).set(engine.auth).expect(200)).body.items.map((item: { firstName: string }) => item.firstName);
+      expect(await search({ name: 'schmidt' })).toEqual(['Maria', 'Jonas']);
+      expect(await search({ name: 'maria schm' })).toEqual(['Maria']);
+      expect(await search({ name: '%' })).toEqual(['Ana']);
+      expect(await search({ name: '0%_s' })).toEqual(['Ana']);
+      expect(await search({ name: 'schmidt', listId })).toEqual([]);
+      expect(await search({ name: 'SCHMIDT', listId: named.listId! })).toEqual(['Maria', 'Jonas']);
+      expect(await search({ name: 'nobody' })).toEqual([]);
+    });
   });
 
   it('documents every contacts route in the OpenAPI document, including the multipart body', async () => {

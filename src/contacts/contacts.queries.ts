@@ -30,16 +30,19 @@ export interface ContactRecord {
   updated_at: Date;
 }
 
-/** Keyset page over all contacts (by id). $1 cursor id (exclusive), $2 limit. */
+/** The console's name search: an ILIKE pattern over "first last" ($n NULL: every contact). */
+const NAME_MATCHES = (param: string) => `(${param}::text IS NULL OR concat_ws(' ', c.first_name, c.last_name) ILIKE ${param})`;
+
+/** Keyset page over all contacts (by id). $1 cursor id (exclusive), $2 limit, $3 name pattern or NULL. */
 export const CONTACTS_PAGE = `
   SELECT ${CONTACT_COLUMNS} FROM contacts c
-  WHERE c.id > $1::bigint
+  WHERE c.id > $1::bigint AND ${NAME_MATCHES('$3')}
   ORDER BY c.id LIMIT $2`;
 
-/** Keyset page over one list's members (primary key list_id, contact_id). */
+/** Keyset page over one list's members (primary key list_id, contact_id); $4 name pattern or NULL. */
 export const LIST_CONTACTS_PAGE = `
   SELECT ${CONTACT_COLUMNS} FROM list_members m JOIN contacts c ON c.id = m.contact_id
-  WHERE m.list_id = $3::uuid AND m.contact_id > $1::bigint
+  WHERE m.list_id = $3::uuid AND m.contact_id > $1::bigint AND ${NAME_MATCHES('$4')}
   ORDER BY m.contact_id LIMIT $2`;
 
 export const CONTACT_BY_PHONE = `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.phone = $1`;
@@ -71,6 +74,8 @@ export interface ContactPageQuery {
   afterId: string;
   limit: number;
   listId?: string;
+  /** ILIKE pattern matched against "first_name last_name" (wildcards in the user's text escaped). */
+  namePattern?: string;
 }
 
 /** An opt-out asked for through the API. */

@@ -58,8 +58,8 @@ export class ContactsRepository {
   /** One page of contacts by id, after `afterId`: all contacts, or the members of `listId`. */
   contactsPage(query: ContactPageQuery): Promise<ContactRecord[]> {
     return query.listId
-      ? this.dataSource.query<ContactRecord[]>(LIST_CONTACTS_PAGE, [query.afterId, query.limit, query.listId])
-      : this.dataSource.query<ContactRecord[]>(CONTACTS_PAGE, [query.afterId, query.limit]);
+      ? this.dataSource.query<ContactRecord[]>(LIST_CONTACTS_PAGE, [query.afterId, query.limit, query.listId, query.namePattern ?? null])
+      : this.dataSource.query<ContactRecord[]>(CONTACTS_PAGE, [query.afterId, query.limit, query.namePattern ?? null]);
   }
 
   /** The contact with this phone (E.164), if it is one (and, with `listId`, a member of that list). */

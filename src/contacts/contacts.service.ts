@@ -34,7 +34,9 @@ export class ContactsService {
       if (decoded === null) throw new DomainError('invalid', 'cursor is not a cursor from this listing: pass nextCursor as it was returned');
       after = decoded;
     }
-    const rows = await this.contacts.contactsPage({ afterId: after, limit: limit + 1, listId: query.listId });
+    const name = query.name?.trim();
+    const namePattern = name ? `%${name.replace(/[\\%_]/g, (char) => `\\${char}`)}%` : undefined;
+    const rows = await this.contacts.contactsPage({ afterId: after, limit: limit + 1, listId: query.listId, namePattern });
     const items = rows.slice(0, limit).map(toContactResponse);
     return { items, nextCursor: rows.length > limit ? encodeContactCursor(items[items.length - 1].id) : null };
   }

@@ -83,7 +83,7 @@ export class ReportsController {
   @ApiOperation({
     summary: 'A short-lived link to download every recipient as CSV without the API token',
     description:
-      'For browsers: the report page navigates to `url` so the file streams to disk. The link names this campaign\'s ' +
+      'For browsers: the web console navigates to `url` so the file streams to disk. The link names this campaign\'s ' +
       'full export and expires after 60 seconds (`expiresAt`).',
   })
   @ApiOkResponse({ type: DownloadLinkDto })
@@ -92,7 +92,7 @@ export class ReportsController {
   }
 }
 
-/** The CSV response, shared by the API route and the report page's download link. */
+/** The CSV response, shared by the API route and the console's download link. */
 export async function sendCsv(reply: FastifyReply, campaignId: string, stream: Readable): Promise<void> {
   await reply
     .header('content-type', 'text/csv; charset=utf-8')

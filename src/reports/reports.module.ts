@@ -2,16 +2,16 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { CostService } from './cost.service.js';
 import { EstimateController } from './estimate.controller.js';
-import { ReportPagesController } from './report-pages.controller.js';
+import { ReportDownloadController } from './report-download.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 import { EngagementService } from './engagement.service.js';
 import { RepliesController } from './replies.controller.js';
 
-/** Delivery report: summary from counters, keyset recipient listing, streamed CSV, the web pages. */
+/** Delivery report: summary from counters, keyset recipient listing, streamed CSV and its signed download link, cost, engagement. */
 @Module({
   imports: [ChannelsModule],
-  controllers: [ReportsController, ReportPagesController, EstimateController, RepliesController],
+  controllers: [ReportsController, ReportDownloadController, EstimateController, RepliesController],
   providers: [ReportsService, CostService, EngagementService],
   exports: [ReportsService],
 })

@@ -49,8 +49,8 @@ describe('readTemplate', () => {
       namespace: 'c8ae5f90_307a_ca4c_b8f6_d1e2a2573574',
       components: [
         { type: 'HEADER', format: 'IMAGE', parameterCount: 1, parameterNames: [], buttons: [] },
-        { type: 'BODY', format: null, parameterCount: 3, parameterNames: ['1', '2', '3'], buttons: [] },
-        { type: 'FOOTER', format: null, parameterCount: 0, parameterNames: [], buttons: [] },
+        { type: 'BODY', format: null, parameterCount: 3, parameterNames: ['1', '2', '3'], buttons: [], text: 'Hi {{1}}, {{2}}% off until {{3}}. Again, {{1}}!' },
+        { type: 'FOOTER', format: null, parameterCount: 0, parameterNames: [], buttons: [], text: 'Reply STOP to opt out {{x}}' },
         {
           type: 'BUTTONS',
           format: null,

@@ -30,6 +30,8 @@ export interface TemplateComponentSpec {
   /** NAMED templates: the placeholder names in order of first appearance. */
   parameterNames: string[];
   buttons: TemplateButtonSpec[];
+  /** HEADER (TEXT), BODY and FOOTER: the template's own text with its placeholders, for people to read (the console). */
+  text?: string | null;
 }
 
 export interface TemplateDefinition {
@@ -83,7 +85,7 @@ function readComponent(raw: JsonObject): TemplateComponentSpec | null {
   const format = type === 'HEADER' ? ((upper(raw.format) ?? 'TEXT') as HeaderFormat) : null;
   if (format && MEDIA_FORMATS.has(format)) return { type, format, parameterCount: 1, parameterNames: [], buttons: [] };
   const names = type === 'FOOTER' ? [] : placeholdersIn(text(raw.text));
-  return { type, format, parameterCount: names.length, parameterNames: names, buttons: [] };
+  return { type, format, parameterCount: names.length, parameterNames: names, buttons: [], text: text(raw.text) };
 }
 
 /** One `waba_templates` entry, or the reason it cannot be used. */

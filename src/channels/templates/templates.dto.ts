@@ -29,6 +29,14 @@ export class TemplateComponentResponse {
 
   @ApiProperty({ type: [TemplateButtonResponse] })
   buttons: TemplateButtonResponse[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Hi {{1}}, our spring sale starts today!',
+    description: 'HEADER (TEXT), BODY and FOOTER: the text with its placeholders (null for other components, or until the next sync)',
+  })
+  text: string | null;
 }
 
 export class ChannelTemplateResponse {

@@ -158,6 +158,7 @@ function toResponse(row: ChannelTemplate): ChannelTemplateResponse {
       parameterCount: component.parameterCount,
       parameterNames: component.parameterNames,
       buttons: component.buttons,
+      text: component.text ?? null,
     })),
     syncedAt: row.syncedAt.toISOString(),
   };

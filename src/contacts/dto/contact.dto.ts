@@ -113,6 +113,12 @@ export class ListContactsQuery {
   @IsUUID('all', { message: 'listId must be a list id (UUID)' })
   listId?: string;
 
+  @ApiPropertyOptional({ example: 'maria', description: 'Contacts whose "first_name last_name" contains this text (any case); ignored when phone is given' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
