@@ -12,6 +12,7 @@ import { WebhookInboxParkedIndex1795736307536 } from './1795736307536-WebhookInb
 import { ContactsPhoneCollationC1795759833287 } from './1795759833287-ContactsPhoneCollationC.js';
 import { TemplatesAndAccountSignals1796235036875 } from './1796235036875-TemplatesAndAccountSignals.js';
 import { RecipientEngagement1796400000000 } from './1796400000000-RecipientEngagement.js';
+import { UploadChunksAndErasures1796400000700 } from './1796400000700-UploadChunksAndErasures.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -26,4 +27,5 @@ export const migrations = [
   ContactsPhoneCollationC1795759833287,
   TemplatesAndAccountSignals1796235036875,
   RecipientEngagement1796400000000,
+  UploadChunksAndErasures1796400000700,
 ];

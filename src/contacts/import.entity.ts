@@ -64,6 +64,14 @@ export class ContactImport {
 
   @Column('timestamptz', { name: 'finished_at', nullable: true })
   finishedAt: Date | null;
+
+  /** The delimiter judged at upload: what an instance resuming the import needs besides its chunks. */
+  @Column('text', { nullable: true })
+  delimiter: string | null;
+
+  /** Runs started so far (recovery re-queues an abandoned import a few times, then fails it). */
+  @Column('int', { default: 0 })
+  attempts: number;
 }
 
 @Entity('import_errors')

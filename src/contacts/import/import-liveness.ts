@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { LIVENESS_LOCK, LIVENESS_UNLOCK } from './import.queries.js';
+import { LIVENESS_LOCK, LIVENESS_UNLOCK, TRY_LIVENESS_LOCK } from './import.queries.js';
 
 /**
  * The liveness locks of one process's imports. One pooled connection holds the advisory lock of every
@@ -25,6 +25,30 @@ export class ImportLiveness {
       await this.release(importId);
       throw error;
     }
+  }
+
+  /**
+   * Takes the import's lock only if nobody holds it (recovery adopting an abandoned import): true when
+   * it is held now (release it like one taken by hold()). Never call it for an import this process holds:
+   * advisory locks are re-entrant within the one session.
+   */
+  async tryHold(importId: string): Promise<boolean> {
+    if (!this.held) {
+      const runner = this.dataSource.createQueryRunner();
+      this.held = { runner, client: runner.connect() as Promise<PoolClient>, count: 0 };
+    }
+    const held = this.held;
+    held.count++;
+    let locked = false;
+    try {
+      locked = (await (await held.client).query<{ locked: boolean }>(TRY_LIVENESS_LOCK, [importId])).rows[0]?.locked === true;
+    } finally {
+      if (!locked && --held.count === 0) {
+        this.held = undefined;
+        await held.runner.release().catch(() => undefined);
+      }
+    }
+    return locked;
   }
 
   /** Gives the import's lock up; never throws. */

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { createReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -12,6 +11,7 @@ import { ImportAborted } from './import-failures.js';
 import { createRowContext, isBlankRecord, mapRow, type RowContext } from './import-row.js';
 import {
   COPY_IMPORT_ERRORS,
+  DELETE_IMPORT_ERRORS,
   copyIntoStage,
   CREATE_IMPORT_SEEN,
   createStageTable,
@@ -25,9 +25,9 @@ import {
   mergeImportChunk,
 } from './import.queries.js';
 
+/** An accepted import: its upload is in import_upload_chunks under its id. */
 export interface ImportJob {
   id: string;
-  filePath: string;
   delimiter: Delimiter;
   listName: string | null;
   defaultCountry: string | null;
@@ -121,6 +121,8 @@ export class ImportRun {
         await writer.query(CREATE_IMPORT_SEEN);
         this.listId = this.job.listName ? await this.ensureList(writer, this.job.listName) : null;
         this.stager = (await stagerRunner.connect()) as PoolClient;
+        // A resumed import starts again from its first line: the rejects of an earlier run go.
+        await this.stager.query(DELETE_IMPORT_ERRORS, [this.job.id]);
 
         await this.readFile();
         if (this.chunk.rows > 0) await this.handOver();
@@ -158,20 +160,20 @@ export class ImportRun {
     await this.deps.imports.fail({ importId: this.job.id, reason, totalRows: this.counts.totalRows, rejected: this.counts.rejected });
   }
 
+  /** Reads the upload from PostgreSQL one stored chunk (1 MB) at a time, parsed in 64 KB pieces. */
   private async readFile(): Promise<void> {
     const reader = new CsvRecordReader(this.job.delimiter);
-    const stream = createReadStream(this.job.filePath, { highWaterMark: READ_CHUNK_BYTES });
-    try {
-      for await (const piece of stream) {
+    for (let seq = 0; ; seq++) {
+      const data = await this.deps.imports.uploadChunk(this.job.id, seq);
+      if (data === null) break;
+      for (let offset = 0; offset < data.length; offset += READ_CHUNK_BYTES) {
         this.checkStopping();
-        const batch = reader.push(piece as Buffer);
+        const batch = reader.push(data.subarray(offset, offset + READ_CHUNK_BYTES));
         this.counts.bytesRead = reader.bytesRead;
         await this.consume(batch);
       }
-      await this.consume(await reader.end());
-    } finally {
-      stream.destroy();
     }
+    await this.consume(await reader.end());
     if (!this.context) throw new CsvFileError('the file has no header row', 1);
   }
 
@@ -193,6 +195,8 @@ export class ImportRun {
       } else {
         this.counts.rejected++;
         this.rejects.push(errorLine(this.job.id, lines[index], result.reject));
+        // Written as they come, whatever the valid rows do: a file of nothing but rejects never merges.
+        if (this.rejects.length >= REJECTS_PER_WRITE) await this.saveRejects();
       }
     }
   }
@@ -263,9 +267,8 @@ export class ImportRun {
     await this.saveProgress();
   }
 
-  /** Counters and rejects so far, committed outside the import's transaction so GET shows them live. */
+  /** Counters so far, committed outside the import's transaction so GET shows them live. */
   private async saveProgress(): Promise<void> {
-    if (this.rejects.length >= REJECTS_PER_WRITE) await this.saveRejects();
     await this.deps.imports.saveProgress(this.job.id, this.counts);
   }
 

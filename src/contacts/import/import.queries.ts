@@ -71,6 +71,9 @@ export function copyIntoStage(table: string): string {
 
 export const COPY_IMPORT_ERRORS = `COPY import_errors (import_id, line, value, reason) FROM STDIN`;
 
+/** Rejects of an earlier run of the same import (one another engine abandoned): the counts stay exact. */
+export const DELETE_IMPORT_ERRORS = `DELETE FROM import_errors WHERE import_id = $1`;
+
 /** The list of an import: reused by name, created inside the import's transaction (gone if it fails). */
 export const FIND_LIST_BY_NAME = `SELECT id FROM lists WHERE name = $1`;
 export const INSERT_LIST = `INSERT INTO lists (name) VALUES ($1) RETURNING id`;
