@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Channel } from '../channels/channel.entity.js';
 import { ChannelsModule } from '../channels/channels.module.js';
+import { ContactsModule } from '../contacts/contacts.module.js';
 import { ContactList } from '../contacts/list.entity.js';
+import { ContactErasureController } from './contact-erasure.controller.js';
+import { ContactErasureService } from './contact-erasure.service.js';
 import { Campaign } from './campaign.entity.js';
 import { CampaignRecipient } from './campaign-recipient.entity.js';
 import { CampaignScheduler } from './campaign-scheduler.service.js';
@@ -12,9 +15,9 @@ import { CampaignsRepository } from './campaigns.repository.js';
 import { RecipientsRepository } from './recipients.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList]), ChannelsModule],
-  controllers: [CampaignsController],
-  providers: [CampaignsService, CampaignScheduler, CampaignsRepository, RecipientsRepository],
+  imports: [TypeOrmModule.forFeature([Campaign, CampaignRecipient, Channel, ContactList]), ChannelsModule, ContactsModule],
+  controllers: [CampaignsController, ContactErasureController],
+  providers: [CampaignsService, CampaignScheduler, CampaignsRepository, RecipientsRepository, ContactErasureService],
   exports: [CampaignsService, CampaignsRepository, RecipientsRepository, TypeOrmModule],
 })
 export class CampaignsModule {}

@@ -29,6 +29,8 @@ import {
   WAIT_FOR_MARKETING_LIMIT,
 } from './recipient-statuses.queries.js';
 
+import { ERASE_CONTACT_RECIPIENTS } from './recipient-erasure.queries.js';
+
 /**
  * The only code that writes campaign_recipients (campaign_counters follow through the trigger of migration CampaignCounterTrigger, inside the same statements).
  * Services of other folders call these methods; a method that must join the caller's transaction takes
@@ -40,6 +42,11 @@ export class RecipientsRepository {
 
   // ── Launch and user actions (campaigns/) ──
   // (methods of this section go below this line)
+  /** Erasure of a contact: its recipients keep their rows without what names the person (recipient-erasure.queries.ts). */
+  async eraseContact(contactId: string, db: EntityManager): Promise<number> {
+    return execute(db, ERASE_CONTACT_RECIPIENTS, [contactId]);
+  }
+
   /**
    * Freezes the campaign's audience into recipients (placeholders rendered, ineligible members kept as
    * skipped with their reason), in the caller's launch transaction. Returns how many were inserted.

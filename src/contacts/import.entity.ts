@@ -42,7 +42,7 @@ export class ContactImport {
   @Column('int', { default: 0 })
   rejected: number;
 
-  /** Rows of the file whose contact is opted out: kept opted out (a subset of `updated`). */
+  /** Rows of the file whose contact is opted out: kept opted out (known contacts, part of `updated`), or created opted out (numbers of erased opted-out people, part of `imported`). */
   @Column('int', { name: 'opted_out', default: 0 })
   optedOut: number;
 

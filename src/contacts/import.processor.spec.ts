@@ -36,7 +36,7 @@ class QueueUnderTest extends ImportProcessor {
       sweepOrphanUploads: async () => undefined,
       abandonedCandidates: async () => ({ ids: [], unfinished: new Set(), tablesById: new Map() }),
     } as unknown as ImportFailures;
-    super(dataSource, { runsApi } as AppConfig, {} as ImportsRepository, failures);
+    super(dataSource, { runsApi, encryptionKey: Buffer.alloc(32, 1) } as AppConfig, {} as ImportsRepository, failures);
   }
 
   protected override async importFile(job: ImportJob): Promise<void> {

@@ -10,6 +10,7 @@ import { type ImportJob, ImportRun } from './import/import-run.js';
 import type { ContactImport } from './import.entity.js';
 import type { Delimiter } from './import/csv-header.js';
 import { ImportsRepository } from './imports.repository.js';
+import { erasureKey, hmacPads } from './phone-hash.js';
 
 export type { ImportJob } from './import/import-run.js';
 
@@ -50,6 +51,7 @@ export class ImportProcessor extends PollingWorker {
   /** Recovery looks at imports queued or running for longer than this (accepted ones take their lock at once). */
   abandonedAfterSeconds = 30;
   private readonly liveness: ImportLiveness;
+  private readonly erasurePads: { ipad: Buffer; opad: Buffer };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -60,6 +62,7 @@ export class ImportProcessor extends PollingWorker {
     // Nothing to poll: enqueue() nudges. The interval only bounds how long a missed nudge could wait.
     super({ name: 'ContactImport', intervalMs: 60_000 });
     this.liveness = new ImportLiveness(dataSource);
+    this.erasurePads = hmacPads(erasureKey(config.encryptionKey));
   }
 
   /** Imports run where uploads are accepted. */
@@ -198,7 +201,13 @@ export class ImportProcessor extends PollingWorker {
 
   /** Imports one file to its end: completed, or failed with the reason (never throws). */
   protected async importFile(job: ImportJob): Promise<void> {
-    const run = new ImportRun(job, { dataSource: this.dataSource, imports: this.imports, chunkRows: this.chunkRows, stopping: () => this.stopping });
+    const run = new ImportRun(job, {
+      dataSource: this.dataSource,
+      imports: this.imports,
+      chunkRows: this.chunkRows,
+      stopping: () => this.stopping,
+      erasurePads: this.erasurePads,
+    });
     const started = Date.now();
     try {
       await run.execute();

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import type { ImportsRepository, ImportTotals } from '../imports.repository.js';
+import { ANY_ERASURE } from '../erasure.queries.js';
 import { CopyBuffer, errorLine, stageLine } from './copy-text.js';
 import { type Delimiter, mapHeader } from './csv-header.js';
 import { CsvFileError, CsvRecordReader, type RecordBatch } from './csv-records.js';
@@ -56,6 +57,8 @@ export interface ImportRunDependencies {
   chunkRows: number;
   /** Whether the engine is shutting down (the run then stops at the next chunk). */
   stopping: () => boolean;
+  /** HMAC pads of the erasure key: the merge recognises numbers of erased, opted-out people. */
+  erasurePads: { ipad: Buffer; opad: Buffer };
 }
 
 const DEFAULT_OPT_IN_SOURCE = 'import';
@@ -100,6 +103,7 @@ export class ImportRun {
   private rejects: string[] = [];
   private listId: string | null = null;
   private context: RowContext | undefined;
+  private anyErasure = false;
 
   constructor(
     private readonly job: ImportJob,
@@ -119,6 +123,8 @@ export class ImportRun {
         this.checkStopping();
         await this.markRunning();
         await writer.query(CREATE_IMPORT_SEEN);
+        // Stable for the whole run: erasure deletes contacts, which waits for the import's lock.
+        this.anyErasure = (await writer.query<{ found: boolean }>(ANY_ERASURE)).rows[0].found;
         this.listId = this.job.listName ? await this.ensureList(writer, this.job.listName) : null;
         this.stager = (await stagerRunner.connect()) as PoolClient;
         // A resumed import starts again from its first line: the rejects of an earlier run go.
@@ -255,6 +261,9 @@ export class ImportRun {
       this.job.createdAt.toISOString(),
       this.job.optInSource ?? DEFAULT_OPT_IN_SOURCE,
       this.job.id,
+      this.deps.erasurePads.ipad,
+      this.deps.erasurePads.opad,
+      this.anyErasure,
     ]);
     const merged = rows[0];
     const c = this.counts;
