@@ -136,6 +136,16 @@ describe('contacts: edit, erase; retention', () => {
     });
   });
 
+  it('documents PATCH and DELETE /v1/contacts/{id} and the import 422 in the OpenAPI document', async () => {
+    const { body } = await request(engine.url).get('/docs-json').expect(200);
+    const contact = body.paths['/v1/contacts/{id}'];
+    expect(Object.keys(contact)).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+    expect(contact.delete.responses).toHaveProperty('204');
+    expect(contact.patch.responses).toEqual(expect.objectContaining({ '200': expect.anything(), '400': expect.anything(), '409': expect.anything() }));
+    expect(body.components.schemas.UpdateContactBody.properties.attributes.example).toEqual({ plan: 'gold', city: 'Berlin', old_key: null });
+    expect(body.paths['/v1/contacts/imports'].post.responses).toHaveProperty('422');
+  });
+
   describe('retention', () => {
     const NOW = new Date('2031-06-01T12:00:00Z');
     const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
