@@ -8,7 +8,14 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then echo "ci-closed-folder: not root, nothing to show"; exit 0; fi
 unset DATABASE_URL
 closed=$(mktemp -d)   # 0700
-trap 'kill "${engine:-0}" 2>/dev/null || true; rm -rf "$closed"' EXIT
+# The copies under /var/tmp are named by a hash of the path they stand for (the checkout for the tests'
+# server, DATA_DIR for the engine's): removed with the clone.
+copy_of() { echo "/var/tmp/wa-engine-pg-$(printf %s "$1" | sha256sum | cut -c1-16)"; }
+cleanup() {
+  kill "${engine:-0}" 2>/dev/null || true
+  rm -rf "$closed" "$(copy_of "$closed/repo")" "$(copy_of "$closed/repo/.data")"
+}
+trap cleanup EXIT
 git clone -q . "$closed/repo"
 if [ -d ../shared ]; then ln -s "$(cd ../shared && pwd)" "$closed/shared"; fi
 cd "$closed/repo"
