@@ -155,17 +155,18 @@ describe('contacts import: hostile files and dying instances', () => {
     it('imports 20 MB of nothing but rejects with --max-old-space-size=256, with exact counts', async () => {
       const child = await startEngine({ databaseUrl: database.url, env: { SENDER_ENABLED: 'false' }, nodeOptions: ['--max-old-space-size=256'] });
       children.push(child);
-      const padding = 'x'.repeat(48);
-      const lines = ['phone,note'];
+      // Short rows, so that there are millions of rejects (the issue's 6 MB of bad numbers crashed it).
+      const lines = ['phone'];
       let bytes = 0;
       for (let index = 0; bytes < 20 * 1024 * 1024; index++) {
-        const line = `12-${index}-not-a-number,${padding}`;
+        const line = `x${index}`;
         lines.push(line);
         bytes += line.length + 1;
       }
       const rows = lines.length - 1;
       const id = await postCsv(child, `${lines.join('\n')}\n`, 'All rejected');
       const status = await waitFor('the import to end', async () => {
+        if (!child.running()) return { status: 'the engine exited' } as unknown as ImportStatus; // e.g. out of heap
         const current = await statusOf(child, id);
         return current.status === 'completed' || current.status === 'failed' ? current : undefined;
       }, 300_000, 250);
