@@ -5,7 +5,7 @@ import { type EngineProcess, startEngine } from '../scripts/lib/engine-process.j
 import { ImportProcessor } from '../src/contacts/import.processor.js';
 import { createTestApp, createTestDatabase, type TestApp } from './app.js';
 import { ensureBuiltEngine } from './built-engine.js';
-import { germanMobile, importCsv, type ImportStatus, upload, waitForImport } from './contacts-helpers.js';
+import { germanMobile, type ImportStatus, upload, waitForImport } from './contacts-helpers.js';
 import { waitFor } from './fixtures.js';
 
 /**
