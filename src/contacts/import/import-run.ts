@@ -74,16 +74,17 @@ const READ_CHUNK_BYTES = 64 * 1024;
  * consent_events and import_errors, on its own pg connections (the imports table's status and counters
  * go through ImportsRepository).
  *
- * Atomicity: one transaction per import (the writer). The file is read in 64 KB pieces through
- * csv-parse; valid rows go into chunks of COPY text (50,000 rows, in a Buffer), which a second
+ * Atomicity: one transaction per import (the writer). The upload is read from PostgreSQL
+ * (import_upload_chunks, 1 MB a query, so any instance can run it) in 64 KB pieces through csv-parse; valid rows go into chunks of COPY text (50,000 rows, in a Buffer), which a second
  * connection COPYs into an unlogged stage table each while the writer merges the previous chunk into
  * contacts inside its transaction, and Node parses the next: three chunks in flight, on two cores.
  * Only the writer's COMMIT at the end publishes anything: a failure at any line rolls back every
  * contact, list membership, consent event and the list itself, and the import ends `failed` with the
  * reason. Progress counters and rejects are written outside that transaction so they can be watched
- * live (rejects are kept on failure: they are a diagnosis, not data). Memory stays flat: at most two
- * chunk buffers and one read piece, whatever the file size (stage tables hold the chunks on
- * PostgreSQL's side until the end).
+ * live (rejects are kept on failure: they are a diagnosis, not data; a run that starts again removes
+ * an earlier run's). Memory stays flat: at most two chunk buffers, one stored chunk and 5,000 rejects
+ * (written as they reach that number, whatever the valid rows do), whatever the file size (stage
+ * tables hold the chunks on PostgreSQL's side until the end).
  */
 export class ImportRun {
   readonly counts = new ImportCounts();
