@@ -1,8 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import request from 'supertest';
 import { type EngineProcess, startEngine } from '../scripts/lib/engine-process.js';
 import { ImportProcessor } from '../src/contacts/import.processor.js';
+import { LEGACY_SPOOL_DIRECTORY } from '../src/contacts/import/import-failures.js';
 import { createTestApp, createTestDatabase, type TestApp } from './app.js';
 import { ensureBuiltEngine } from './built-engine.js';
 import { germanMobile, type ImportStatus, upload, waitForImport } from './contacts-helpers.js';
@@ -124,6 +129,20 @@ describe('contacts import: hostile files and dying instances', () => {
     await engine.app.get(ImportProcessor).recoverAbandoned();
     expect(await engine.dataSource.query(`SELECT import_id FROM import_upload_chunks`)).toEqual([{ import_id: '00000000-0000-4000-8000-000000000001' }]);
     await engine.dataSource.query(`DELETE FROM import_upload_chunks`);
+  });
+
+  it('removes what engines before this one left in their local spool folder, after a day', async () => {
+    await mkdir(LEGACY_SPOOL_DIRECTORY, { recursive: true });
+    const old = join(LEGACY_SPOOL_DIRECTORY, `${randomUUID()}.csv`);
+    const fresh = join(LEGACY_SPOOL_DIRECTORY, `${randomUUID()}.csv`);
+    await writeFile(old, 'phone\n');
+    await writeFile(fresh, 'phone\n');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await utimes(old, twoDaysAgo, twoDaysAgo);
+    await engine.app.get(ImportProcessor).recoverAbandoned();
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    await rm(fresh, { force: true });
   });
 
   describe('the built engine as a child process', () => {

@@ -1,4 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { errorMessage } from '../../common/errors.js';
 import { ImportsRepository } from '../imports.repository.js';
@@ -10,6 +13,13 @@ export class ImportAborted extends Error {}
 
 /** Chunks of an upload that never became an import are removed after this long without a new one. */
 const ORPHAN_UPLOAD_AFTER_SECONDS = 3600;
+
+/**
+ * Where engines before issue 15 spooled uploads (0644 files in a shared folder, never removed after a
+ * crash). Nothing goes there any more; what a crashed old engine left is removed after a day.
+ */
+export const LEGACY_SPOOL_DIRECTORY = join(tmpdir(), 'wa-engine-imports');
+const LEGACY_SPOOL_AFTER_MS = 86_400_000;
 
 /** Runs an import may start before recovery stops resuming it (a file that ends its engine each time). */
 export const MAX_IMPORT_RUNS = 3;
@@ -91,6 +101,18 @@ export class ImportFailures {
   /** Uploads that never became an import (their instance died mid-upload). */
   async sweepOrphanUploads(): Promise<void> {
     await this.imports.deleteOrphanUploads(ORPHAN_UPLOAD_AFTER_SECONDS);
+    await this.sweepLegacySpool().catch((error: unknown) => this.logger.warn(`Could not clean ${LEGACY_SPOOL_DIRECTORY}: ${errorMessage(error)}`));
+  }
+
+  private async sweepLegacySpool(): Promise<void> {
+    const names = await readdir(LEGACY_SPOOL_DIRECTORY).catch(() => [] as string[]);
+    const before = Date.now() - LEGACY_SPOOL_AFTER_MS;
+    for (const name of names) {
+      if (!/^[0-9a-f-]{36}\.csv$/.test(name)) continue;
+      const path = join(LEGACY_SPOOL_DIRECTORY, name);
+      const info = await stat(path).catch(() => null);
+      if (info?.isFile() && info.mtimeMs < before) await rm(path, { force: true });
+    }
   }
 }
 
