@@ -28,6 +28,10 @@ describe('contacts import: hostile files and dying instances', () => {
     await engine?.close();
   });
 
+  async function waitForStatus(app: TestApp, id: string): Promise<ImportStatus> {
+    return (await request(app.url).get(`/v1/contacts/imports/${id}`).set(app.auth).expect(200)).body as ImportStatus;
+  }
+
   async function uploadRows(app: TestApp): Promise<number> {
     return (await app.dataSource.query(`SELECT count(*)::int AS n FROM import_upload_chunks`))[0].n as number;
   }
@@ -119,6 +123,41 @@ describe('contacts import: hostile files and dying instances', () => {
     expect(await uploadRows(engine)).toBe(0);
     const tables = await engine.dataSource.query(`SELECT relname FROM pg_class WHERE relname LIKE 'imp\\_%' AND relkind = 'r'`);
     expect(tables).toEqual([]);
+  });
+
+  it('leaves an import queued when its engine shuts down mid-import, for another instance to run it again', async () => {
+    const leaving = await createTestApp({ databaseUrl: engine.databaseUrl, env: { SENDER_ENABLED: 'false' } });
+    leaving.app.get(ImportProcessor).chunkRows = 10;
+    const held = germanMobile(700_015);
+    await engine.dataSource.query(`INSERT INTO contacts (phone, wa_id, first_name, opted_in_at) VALUES ($1, $2, 'Old', now())`, [held, held.slice(1)]);
+    const blocker = engine.dataSource.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    await blocker.query(`SELECT id FROM contacts WHERE phone = $1 FOR UPDATE`, [held]);
+    const rows = 200;
+    const csv = `phone,first_name\n${Array.from({ length: rows }, (_, index) => `${germanMobile(700_000 + index)},New`).join('\n')}\n`;
+    let id: string;
+    let closing: Promise<void>;
+    try {
+      ({ id } = (await upload(leaving, csv, { list: 'Graceful' }).expect(202)).body);
+      await waitFor('the first chunk merged', async () => (await waitForStatus(leaving, id)).totalRows >= 10, 20_000, 20);
+      closing = leaving.close(); // shutdown begins while the second chunk waits for the locked row
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    await closing!;
+    const [left] = await engine.dataSource.query(`SELECT status, attempts, (SELECT count(*) FROM import_upload_chunks WHERE import_id = $1)::int AS chunks FROM imports WHERE id = $1`, [id!]);
+    expect(left).toEqual({ status: 'queued', attempts: 1, chunks: 1 });
+    const processor = engine.app.get(ImportProcessor);
+    processor.abandonedAfterSeconds = 0;
+    try {
+      await processor.recoverAbandoned();
+    } finally {
+      processor.abandonedAfterSeconds = 30;
+    }
+    expect(await waitForImport(engine, id!)).toMatchObject({ status: 'completed', totalRows: rows, imported: rows - 1, updated: 1, duplicates: 0, rejected: 0 });
   });
 
   it('removes upload chunks that never became an import, after an hour of silence', async () => {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { errorMessage } from '../common/errors.js';
 import { IDLE, NOW, PollingWorker, type WorkerNext } from '../common/polling-worker.js';
 import { AppConfig } from '../config/app-config.js';
-import { ImportFailures, MAX_IMPORT_RUNS } from './import/import-failures.js';
+import { EngineStopping, ImportFailures, MAX_IMPORT_RUNS } from './import/import-failures.js';
 import { ImportLiveness } from './import/import-liveness.js';
 import { type ImportJob, ImportRun } from './import/import-run.js';
 import type { ContactImport } from './import.entity.js';
@@ -119,7 +119,10 @@ export class ImportProcessor extends PollingWorker {
     super.onApplicationBootstrap();
   }
 
-  /** The running import stops at its next chunk and fails; imports still queued fail the same way. */
+  /**
+   * The running import stops at its next chunk and goes back to queued (its upload is in PostgreSQL, so
+   * another instance, or this one's next start, runs it again); imports still queued stay queued likewise.
+   */
   override async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await super.beforeApplicationShutdown();
@@ -216,6 +219,11 @@ export class ImportProcessor extends PollingWorker {
         `Import ${job.id} completed in ${Date.now() - started} ms: ${c.totalRows} rows, ${c.imported} imported, ${c.updated} updated, ${c.duplicates} duplicates, ${c.rejected} rejected`,
       );
     } catch (error) {
+      if (error instanceof EngineStopping && (await this.imports.requeue(job.id).catch(() => false))) {
+        // Its upload stays in PostgreSQL: another instance's recovery (or this one's next start) runs it again.
+        this.logger.warn(`Import ${job.id} stopped with the engine: left queued for another instance`);
+        return;
+      }
       await this.importFailures.failRun(job.id, run, error);
     }
   }

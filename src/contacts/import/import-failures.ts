@@ -11,6 +11,9 @@ import { dropStageTables, IMPORT_TABLES } from './import.queries.js';
 /** The run gave up on purpose: the engine is shutting down, or the import is no longer its to finish. */
 export class ImportAborted extends Error {}
 
+/** The engine is shutting down: the run stops, and the import is left queued for another instance (or the next start). */
+export class EngineStopping extends ImportAborted {}
+
 /** Chunks of an upload that never became an import are removed after this long without a new one. */
 const ORPHAN_UPLOAD_AFTER_SECONDS = 3600;
 

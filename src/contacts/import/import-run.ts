@@ -8,7 +8,7 @@ import { ANY_ERASURE } from '../erasure.queries.js';
 import { CopyBuffer, errorLine, stageLine } from './copy-text.js';
 import { type Delimiter, mapHeader } from './csv-header.js';
 import { CsvFileError, CsvRecordReader, type RecordBatch } from './csv-records.js';
-import { ImportAborted } from './import-failures.js';
+import { EngineStopping, ImportAborted } from './import-failures.js';
 import { createRowContext, isBlankRecord, mapRow, type RowContext } from './import-row.js';
 import {
   COPY_IMPORT_ERRORS,
@@ -317,7 +317,7 @@ export class ImportRun {
   }
 
   private checkStopping(): void {
-    if (this.deps.stopping()) throw new ImportAborted('the engine is shutting down');
+    if (this.deps.stopping()) throw new EngineStopping('the engine is shutting down');
   }
 }
 
