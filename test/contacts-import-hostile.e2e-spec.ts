@@ -92,7 +92,7 @@ describe('contacts import: hostile files and dying instances', () => {
     expect(await uploadRows(engine)).toBe(0);
   });
 
-  it('resumes an abandoned import from its stored upload, with exact counts; fails one that ended its engine too often', async () => {
+  it('resumes an abandoned import from its stored upload, with exact counts; fails one that ended its engine too often or lost its upload', async () => {
     const processor = engine.app.get(ImportProcessor);
     const csv = `phone,first_name\n${germanMobile(10)},A\n${germanMobile(11)},B\nnot a phone,C\n${germanMobile(10)},A again\n`;
     const abandoned = async (attempts: number): Promise<string> => {
@@ -113,6 +113,8 @@ describe('contacts import: hostile files and dying instances', () => {
     };
     const resumed = await abandoned(1);
     const exhausted = await abandoned(3);
+    const lost = await abandoned(1);
+    await engine.dataSource.query(`DELETE FROM import_upload_chunks WHERE import_id = $1`, [lost]); // as after a PostgreSQL crash (unlogged)
     await processor.recoverAbandoned();
 
     const done = await waitForImport(engine, resumed);
@@ -120,6 +122,10 @@ describe('contacts import: hostile files and dying instances', () => {
     expect(done.errors).toEqual([{ line: 4, value: 'not a phone', reason: expect.not.stringMatching(/old run/) }]);
     const failed = await waitForImport(engine, exhausted);
     expect(failed).toMatchObject({ status: 'failed', failureReason: expect.stringMatching(/^The engine stopped during each of 3 runs of this import/) });
+    expect(await waitForImport(engine, lost)).toMatchObject({
+      status: 'failed',
+      failureReason: 'The engine stopped before this import finished. Nothing was imported: upload the file again.',
+    });
     expect(await uploadRows(engine)).toBe(0);
     const tables = await engine.dataSource.query(`SELECT relname FROM pg_class WHERE relname LIKE 'imp\\_%' AND relkind = 'r'`);
     expect(tables).toEqual([]);
