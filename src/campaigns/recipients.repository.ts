@@ -37,6 +37,8 @@ import {
   WAIT_FOR_MARKETING_LIMIT,
 } from './recipient-statuses.queries.js';
 
+import { ERASE_CONTACT_RECIPIENTS } from './recipient-erasure.queries.js';
+
 /** One campaign of a claim: its cap (frequency-cap.ts, null: none) and whether its template is MARKETING. */
 export interface ClaimCampaign {
   id: string;
@@ -71,6 +73,11 @@ export class RecipientsRepository {
 
   // ── Launch and user actions (campaigns/) ──
   // (methods of this section go below this line)
+  /** Erasure of a contact: its recipients keep their rows without what names the person (recipient-erasure.queries.ts). */
+  async eraseContact(contactId: string, db: EntityManager): Promise<number> {
+    return execute(db, ERASE_CONTACT_RECIPIENTS, [contactId]);
+  }
+
   /**
    * Freezes the campaign's audience into recipients (placeholders rendered, ineligible members kept as
    * skipped with their reason), in the caller's launch transaction. Returns how many were inserted.

@@ -81,6 +81,11 @@ export const configSchema = z.object({
   API_KEY_ROTATION_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** At most this many MARKETING templates per contact in a moving window, across campaigns and channels; unset: no cap. */
   MARKETING_FREQUENCY_CAP: frequencyCap.optional(),
+  // Retention (issue 15): processed webhook bodies and message events older than this are deleted in
+  // small batches by the retention worker; 0 keeps them for ever.
+  WEBHOOK_INBOX_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  MESSAGE_EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).default(180),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   OPT_OUT_KEYWORDS: csvList.prefault(
     'STOP,STOPP,STOP ALL,UNSUBSCRIBE,CANCEL,END,QUIT,OPT OUT,OPTOUT,ALTO,BAJA,PARAR,ARRET,ARRETER,DESABONNER,ABMELDEN,AUFHOREN,STOPPEN,FERMATI,DISISCRIVITI,SAIR,CANCELAR',
   ),

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { ContactsService } from './contacts.service.js';
-import { ContactDetailResponse, ContactPageResponse, ListContactsQuery, OptInBody, OptOutBody } from './dto/contact.dto.js';
+import { ContactDetailResponse, ContactPageResponse, ListContactsQuery, OptInBody, OptOutBody, UpdateContactBody } from './dto/contact.dto.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -32,6 +32,15 @@ export class ContactsController {
   @ApiNotFoundResponse({ description: 'Unknown contact' })
   get(@Param('id') id: string): Promise<ContactDetailResponse> {
     return this.contacts.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ContactDetailResponse, description: 'Names, language and attributes changed (consent and the number are not edited here)' })
+  @ApiBadRequestResponse({ description: 'Nothing to change, a bad language code, an attribute key or value that is not allowed' })
+  @ApiNotFoundResponse({ description: 'Unknown contact' })
+  @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
+  update(@Param('id') id: string, @Body() body: UpdateContactBody): Promise<ContactDetailResponse> {
+    return this.contacts.update(id, body);
   }
 
   @Post(':id/opt-out')

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
+  DELETE_CONTACT,
+  DELETE_CONTACT_CONSENT_EVENTS,
+  DELETE_CONTACT_MEMBERSHIPS,
+  REMEMBER_ERASED_OPT_OUT,
+  UPDATE_CONTACT_PROFILE,
+} from './erasure.queries.js';
+import {
   CONTACT_BY_ID,
   CONTACT_BY_PHONE,
   CONTACT_BY_PHONE_IN_LIST,
@@ -44,8 +51,18 @@ export interface MarketingPreference {
   proof: string | null;
 }
 
+/** A PATCH of a contact: null keeps a field, '' clears it. */
+export interface ContactProfileChange {
+  contactId: string;
+  firstName: string | null;
+  lastName: string | null;
+  language: string | null;
+  setAttributes: Record<string, string> | null;
+  removeAttributes: string[];
+}
+
 /**
- * The only code that writes contacts, list_members, lists and consent_events outside an import's own transaction (contacts/import/).
+ * The only code that writes contacts, list_members, lists and consent_events outside an import's own transaction (contacts/import/), and contact_erasures (erasure).
  * Services of other folders call these methods; a method that must join the caller's transaction takes
  * its EntityManager as the last argument (`db`), otherwise it runs on its own.
  */
@@ -91,6 +108,30 @@ export class ContactsRepository {
   async optOut(change: ContactOptOut, db: EntityManager): Promise<boolean> {
     const rows = await db.query<Array<{ changed: number }>>(OPT_OUT_CONTACT, [change.contactId, change.at, change.reason, change.source, change.proof]);
     return rows[0].changed > 0;
+  }
+
+  /** Names, language and attributes of a contact (the caller has validated them). */
+  async updateProfile(change: ContactProfileChange, db: EntityManager): Promise<void> {
+    await db.query(UPDATE_CONTACT_PROFILE, [
+      change.contactId,
+      change.firstName,
+      change.lastName,
+      change.language,
+      change.setAttributes === null ? null : JSON.stringify(change.setAttributes),
+      change.removeAttributes,
+    ]);
+  }
+
+  /**
+   * Erases a contact: its consent history, list memberships and the contact row go; when the person had
+   * opted out, the keyed hash of the number is kept (contact_erasures) so an import of it again stays
+   * opted out. The caller locked the contact.
+   */
+  async erase(contactId: string, phoneHash: Buffer, db: EntityManager): Promise<void> {
+    await db.query(REMEMBER_ERASED_OPT_OUT, [contactId, phoneHash]);
+    await db.query(DELETE_CONTACT_CONSENT_EVENTS, [contactId]);
+    await db.query(DELETE_CONTACT_MEMBERSHIPS, [contactId]);
+    await db.query(DELETE_CONTACT, [contactId]);
   }
 
   /** Opts the contact in (also after an opt-out) with a consent event; every call is recorded. */

@@ -5,7 +5,8 @@ import { bigintId } from '../common/ids.js';
 import { decodeContactCursor, encodeContactCursor } from './contacts-cursor.js';
 import { type ContactRecord } from './contacts.queries.js';
 import { ContactsRepository } from './contacts.repository.js';
-import type { ContactDetailResponse, ContactPageResponse, ContactResponse, ListContactsQuery, OptInBody, OptOutBody } from './dto/contact.dto.js';
+import type { ContactDetailResponse, ContactPageResponse, ContactResponse, ListContactsQuery, OptInBody, OptOutBody, UpdateContactBody } from './dto/contact.dto.js';
+import { profileChange } from './contact-profile.js';
 import { normalisePhone } from './import/phone.js';
 import { phoneFromWaId } from './wa-id.js';
 
@@ -58,6 +59,26 @@ export class ContactsService {
       await this.contacts.optOut({ contactId: id, at: new Date(), reason: body.reason?.trim() || 'opted out via API', source: 'api', proof: body.proof ?? null }, manager);
     });
     return this.get(id);
+  }
+
+  /** Names, language and attributes; consent and the number are not edited here. */
+  async update(id: string, body: UpdateContactBody): Promise<ContactDetailResponse> {
+    const change = profileChange(id, body);
+    await this.inApiTransaction(async (manager) => {
+      await this.find(manager, id);
+      await this.contacts.updateProfile(change, manager);
+    });
+    return this.get(id);
+  }
+
+  /** The contact as erasure needs it (inside its transaction); 404 when unknown. */
+  findForErasure(manager: EntityManager, id: string): Promise<ContactRecord> {
+    return this.find(manager, id);
+  }
+
+  /** Runs `work` in a transaction that waits at most API_LOCK_TIMEOUT for a running import (then 409). */
+  inContactsTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    return this.inApiTransaction(work);
   }
 
   /** Explicit opt-in: the only way an opted-out contact is opted in again. Always recorded. */

@@ -1,17 +1,13 @@
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../common/domain-error.js';
 import { SNIFF_BYTES } from './import/csv-sniff.js';
 
 export interface ReceivedFile {
-  path: string;
+  /** The upload's id: its chunks in PostgreSQL, and the import's id once it is accepted. */
+  uploadId: string;
   name: string;
   size: number;
   /** The first SNIFF_BYTES of the file, kept to judge it before the import is accepted. */
@@ -27,31 +23,42 @@ export interface ReceivedUpload {
   unexpected: string[];
 }
 
-/** Uploads wait on local disk between the 202 and the end of the import, then are removed. */
-export const UPLOAD_DIRECTORY = join(tmpdir(), 'wa-engine-imports');
+/** Where the upload's bytes go as they stream in (ImportsRepository: the import_upload_chunks table). */
+export interface UploadStore {
+  saveUploadChunk(uploadId: string, seq: number, data: Buffer): Promise<void>;
+  deleteUpload(uploadId: string): Promise<void>;
+}
+
+/** Bytes per stored chunk: big enough for few round trips, small enough to keep memory flat. */
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Streams a multipart upload to a temporary file (memory stays flat: only the first 64 KB are kept),
- * whatever the order of its parts. The whole request is consumed even when something is wrong, so the
- * client always gets the answer instead of a reset connection. The caller owns `file.path`.
+ * Streams a multipart upload into PostgreSQL in chunks of UPLOAD_CHUNK_BYTES (memory stays flat: one
+ * chunk being filled and the first 64 KB), whatever the order of its parts, so that any instance can
+ * run the import and nothing of it stays on this instance's disk. The whole request is consumed even
+ * when something is wrong, so the client always gets the answer instead of a reset connection. The
+ * caller owns the stored upload (`discard` removes it).
  */
-export async function receiveUpload(request: FastifyRequest, allowedFields: readonly string[]): Promise<ReceivedUpload> {
+export async function receiveUpload(request: FastifyRequest, allowedFields: readonly string[], store: UploadStore): Promise<ReceivedUpload> {
   if (!request.isMultipart()) {
     throw new DomainError('unsupported_media_type', 'Send the CSV as multipart/form-data with the file in the field "file"');
   }
   const upload: ReceivedUpload = { file: null, fields: {}, unexpected: [] };
+  const uploadId = randomUUID();
+  let storing = false;
   try {
     // throwFileSizeLimit: false — an upload over the limit ends as `truncated` and is refused below.
     const parts = request.parts({ throwFileSizeLimit: false } as never) as AsyncIterableIterator<Multipart>;
     for await (const part of parts) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file' || upload.file) {
+        if (part.fieldname !== 'file' || upload.file || storing) {
           upload.unexpected.push(part.fieldname === 'file' ? 'a second file' : `file field "${part.fieldname}"`);
           part.file.resume();
           await new Promise((resolve) => part.file.once('end', resolve));
           continue;
         }
-        upload.file = await saveFile(part.file, part.filename);
+        storing = true;
+        upload.file = await storeFile(part.file, part.filename, uploadId, store);
       } else if (allowedFields.includes(part.fieldname)) {
         upload.fields[part.fieldname] = String(part.value ?? '');
       } else {
@@ -59,7 +66,7 @@ export async function receiveUpload(request: FastifyRequest, allowedFields: read
       }
     }
   } catch (error) {
-    await discard(upload);
+    if (storing) await store.deleteUpload(uploadId).catch(() => undefined);
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) throw new DomainError('invalid', 'Send exactly one file (the CSV) in the field "file"');
     throw error;
@@ -67,35 +74,36 @@ export async function receiveUpload(request: FastifyRequest, allowedFields: read
   return upload;
 }
 
-export async function discard(upload: ReceivedUpload): Promise<void> {
-  if (upload.file) await rm(upload.file.path, { force: true });
+export async function discard(upload: ReceivedUpload, store: UploadStore): Promise<void> {
+  if (upload.file) await store.deleteUpload(upload.file.uploadId);
 }
 
-async function saveFile(stream: Readable & { truncated?: boolean }, name: string): Promise<ReceivedFile> {
-  await mkdir(UPLOAD_DIRECTORY, { recursive: true });
-  const path = join(UPLOAD_DIRECTORY, `${randomUUID()}.csv`);
+async function storeFile(stream: Readable & { truncated?: boolean }, name: string, uploadId: string, store: UploadStore): Promise<ReceivedFile> {
   const headParts: Buffer[] = [];
   let headLength = 0;
   let size = 0;
-  try {
-    await pipeline(
-      stream,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          size += chunk.length;
-          if (headLength < SNIFF_BYTES) {
-            const kept = chunk.subarray(0, SNIFF_BYTES - headLength);
-            headParts.push(Buffer.from(kept));
-            headLength += kept.length;
-          }
-          yield chunk;
-        }
-      },
-      createWriteStream(path),
-    );
-  } catch (error) {
-    await rm(path, { force: true });
-    throw error;
+  let seq = 0;
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  const flush = async () => {
+    if (pendingLength === 0) return;
+    const data = Buffer.concat(pending, pendingLength);
+    pending = [];
+    pendingLength = 0;
+    await store.saveUploadChunk(uploadId, seq++, data);
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (headLength < SNIFF_BYTES) {
+      const kept = chunk.subarray(0, SNIFF_BYTES - headLength);
+      headParts.push(Buffer.from(kept));
+      headLength += kept.length;
+    }
+    pending.push(chunk);
+    pendingLength += chunk.length;
+    // The stream waits meanwhile (for-await pulls the next piece only after the write): backpressure.
+    if (pendingLength >= UPLOAD_CHUNK_BYTES) await flush();
   }
-  return { path, name, size, head: Buffer.concat(headParts), truncated: stream.truncated === true };
+  await flush();
+  return { uploadId, name, size, head: Buffer.concat(headParts), truncated: stream.truncated === true };
 }

@@ -42,7 +42,7 @@ export class ContactImport {
   @Column('int', { default: 0 })
   rejected: number;
 
-  /** Rows of the file whose contact is opted out: kept opted out (a subset of `updated`). */
+  /** Rows of the file whose contact is opted out: kept opted out (known contacts, part of `updated`), or created opted out (numbers of erased opted-out people, part of `imported`). */
   @Column('int', { name: 'opted_out', default: 0 })
   optedOut: number;
 
@@ -64,6 +64,14 @@ export class ContactImport {
 
   @Column('timestamptz', { name: 'finished_at', nullable: true })
   finishedAt: Date | null;
+
+  /** The delimiter judged at upload: what an instance resuming the import needs besides its chunks. */
+  @Column('text', { nullable: true })
+  delimiter: string | null;
+
+  /** Runs started so far (recovery re-queues an abandoned import a few times, then fails it). */
+  @Column('int', { default: 0 })
+  attempts: number;
 }
 
 @Entity('import_errors')

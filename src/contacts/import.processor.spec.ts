@@ -33,9 +33,10 @@ class QueueUnderTest extends ImportProcessor {
     const dataSource = { createQueryRunner: () => ({ connect: async () => client, release: async () => undefined }) } as unknown as DataSource;
     const failures = {
       failBeforeStart: async (id: string) => void events.push(`failed before start ${id}`),
-      recoverAbandoned: async () => undefined,
+      sweepOrphanUploads: async () => undefined,
+      abandonedCandidates: async () => ({ ids: [], unfinished: new Set(), tablesById: new Map() }),
     } as unknown as ImportFailures;
-    super(dataSource, { runsApi } as AppConfig, {} as ImportsRepository, failures);
+    super(dataSource, { runsApi, encryptionKey: Buffer.alloc(32, 1) } as AppConfig, {} as ImportsRepository, failures);
   }
 
   protected override async importFile(job: ImportJob): Promise<void> {
@@ -56,7 +57,6 @@ class QueueUnderTest extends ImportProcessor {
 
 const job = (id: string): ImportJob => ({
   id,
-  filePath: `/nonexistent/${id}.csv`,
   delimiter: ',',
   listName: null,
   defaultCountry: null,

@@ -11,13 +11,13 @@ import {
   ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { CreateImportBody, ImportAcceptedResponse, ImportResponse } from './dto/import.dto.js';
-import { receiveUpload } from './import-upload.js';
-import { IMPORT_FIELDS, ImportsService } from './imports.service.js';
+import { ImportsService } from './imports.service.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -34,9 +34,10 @@ export class ImportsController {
   @ApiAcceptedResponse({ type: ImportAcceptedResponse, description: 'Accepted; the file is imported in the background: poll GET /v1/contacts/imports/{id}' })
   @ApiBadRequestResponse({ description: 'No file, unknown fields, an empty file, no phone column, a bad defaultCountry' })
   @ApiPayloadTooLargeResponse({ description: 'Over the upload limit (UPLOAD_LIMIT_MB, default 100)' })
+  @ApiUnprocessableEntityResponse({ description: 'A header of more than 1,000 columns' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Not multipart, or the file is not CSV text (a workbook, binary, not UTF-8, JSON, HTML)' })
   async create(@Req() request: FastifyRequest): Promise<ImportAcceptedResponse> {
-    return this.imports.create(await receiveUpload(request, IMPORT_FIELDS));
+    return this.imports.create(await this.imports.receive(request));
   }
 
   @Get(':id')

@@ -7,7 +7,8 @@ export const SAVE_IMPORT_PROGRESS = `
   UPDATE imports SET total_rows = $2, imported = $3, updated = $4, duplicates = $5, rejected = $6, opted_out = $7, bytes_read = $8
   WHERE id = $1`;
 
-export const START_IMPORT = `UPDATE imports SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued'`;
+/** Each start counts: an import whose runs keep ending with their engine is failed after a few (recovery). */
+export const START_IMPORT = `UPDATE imports SET status = 'running', started_at = now(), attempts = attempts + 1 WHERE id = $1 AND status = 'queued'`;
 
 /** Only a running import completes: one another engine declared failed stays failed (the writer then rolls back). */
 export const COMPLETE_IMPORT = `
@@ -34,3 +35,33 @@ export const IMPORT_ERRORS_PAGE = `
   SELECT id::text AS id, line, value, reason FROM import_errors
   WHERE import_id = $1 AND (line, id) > ($2::int, $3::bigint)
   ORDER BY line, id LIMIT $4`;
+
+/** One chunk of an upload, written as it streams in (before the import row exists: no foreign key). */
+export const SAVE_UPLOAD_CHUNK = `INSERT INTO import_upload_chunks (import_id, seq, data) VALUES ($1, $2, $3)`;
+
+/** The run reads the upload chunk by chunk, in order; no row: the upload has ended. */
+export const UPLOAD_CHUNK = `SELECT data FROM import_upload_chunks WHERE import_id = $1 AND seq = $2`;
+
+export const HAS_UPLOAD = `SELECT EXISTS (SELECT 1 FROM import_upload_chunks WHERE import_id = $1 AND seq = 0) AS found`;
+
+/** A refused, completed or failed upload leaves nothing behind. */
+export const DELETE_UPLOAD = `DELETE FROM import_upload_chunks WHERE import_id = $1`;
+
+/**
+ * Chunks of uploads that never became an import (the receiving instance died mid-upload, or could not
+ * remove a refused one) once nothing has been written to them for $1 seconds.
+ */
+export const DELETE_ORPHAN_UPLOADS = `
+  DELETE FROM import_upload_chunks u
+  WHERE u.import_id IN (
+    SELECT import_id FROM import_upload_chunks GROUP BY import_id HAVING max(created_at) < now() - make_interval(secs => $1)
+  ) AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = u.import_id)`;
+
+/**
+ * An import abandoned by a stopped engine goes back to the queue for the instance that holds its liveness
+ * lock now (recovery): its run starts again from the upload's first chunk, with its counters at zero.
+ */
+export const REQUEUE_IMPORT = `
+  UPDATE imports SET status = 'queued', started_at = NULL, total_rows = 0, imported = 0, updated = 0, duplicates = 0,
+         rejected = 0, opted_out = 0, bytes_read = 0
+  WHERE id = $1 AND status IN ('queued', 'running')`;

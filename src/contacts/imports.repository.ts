@@ -6,7 +6,13 @@ import { execute } from '../database/sql.js';
 import { ContactImport } from './import.entity.js';
 import {
   COMPLETE_IMPORT,
+  DELETE_ORPHAN_UPLOADS,
+  DELETE_UPLOAD,
   FAIL_IMPORT,
+  HAS_UPLOAD,
+  REQUEUE_IMPORT,
+  SAVE_UPLOAD_CHUNK,
+  UPLOAD_CHUNK,
   FIRST_IMPORT_ERRORS,
   IMPORT_ERRORS_PAGE,
   SAVE_IMPORT_PROGRESS,
@@ -16,6 +22,10 @@ import {
 
 /** What an accepted upload records before its import is queued. */
 export interface NewImport {
+  /** The upload's id (its chunks are stored under it). */
+  id: string;
+  /** The delimiter judged from the head: another instance resuming the import needs it. */
+  delimiter: string;
   fileName: string | null;
   listName: string | null;
   defaultCountry: string | null;
@@ -61,7 +71,9 @@ export interface ImportErrorPosition {
 /**
  * The only code that writes the imports table: the upload's row (ImportsService), and the status and
  * counters of its run (contacts/import/): started, progress, completed inside the run's transaction
- * (`db`, the run's writer connection), failed. Also reads imports and their rejects for the API.
+ * (`db`, the run's writer connection), failed, re-queued by recovery. Also reads imports and their
+ * rejects for the API. And the only writer of import_upload_chunks: the upload as it streams in, read by
+ * whichever instance runs the import, removed when the import ends (completed in the same transaction).
  */
 @Injectable()
 export class ImportsRepository {
@@ -70,17 +82,18 @@ export class ImportsRepository {
     private readonly dataSource: DataSource,
   ) {}
 
-  create(input: NewImport): Promise<ContactImport> {
-    return this.imports.save(
-      this.imports.create({
-        status: 'queued',
-        fileName: input.fileName,
-        listName: input.listName,
-        defaultCountry: input.defaultCountry,
-        optInSource: input.optInSource,
-        fileSize: String(input.fileSize),
-      }),
-    );
+  async create(input: NewImport): Promise<ContactImport> {
+    await this.imports.insert({
+      id: input.id,
+      status: 'queued',
+      delimiter: input.delimiter,
+      fileName: input.fileName,
+      listName: input.listName,
+      defaultCountry: input.defaultCountry,
+      optInSource: input.optInSource,
+      fileSize: String(input.fileSize),
+    });
+    return this.imports.findOneByOrFail({ id: input.id });
   }
 
   findById(id: string): Promise<ContactImport | null> {
@@ -108,7 +121,9 @@ export class ImportsRepository {
   /** running → completed inside the run's transaction; false when it is not running any more (failed meanwhile). */
   async complete(importId: string, listId: string | null, totals: ImportTotals, db: PoolClient): Promise<boolean> {
     const completed = await db.query(COMPLETE_IMPORT, [importId, listId, ...totalsParameters(totals)]);
-    return completed.rowCount === 1;
+    if (completed.rowCount !== 1) return false;
+    await db.query(DELETE_UPLOAD, [importId]);
+    return true;
   }
 
   /**
@@ -119,6 +134,35 @@ export class ImportsRepository {
     const parameters = [failure.importId, failure.reason, failure.totalRows, failure.rejected];
     if (db) await db.query(FAIL_IMPORT, parameters);
     else await this.dataSource.query(FAIL_IMPORT, parameters);
+    await this.deleteUpload(failure.importId); // a failed import is uploaded again, never resumed
+  }
+
+  /** An abandoned import back to queued, counters at zero; false when it has ended meanwhile. */
+  async requeue(importId: string): Promise<boolean> {
+    return (await execute(this.dataSource.manager, REQUEUE_IMPORT, [importId])) === 1;
+  }
+
+  async saveUploadChunk(uploadId: string, seq: number, data: Buffer): Promise<void> {
+    await this.dataSource.query(SAVE_UPLOAD_CHUNK, [uploadId, seq, data]);
+  }
+
+  /** The upload's chunk `seq` (from 0), or null past its end. */
+  async uploadChunk(importId: string, seq: number): Promise<Buffer | null> {
+    const rows = await this.dataSource.query<Array<{ data: Buffer }>>(UPLOAD_CHUNK, [importId, seq]);
+    return rows[0]?.data ?? null;
+  }
+
+  async hasUpload(importId: string): Promise<boolean> {
+    return (await this.dataSource.query<Array<{ found: boolean }>>(HAS_UPLOAD, [importId]))[0]?.found === true;
+  }
+
+  async deleteUpload(uploadId: string): Promise<void> {
+    await this.dataSource.query(DELETE_UPLOAD, [uploadId]);
+  }
+
+  /** Uploads that never became an import, silent for this long (recovery). */
+  async deleteOrphanUploads(silentForSeconds: number): Promise<void> {
+    await this.dataSource.query(DELETE_ORPHAN_UPLOADS, [silentForSeconds]);
   }
 
   /** Ids of imports queued or running for longer than this (candidates for recovery). */

@@ -11,22 +11,26 @@ import { sniffCsv } from './import/csv-sniff.js';
 import { toCountryCode } from './import/phone.js';
 import { ImportProcessor } from './import.processor.js';
 import { type ImportErrorPosition, ImportsRepository } from './imports.repository.js';
-import { discard, type ReceivedUpload } from './import-upload.js';
+import type { FastifyRequest } from 'fastify';
+import { discard, type ReceivedUpload, receiveUpload } from './import-upload.js';
 import { isUuid } from '../common/ids.js';
 
 export const IMPORT_FIELDS = ['list', 'defaultCountry', 'optInSource'] as const;
 
 const ERRORS_IN_JSON = 100;
+
+const SNIFF_ERRORS = { not_csv: 'unsupported_media_type', empty: 'invalid', no_phone_column: 'invalid', too_many_columns: 'unprocessable' } as const;
 const ERRORS_PAGE = 5_000;
 
 /**
  * What is checked before the 202 (nothing is written to the database when one fails):
  * - not multipart, no "file" part, unknown fields, a second file → 400 / 415;
- * - over UPLOAD_LIMIT_MB → 413 (the upload is streamed to disk; `truncated` is checked);
+ * - over UPLOAD_LIMIT_MB → 413 (the upload is streamed into PostgreSQL in 1 MB chunks; `truncated` is checked);
  * - empty file, or a header row with no contact after it → 400;
  * - not CSV text: binary, a workbook/PDF/image/archive, UTF-16, not UTF-8, JSON or HTML → 415
  *   (judged on the first 64 KB);
  * - header without a phone column, with several phone columns or a known column twice → 400;
+ * - a header of more than 1,000 columns → 422 (judged on the first 64 KB, in time linear in its length);
  * - defaultCountry not an ISO alpha-2 country → 400.
  * Everything else is found while the file is read and ends in the status: a row's problem is a
  * reject with line and reason; a problem of the file itself (a quote never closed, a row over 1 MB,
@@ -41,6 +45,11 @@ export class ImportsService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Streams the multipart request's file into PostgreSQL (import_upload_chunks) and reads its fields. */
+  receive(request: FastifyRequest): Promise<ReceivedUpload> {
+    return receiveUpload(request, IMPORT_FIELDS, this.imports);
+  }
+
   async create(upload: ReceivedUpload): Promise<ImportAcceptedResponse> {
     let accepted = false;
     try {
@@ -54,9 +63,11 @@ export class ImportsService {
       }
       const options = this.options(upload.fields);
       const sniff = sniffCsv(file.head, file.size <= file.head.length);
-      if (!sniff.ok) throw new DomainError(sniff.kind === 'not_csv' ? 'unsupported_media_type' : 'invalid', sniff.message);
+      if (!sniff.ok) throw new DomainError(SNIFF_ERRORS[sniff.kind], sniff.message);
 
       const entity = await this.imports.create({
+        id: file.uploadId,
+        delimiter: sniff.delimiter,
         fileName: file.name || null,
         listName: options.list,
         defaultCountry: options.defaultCountry,
@@ -65,7 +76,6 @@ export class ImportsService {
       });
       this.processor.enqueue({
         id: entity.id,
-        filePath: file.path,
         delimiter: sniff.delimiter,
         listName: options.list,
         defaultCountry: options.defaultCountry,
@@ -75,7 +85,7 @@ export class ImportsService {
       accepted = true;
       return { id: entity.id, status: 'queued' };
     } finally {
-      if (!accepted) await discard(upload);
+      if (!accepted) await discard(upload, this.imports);
     }
   }
 

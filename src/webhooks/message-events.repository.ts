@@ -1,5 +1,7 @@
+import { execute } from '../database/sql.js';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { PURGE_MESSAGE_EVENTS_BATCH } from './retention.queries.js';
 import { INSERT_INBOUND_EVENTS, INSERT_STATUS_EVENTS } from './webhooks.queries.js';
 
 /** A status event for the history, matched to its recipient. */
@@ -21,10 +23,17 @@ export interface InboundHistoryEntry {
 /**
  * The only code that writes message_events: the status history and inbound message ids, which are also
  * the duplicate guard of the webhook processor ((message_id, status) is unique). Both run inside the
- * batch's transaction (`db`).
+ * batch's transaction (`db`). And retention: events older than MESSAGE_EVENT_RETENTION_DAYS go.
  */
 @Injectable()
 export class MessageEventsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Deletes up to `limit` events recorded before `cutoff`, oldest first; returns how many. */
+  async purgeOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return execute(this.dataSource.manager, PURGE_MESSAGE_EVENTS_BATCH, [cutoff, limit]);
+  }
+
   /** Records status events; a repeated (message id, status) inserts nothing. Returns the pairs seen for the first time. */
   async insertStatusEvents(events: readonly StatusHistoryEntry[], db: EntityManager): Promise<Array<{ messageId: string; status: string }>> {
     const rows: Array<{ message_id: string; status: string }> = await db.query(INSERT_STATUS_EVENTS, [

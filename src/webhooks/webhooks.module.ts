@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RetentionWorker } from './retention.worker.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
@@ -47,6 +48,7 @@ import { WebhooksController } from './webhooks.controller.js';
     WebhookProcessorService,
     InboxService,
     ApiTokenGuard,
+    RetentionWorker,
   ],
   exports: [WebhookProcessorService],
 })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class ContactResponse {
   @ApiProperty({ example: '42' })
@@ -160,4 +160,36 @@ export class OptInBody {
   @IsString()
   @MaxLength(2000)
   proof?: string;
+}
+
+/** PATCH /v1/contacts/:id: only the fields given change; null (or "") clears a name or the language. */
+export class UpdateContactBody {
+  @ApiPropertyOptional({ example: 'Maria', nullable: true, type: String, description: 'null or "" clears it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  firstName?: string | null;
+
+  @ApiPropertyOptional({ example: 'Schmidt', nullable: true, type: String, description: 'null or "" clears it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  lastName?: string | null;
+
+  @ApiPropertyOptional({ example: 'de', nullable: true, type: String, description: 'A language code such as de, en_US or pt-BR; null or "" clears it' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^$|^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$/, { message: 'language must be a language code such as de, en_US or pt-BR' })
+  @MaxLength(35)
+  language?: string | null;
+
+  @ApiPropertyOptional({
+    example: { plan: 'gold', city: 'Berlin', old_key: null },
+    description: 'Merged into the attributes: a string sets the key, null removes it (keys: letters, digits and _, at most 64; values at most 1000 characters; at most 100 keys)',
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+  })
+  @IsOptional()
+  @IsObject()
+  attributes?: Record<string, string | null>;
 }

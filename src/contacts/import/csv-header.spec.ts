@@ -1,4 +1,4 @@
-import { detectDelimiter, mapHeader, toSnakeKey } from './csv-header.js';
+import { MAX_COLUMNS, detectDelimiter, mapHeader, toSnakeKey } from './csv-header.js';
 
 describe('detectDelimiter', () => {
   it.each([
@@ -73,6 +73,33 @@ describe('mapHeader', () => {
   it('keeps attribute keys unique after snake-casing', () => {
     const result = mapHeader(['phone', 'Plan', 'plan', 'PLAN']);
     expect(result.ok && result.header.attributes.map((attribute) => attribute.key)).toEqual(['plan', 'plan_2', 'plan_3']);
+  });
+
+  it.each([
+    [['a', 'a', 'a_2'], ['a', 'a_2', 'a_2_2']],
+    [['a_2', 'a', 'a', 'a'], ['a_2', 'a', 'a_3', 'a_4']],
+    [['Plan', 'plan_3', 'plan', 'PLAN', 'plan'], ['plan', 'plan_3', 'plan_2', 'plan_4', 'plan_5']],
+    [['first_name', 'First-Name '], null],
+  ])('renames duplicates %j to the first free suffix', (names, expected) => {
+    const result = mapHeader(['phone', ...names]);
+    if (expected === null) expect(result.ok).toBe(false);
+    else expect(result.ok && result.header.attributes.map((attribute) => attribute.key)).toEqual(expected);
+  });
+
+  it('renames 999 columns of one name to name, name_2 … name_999', () => {
+    const result = mapHeader(['phone', ...Array.from({ length: 999 }, () => 'a')]);
+    const keys = result.ok ? result.header.attributes.map((attribute) => attribute.key) : [];
+    expect(keys).toEqual(['a', ...Array.from({ length: 998 }, (_, index) => `a_${index + 2}`)]);
+  });
+
+  it.each([
+    [MAX_COLUMNS, true],
+    [MAX_COLUMNS + 1, false],
+    [16_000, false],
+  ])('a header of %d columns is accepted: %s', (count, accepted) => {
+    const result = mapHeader(['phone', ...Array.from({ length: count - 1 }, () => 'a')]);
+    expect(result.ok).toBe(accepted);
+    if (!accepted) expect(!result.ok && result).toMatchObject({ tooManyColumns: true, message: `The header has ${count} columns; at most 1000 are accepted: remove the columns you do not need` });
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { type Delimiter, detectDelimiter, type HeaderMap, mapHeader } from './csv-header.js';
+import { type Delimiter, detectDelimiter, type HeaderMap, mapHeader, MAX_COLUMNS, tooManyColumnsMessage } from './csv-header.js';
 import { errorMessage } from '../../common/errors.js';
 
 /** How much of the upload is kept in memory to judge it before answering 202. */
@@ -7,7 +7,7 @@ export const SNIFF_BYTES = 64 * 1024;
 
 export type SniffResult =
   | { ok: true; delimiter: Delimiter; header: HeaderMap; headerCells: string[] }
-  | { ok: false; kind: 'empty' | 'not_csv' | 'no_phone_column'; message: string };
+  | { ok: false; kind: 'empty' | 'not_csv' | 'no_phone_column' | 'too_many_columns'; message: string };
 
 const MAGIC: Array<{ bytes: number[]; what: string }> = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive or an Excel workbook (.xlsx)' },
@@ -57,6 +57,10 @@ export function sniffCsv(head: Buffer, complete: boolean): SniffResult {
   const headerStart = text.lastIndexOf('\n', start) + 1;
   const lineEnd = text.slice(headerStart).search(/\r|\n/);
   if (lineEnd === -1 && !complete) {
+    // A header row longer than the head: refused as too wide when it already names too many columns.
+    const partial = text.slice(headerStart);
+    const cells = partial.split(detectDelimiter(partial)).length;
+    if (cells > MAX_COLUMNS) return { ok: false, kind: 'too_many_columns', message: tooManyColumnsMessage(`at least ${cells}`) };
     return notCsv(`The first line is longer than ${SNIFF_BYTES / 1024} KB: this is not a CSV file with a header row`);
   }
   const delimiter = detectDelimiter(lineEnd === -1 ? text.slice(headerStart) : text.slice(headerStart, headerStart + lineEnd));
@@ -70,7 +74,7 @@ export function sniffCsv(head: Buffer, complete: boolean): SniffResult {
     return notCsv(`The header row cannot be read as CSV (${errorMessage(error)}); ${SAVE_AS_CSV}`);
   }
   const mapped = mapHeader(headerCells);
-  if (!mapped.ok) return { ok: false, kind: 'no_phone_column', message: mapped.message };
+  if (!mapped.ok) return { ok: false, kind: mapped.tooManyColumns ? 'too_many_columns' : 'no_phone_column', message: mapped.message };
   if (complete && !hasContactRow(body, options)) {
     return { ok: false, kind: 'empty', message: 'The file has a header row but no contacts' };
   }

@@ -1,17 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { createReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import type { ImportsRepository, ImportTotals } from '../imports.repository.js';
+import { ANY_ERASURE } from '../erasure.queries.js';
 import { CopyBuffer, errorLine, stageLine } from './copy-text.js';
 import { type Delimiter, mapHeader } from './csv-header.js';
 import { CsvFileError, CsvRecordReader, type RecordBatch } from './csv-records.js';
-import { ImportAborted } from './import-failures.js';
+import { EngineStopping, ImportAborted } from './import-failures.js';
 import { createRowContext, isBlankRecord, mapRow, type RowContext } from './import-row.js';
 import {
   COPY_IMPORT_ERRORS,
+  DELETE_IMPORT_ERRORS,
   copyIntoStage,
   CREATE_IMPORT_SEEN,
   createStageTable,
@@ -25,9 +26,9 @@ import {
   mergeImportChunk,
 } from './import.queries.js';
 
+/** An accepted import: its upload is in import_upload_chunks under its id. */
 export interface ImportJob {
   id: string;
-  filePath: string;
   delimiter: Delimiter;
   listName: string | null;
   defaultCountry: string | null;
@@ -56,6 +57,8 @@ export interface ImportRunDependencies {
   chunkRows: number;
   /** Whether the engine is shutting down (the run then stops at the next chunk). */
   stopping: () => boolean;
+  /** HMAC pads of the erasure key: the merge recognises numbers of erased, opted-out people. */
+  erasurePads: { ipad: Buffer; opad: Buffer };
 }
 
 const DEFAULT_OPT_IN_SOURCE = 'import';
@@ -71,16 +74,17 @@ const READ_CHUNK_BYTES = 64 * 1024;
  * consent_events and import_errors, on its own pg connections (the imports table's status and counters
  * go through ImportsRepository).
  *
- * Atomicity: one transaction per import (the writer). The file is read in 64 KB pieces through
- * csv-parse; valid rows go into chunks of COPY text (50,000 rows, in a Buffer), which a second
+ * Atomicity: one transaction per import (the writer). The upload is read from PostgreSQL
+ * (import_upload_chunks, 1 MB a query, so any instance can run it) in 64 KB pieces through csv-parse; valid rows go into chunks of COPY text (50,000 rows, in a Buffer), which a second
  * connection COPYs into an unlogged stage table each while the writer merges the previous chunk into
  * contacts inside its transaction, and Node parses the next: three chunks in flight, on two cores.
  * Only the writer's COMMIT at the end publishes anything: a failure at any line rolls back every
  * contact, list membership, consent event and the list itself, and the import ends `failed` with the
  * reason. Progress counters and rejects are written outside that transaction so they can be watched
- * live (rejects are kept on failure: they are a diagnosis, not data). Memory stays flat: at most two
- * chunk buffers and one read piece, whatever the file size (stage tables hold the chunks on
- * PostgreSQL's side until the end).
+ * live (rejects are kept on failure: they are a diagnosis, not data; a run that starts again removes
+ * an earlier run's). Memory stays flat: at most two chunk buffers, one stored chunk and 5,000 rejects
+ * (written as they reach that number, whatever the valid rows do), whatever the file size (stage
+ * tables hold the chunks on PostgreSQL's side until the end).
  */
 export class ImportRun {
   readonly counts = new ImportCounts();
@@ -100,6 +104,7 @@ export class ImportRun {
   private rejects: string[] = [];
   private listId: string | null = null;
   private context: RowContext | undefined;
+  private anyErasure = false;
 
   constructor(
     private readonly job: ImportJob,
@@ -119,8 +124,12 @@ export class ImportRun {
         this.checkStopping();
         await this.markRunning();
         await writer.query(CREATE_IMPORT_SEEN);
+        // Stable for the whole run: erasure deletes contacts, which waits for the import's lock.
+        this.anyErasure = (await writer.query<{ found: boolean }>(ANY_ERASURE)).rows[0].found;
         this.listId = this.job.listName ? await this.ensureList(writer, this.job.listName) : null;
         this.stager = (await stagerRunner.connect()) as PoolClient;
+        // A resumed import starts again from its first line: the rejects of an earlier run go.
+        await this.stager.query(DELETE_IMPORT_ERRORS, [this.job.id]);
 
         await this.readFile();
         if (this.chunk.rows > 0) await this.handOver();
@@ -158,20 +167,20 @@ export class ImportRun {
     await this.deps.imports.fail({ importId: this.job.id, reason, totalRows: this.counts.totalRows, rejected: this.counts.rejected });
   }
 
+  /** Reads the upload from PostgreSQL one stored chunk (1 MB) at a time, parsed in 64 KB pieces. */
   private async readFile(): Promise<void> {
     const reader = new CsvRecordReader(this.job.delimiter);
-    const stream = createReadStream(this.job.filePath, { highWaterMark: READ_CHUNK_BYTES });
-    try {
-      for await (const piece of stream) {
+    for (let seq = 0; ; seq++) {
+      const data = await this.deps.imports.uploadChunk(this.job.id, seq);
+      if (data === null) break;
+      for (let offset = 0; offset < data.length; offset += READ_CHUNK_BYTES) {
         this.checkStopping();
-        const batch = reader.push(piece as Buffer);
+        const batch = reader.push(data.subarray(offset, offset + READ_CHUNK_BYTES));
         this.counts.bytesRead = reader.bytesRead;
         await this.consume(batch);
       }
-      await this.consume(await reader.end());
-    } finally {
-      stream.destroy();
     }
+    await this.consume(await reader.end());
     if (!this.context) throw new CsvFileError('the file has no header row', 1);
   }
 
@@ -193,6 +202,8 @@ export class ImportRun {
       } else {
         this.counts.rejected++;
         this.rejects.push(errorLine(this.job.id, lines[index], result.reject));
+        // Written as they come, whatever the valid rows do: a file of nothing but rejects never merges.
+        if (this.rejects.length >= REJECTS_PER_WRITE) await this.saveRejects();
       }
     }
   }
@@ -251,6 +262,9 @@ export class ImportRun {
       this.job.createdAt.toISOString(),
       this.job.optInSource ?? DEFAULT_OPT_IN_SOURCE,
       this.job.id,
+      this.deps.erasurePads.ipad,
+      this.deps.erasurePads.opad,
+      this.anyErasure,
     ]);
     const merged = rows[0];
     const c = this.counts;
@@ -263,9 +277,8 @@ export class ImportRun {
     await this.saveProgress();
   }
 
-  /** Counters and rejects so far, committed outside the import's transaction so GET shows them live. */
+  /** Counters so far, committed outside the import's transaction so GET shows them live. */
   private async saveProgress(): Promise<void> {
-    if (this.rejects.length >= REJECTS_PER_WRITE) await this.saveRejects();
     await this.deps.imports.saveProgress(this.job.id, this.counts);
   }
 
@@ -304,7 +317,7 @@ export class ImportRun {
   }
 
   private checkStopping(): void {
-    if (this.deps.stopping()) throw new ImportAborted('the engine is shutting down');
+    if (this.deps.stopping()) throw new EngineStopping('the engine is shutting down');
   }
 }
 

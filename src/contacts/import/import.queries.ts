@@ -71,13 +71,24 @@ export function copyIntoStage(table: string): string {
 
 export const COPY_IMPORT_ERRORS = `COPY import_errors (import_id, line, value, reason) FROM STDIN`;
 
+/** Rejects of an earlier run of the same import (one another engine abandoned): the counts stay exact. */
+export const DELETE_IMPORT_ERRORS = `DELETE FROM import_errors WHERE import_id = $1`;
+
 /** The list of an import: reused by name, created inside the import's transaction (gone if it fails). */
 export const FIND_LIST_BY_NAME = `SELECT id FROM lists WHERE name = $1`;
 export const INSERT_LIST = `INSERT INTO lists (name) VALUES ($1) RETURNING id`;
 
+/** A new contact whose number an erasure remembered as opted out (contact_erasures) is created opted out. */
+const ERASED_OPT_OUT_REASON = 'opted out before the contact was erased';
+const ERASURE_SOURCE = 'erasure_registry';
+
 /**
  * Merges one staged chunk into contacts (writer). $1 list id (or null), $2 the import's time (default
- * opted_in_at), $3 default opt-in source, $4 import id (default proof).
+ * opted_in_at), $3 default opt-in source, $4 import id (default proof), $5/$6 the HMAC pads of the
+ * erasure key (contacts/phone-hash.ts), $7 whether any erasure is remembered (else the hash is skipped).
+ *
+ * - Erased numbers: a new phone whose HMAC is in contact_erasures is inserted opted out (and/or out of
+ *   marketing) as the erased person was, with the opt-out consent events; it counts as opted out.
  *
  * - In-file duplicates: the first row of a phone wins (lowest line). Within the chunk DISTINCT ON
  *   keeps it; across chunks a contact this import already handled is recognised by its xmin (a row
@@ -113,16 +124,21 @@ export function mergeImportChunk(stageTable: string): string {
                OR (d.language IS NOT NULL AND d.language IS DISTINCT FROM c.language)
                OR (d.country IS NOT NULL AND d.country IS DISTINCT FROM c.country)
                OR NOT (c.attributes @> d.attributes))) AS changed
+             , e.opted_out_at AS erased_opted_out_at, e.marketing_opted_out_at AS erased_marketing_opted_out_at
       FROM d
       LEFT JOIN contacts c ON c.phone = d.phone
       LEFT JOIN import_seen s ON s.id = c.id
+      LEFT JOIN contact_erasures e ON $7::boolean AND c.id IS NULL
+                                  AND e.phone_hash = sha256($6::bytea || sha256($5::bytea || convert_to(d.phone, 'UTF8')))
     ), ins AS (
-      INSERT INTO contacts (phone, wa_id, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof)
+      INSERT INTO contacts (phone, wa_id, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof,
+                            opted_out_at, opt_out_reason, marketing_opted_out_at)
       SELECT phone, wa_id, country, first_name, last_name, language, attributes,
              coalesce(opted_in_at, $2::timestamptz), coalesce(opt_in_source, $3::text),
-             coalesce(opt_in_proof, 'import ' || $4::text || ' line ' || line)
+             coalesce(opt_in_proof, 'import ' || $4::text || ' line ' || line),
+             erased_opted_out_at, CASE WHEN erased_opted_out_at IS NOT NULL THEN '${ERASED_OPT_OUT_REASON}' END, erased_marketing_opted_out_at
       FROM m WHERE contact_id IS NULL
-      RETURNING id, opted_in_at, opt_in_source, opt_in_proof
+      RETURNING id, opted_in_at, opt_in_source, opt_in_proof, opted_out_at, marketing_opted_out_at
     ), upd AS (
       UPDATE contacts c SET
         first_name = coalesce(m.first_name, c.first_name),
@@ -152,13 +168,17 @@ export function mergeImportChunk(stageTable: string): string {
       SELECT id, 'opt_in', opt_in_source, opt_in_proof, opted_in_at FROM ins
       UNION ALL
       SELECT id, 'opt_in', opt_in_source, opt_in_proof, opted_in_at FROM upd WHERE needs_opt_in
+      UNION ALL
+      SELECT id, 'opt_out', '${ERASURE_SOURCE}', NULL, opted_out_at FROM ins WHERE opted_out_at IS NOT NULL
+      UNION ALL
+      SELECT id, 'marketing_opt_out', '${ERASURE_SOURCE}', NULL, marketing_opted_out_at FROM ins WHERE marketing_opted_out_at IS NOT NULL
     )
     SELECT (SELECT count(*) FROM ${stageTable})::int AS staged,
            (SELECT count(*) FROM d)::int AS distinct_phones,
            (SELECT count(*) FROM ins)::int AS inserted,
            (SELECT count(*) FROM m WHERE contact_id IS NOT NULL AND NOT seen)::int AS updated,
            (SELECT count(*) FROM m WHERE seen)::int AS seen_before,
-           (SELECT count(*) FROM m WHERE opted_out AND NOT seen)::int AS opted_out`;
+           (SELECT count(*) FROM m WHERE opted_out AND NOT seen)::int + (SELECT count(*) FROM ins WHERE opted_out_at IS NOT NULL)::int AS opted_out`;
 }
 
 export interface MergeChunkResult {

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/v1/pricing/rate-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rate card in use
+         * @description What estimates and costs are priced with: PRICING_RATE_CARD as loaded at start, or the built-in EXAMPLE card (`example: true`) while it is unset.
+         */
+        get: operations["PricingController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -109,6 +129,26 @@ export interface paths {
         get: operations["ChannelsController_listEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/api-key/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the channel's D360-API-KEY through 360dialog's Partner API
+         * @description Creates a new key (POST {PARTNER_API_URL}/partners/{PARTNER_ID}/channels/{partnerChannelId}/api_keys), checks it with GET {baseUrl}/v1/configs/phone_number, stores it encrypted and sends with it from the next claim on; after API_KEY_ROTATION_GRACE_MS the previous key is deleted upstream. Sends still holding the previous key that are refused with 401 are re-queued, so no message is lost or sent twice.
+         */
+        post: operations["ChannelsController_rotateApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -534,7 +574,7 @@ export interface paths {
         };
         /**
          * Every recipient as CSV (streamed)
-         * @description Header: phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name,pricing_category,pricing_model,pricing_type,billable. Cells starting with = + - @ tab or CR are prefixed with a single quote so spreadsheets show them as text. Optional status / errorCode filters.
+         * @description Header: phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name,pricing_category,pricing_model,pricing_type,billable,price,replied_at,button. Cells starting with = + - @ tab or CR are prefixed with a single quote so spreadsheets show them as text. Optional status / errorCode filters.
          */
         get: operations["ReportsController_csv"];
         put?: never;
@@ -616,10 +656,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the campaign will cost
+         * @description Recipients by country calling code and the template's category (from the channel's template registry), who would be free (inside a customer-service window — wrote in the last 24 h — with a UTILITY template), the price per group and the total, in the rate card's currency, with the card's name. Works for drafts (the audience the launch would use) and launched campaigns (their recipients). Amounts are decimal strings computed from integer micro-units: exact, no float drift.
+         */
+        get: operations["EstimateController_estimate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Replies to a campaign, keyset-paginated by id
+         * @description Inbound messages attributed to this campaign’s messages: by their context.id (attribution `context`), else to the latest campaign message to that person on that channel within REPLY_ATTRIBUTION_HOURS (`recent`). Quick-reply and interactive button taps carry `button`. A redelivered webhook never lists a message twice.
+         */
+        get: operations["RepliesController_replies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audiences/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AudiencesController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SegmentsController_list"];
+        put?: never;
+        post: operations["SegmentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SegmentsController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["SegmentsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        RateCardLineDto: {
+            /**
+             * @description Calling-code prefix of the recipient number (1–4 digits), or "*" for every other number
+             * @example 49
+             */
+            callingCode: string;
+            /**
+             * @description Pricing category: marketing, marketing_lite, utility, authentication, authentication_international, service, referral_conversion
+             * @example marketing
+             */
+            category: string;
+            /**
+             * @description Price of one delivered message. Decimal string in the card currency (at least 2, at most 6 decimals), computed from integer micro-units (millionths of the unit): sums are exact, no float drift
+             * @example 0.1131
+             */
+            price: string;
+        };
+        RateCardDto: {
+            /** @example EXAMPLE figures, not your prices: set PRICING_RATE_CARD to your account's rate card */
+            name: string;
+            /**
+             * @description ISO 4217
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description true: PRICING_RATE_CARD is unset and the shipped example figures are in use
+             * @example true
+             */
+            example: boolean;
+            /**
+             * @description The file read; null for the built-in example
+             * @example /etc/wa-engine/rate-card.json
+             */
+            path: string | null;
+            /** @description Lines as loaded, in file order; the longest matching callingCode wins, then "*" */
+            rates: components["schemas"]["RateCardLineDto"][];
+        };
         CreateChannelDto: {
             /** @example Main number */
             name: string;
@@ -656,6 +822,29 @@ export interface components {
              * @example c8ae5f90_307a_ca4c_b8f6_d1e2a2573574
              */
             templateNamespace?: string | null;
+            /**
+             * @description Default true: the key is checked with 360dialog (GET {baseUrl}/v1/configs/phone_number) and refused (422) when it belongs to another number; 502 when 360dialog cannot be reached. false skips the check (offline set-ups).
+             * @default true
+             * @example true
+             */
+            verifyPhoneNumber: boolean;
+            /**
+             * @description Cloud only. MARKETING templates (category from the template registry) go to POST {baseUrl}/marketing_messages, Meta's Marketing Messages API; other templates to /messages.
+             * @default false
+             * @example true
+             */
+            marketingMessagesApi: boolean;
+            /**
+             * @description On error 131055 (not eligible, or terms not accepted) send through /messages instead; default false pauses the channel's marketing campaigns with the reason.
+             * @default false
+             * @example false
+             */
+            marketingMessagesFallback: boolean;
+            /**
+             * @description The channel's id at 360dialog's Partner API: needed by POST /v1/channels/:id/api-key/rotate.
+             * @example abcdefCH
+             */
+            partnerChannelId?: string | null;
         };
         AccountEventSummaryResponse: {
             /**
@@ -704,6 +893,21 @@ export interface components {
             messagesPerSecond: number;
             /** @description The limit set by hand (unique people per 24 h); null = none */
             messagingLimit: number | null;
+            /**
+             * @description Cloud only. MARKETING templates (category from the template registry) go to POST {baseUrl}/marketing_messages, Meta's Marketing Messages API; other templates to /messages.
+             * @example false
+             */
+            marketingMessagesApi: boolean;
+            /**
+             * @description On error 131055 (not eligible, or terms not accepted) send through /messages instead; default false pauses the channel's marketing campaigns with the reason.
+             * @example false
+             */
+            marketingMessagesFallback: boolean;
+            /**
+             * @description The channel's id at 360dialog's Partner API: needed by POST /v1/channels/:id/api-key/rotate.
+             * @example abcdefCH
+             */
+            partnerChannelId: string | null;
             /**
              * @description As the last phone_number_quality_update said (its event); null: never told
              * @example FLAGGED
@@ -766,6 +970,21 @@ export interface components {
             /** @description The limit set by hand (unique people per 24 h); null = none */
             messagingLimit: number | null;
             /**
+             * @description Cloud only. MARKETING templates (category from the template registry) go to POST {baseUrl}/marketing_messages, Meta's Marketing Messages API; other templates to /messages.
+             * @example false
+             */
+            marketingMessagesApi: boolean;
+            /**
+             * @description On error 131055 (not eligible, or terms not accepted) send through /messages instead; default false pauses the channel's marketing campaigns with the reason.
+             * @example false
+             */
+            marketingMessagesFallback: boolean;
+            /**
+             * @description The channel's id at 360dialog's Partner API: needed by POST /v1/channels/:id/api-key/rotate.
+             * @example abcdefCH
+             */
+            partnerChannelId: string | null;
+            /**
              * @description As the last phone_number_quality_update said (its event); null: never told
              * @example FLAGGED
              */
@@ -820,6 +1039,27 @@ export interface components {
             templateNamespace?: string | null;
             /** @description null resumes a paused channel; a text pauses it with that reason */
             pausedReason?: string | null;
+            /**
+             * @description With apiKey or baseUrl: default true checks the key with 360dialog (GET {baseUrl}/v1/configs/phone_number), 422 when it belongs to another number; false skips it
+             * @default true
+             * @example true
+             */
+            verifyPhoneNumber: boolean;
+            /**
+             * @description Cloud only. MARKETING templates (category from the template registry) go to POST {baseUrl}/marketing_messages, Meta's Marketing Messages API; other templates to /messages.
+             * @example true
+             */
+            marketingMessagesApi?: boolean;
+            /**
+             * @description On error 131055 (not eligible, or terms not accepted) send through /messages instead; default false pauses the channel's marketing campaigns with the reason.
+             * @example false
+             */
+            marketingMessagesFallback?: boolean;
+            /**
+             * @description The channel's id at 360dialog's Partner API: needed by POST /v1/channels/:id/api-key/rotate. null removes it
+             * @example abcdefCH
+             */
+            partnerChannelId?: string | null;
         };
         WebhookRegistrationResponse: {
             /** @example https://engine.example.com/webhooks/360dialog/3f0c… */
@@ -886,6 +1126,35 @@ export interface components {
             items: components["schemas"]["ChannelEventResponse"][];
             /** @description Pass as ?cursor= for the next (older) page; null on the last page */
             nextCursor: string | null;
+        };
+        ApiKeyRotationResponse: {
+            /** Format: uuid */
+            channelId: string;
+            /**
+             * @description Last 4 characters of the new key, which the channel sends with from now on
+             * @example k9Z2
+             */
+            apiKeyLast4: string;
+            /**
+             * @description Last 4 characters of the key it replaced
+             * @example a1B2
+             */
+            previousApiKeyLast4: string;
+            /**
+             * @description The number 360dialog says the new key belongs to (GET /v1/configs/phone_number)
+             * @example +4930123456
+             */
+            phoneNumber: string;
+            /**
+             * @description Whether the previous key was deleted through the Partner API
+             * @example true
+             */
+            previousKeyDeleted: boolean;
+            /**
+             * @description What is left to do by hand, e.g. when the previous key could not be identified or deleted upstream
+             * @example []
+             */
+            warnings: string[];
         };
         TemplateButtonResponse: {
             /**
@@ -1225,6 +1494,89 @@ export interface components {
             items: components["schemas"]["ListResponse"][];
             nextCursor: string | null;
         };
+        WhereClauseDto: {
+            /**
+             * @description A contact column (first_name, last_name, language, country, opted_in_at, last_inbound_at) or any attribute key (lower_snake_case, as the import stores CSV columns)
+             * @example city
+             */
+            field: string;
+            /**
+             * @description eq, neq, in, notIn, contains (case-insensitive), exists, notExists on text; before, after on dates (opted_in_at, last_inbound_at; attributes holding ISO 8601 text); gt, lt on attributes holding numbers. neq and notIn also match contacts without the field
+             * @example eq
+             * @enum {string}
+             */
+            op: "eq" | "neq" | "in" | "notIn" | "contains" | "exists" | "notExists" | "before" | "after" | "gt" | "lt";
+            /**
+             * @description A string (or number) for eq/neq/contains, an array for in/notIn, an ISO 8601 date or timestamp for before/after, a number for gt/lt; none for exists/notExists
+             * @example Berlin
+             */
+            value?: Record<string, never>;
+        };
+        FromCampaignDto: {
+            /**
+             * @description An earlier campaign: its recipients are the starting point
+             * @example 2b0c6a9e-3f1d-4c2a-9a57-1f0e8d6c4b21
+             */
+            campaignId: string;
+            /**
+             * @description Recipients in one of these statuses (sent, delivered = not read)
+             * @example [
+             *       "sent",
+             *       "delivered"
+             *     ]
+             */
+            statuses?: ("pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled" | "unknown")[];
+            /**
+             * @description true: only those who replied; false: only those who did not
+             * @example false
+             */
+            replied?: boolean;
+            /**
+             * @description Only those who clicked this button (its payload or text, as recorded in clickedButton)
+             * @example Yes, tell me more
+             */
+            clickedButton?: string;
+        };
+        AudienceDto: {
+            /**
+             * @description Members of any of these lists (a union)
+             * @example [
+             *       "5d4c1b8e-0f1a-4b9e-9c3d-2a7e6f1b0c11",
+             *       "8a2f3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c55"
+             *     ]
+             */
+            listIds?: string[];
+            /**
+             * @description Nobody in these lists, whatever else matches (exclusions win)
+             * @example [
+             *       "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e66"
+             *     ]
+             */
+            excludeListIds?: string[];
+            /**
+             * @description Conditions on the contact, all of which must hold (at most 20)
+             * @example [
+             *       {
+             *         "field": "city",
+             *         "op": "eq",
+             *         "value": "Berlin"
+             *       },
+             *       {
+             *         "field": "opted_in_at",
+             *         "op": "after",
+             *         "value": "2026-01-01"
+             *       }
+             *     ]
+             */
+            where?: components["schemas"]["WhereClauseDto"][];
+            /** @description Retarget: recipients of an earlier campaign, by status, reply and button */
+            fromCampaign?: components["schemas"]["FromCampaignDto"];
+            /**
+             * @description A saved segment (POST /v1/segments); the other options narrow it further
+             * @example e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a77
+             */
+            segmentId?: string;
+        };
         TemplateComponentDto: {
             /**
              * @description header, body or button
@@ -1262,22 +1614,112 @@ export interface components {
             namespace?: string;
             components: components["schemas"]["TemplateComponentDto"][];
         };
+        CampaignVariantDto: {
+            /**
+             * @description Unique within the campaign: 1–64 letters, digits, _ or -
+             * @example A
+             */
+            name: string;
+            template: components["schemas"]["TemplateDto"];
+            /**
+             * @description Relative share of the (test) audience: 50/50, 1/1 and 70/30 are all fine
+             * @example 50
+             */
+            weight: number;
+        };
+        WinnerRuleDto: {
+            /**
+             * @description Rate compared per variant: read, replied or clicked per sent test message
+             * @example clicked
+             * @enum {string}
+             */
+            metric: "read" | "replied" | "clicked";
+            /**
+             * @description Percent of the audience in the test (1–99); the rest waits (waitingReason ab_test) and gets the winner
+             * @example 20
+             */
+            testShare: number;
+            /**
+             * @description Hours after launch at which the winner is picked (up to 720)
+             * @example 4
+             */
+            afterHours: number;
+        };
         SendWindowDto: {
             /** @example 09:00 */
             start: string;
             /** @example 20:00 */
             end: string;
-            /** @example Europe/Berlin */
+            /**
+             * @description An IANA time zone, or "recipient": each recipient's own time — the contact's `timezone` attribute, else the zone of the number's country when it has one, else fallbackTimezone
+             * @example Europe/Berlin
+             */
             timezone: string;
+            /**
+             * @description Required with timezone "recipient" (and only allowed there): the zone of recipients whose own zone is unknown
+             * @example Europe/Berlin
+             */
+            fallbackTimezone?: string;
+        };
+        FrequencyCapDto: {
+            /**
+             * @description At most this many MARKETING templates per contact…
+             * @example 1
+             */
+            max: number;
+            /**
+             * @description …in any window of this many hours (any campaign, any channel of this engine)
+             * @example 24
+             */
+            hours: number;
         };
         CreateCampaignDto: {
             /** @example Spring sale */
             name: string;
             /** Format: uuid */
             channelId: string;
-            /** Format: uuid */
-            listId: string;
-            template: components["schemas"]["TemplateDto"];
+            /**
+             * Format: uuid
+             * @description The one list to reach: shorthand for {"audience": {"listIds": [listId]}}. Give listId or audience
+             */
+            listId?: string;
+            /** @description Whom to reach: lists (a union) minus excluded lists, narrowed by where clauses (ANDed), an earlier campaign and a segment. Needs listIds, fromCampaign or segmentId. Opted-out and never-opted-in contacts are kept as skipped, as with listId */
+            audience?: components["schemas"]["AudienceDto"];
+            /** @description Required unless `variants` is given (never both) */
+            template?: components["schemas"]["TemplateDto"];
+            /**
+             * @description A/B test instead of `template`: each recipient gets one variant, deterministically, split by weight
+             * @example [
+             *       {
+             *         "name": "A",
+             *         "weight": 50,
+             *         "template": {
+             *           "name": "spring_sale",
+             *           "language": "en",
+             *           "components": []
+             *         }
+             *       },
+             *       {
+             *         "name": "B",
+             *         "weight": 50,
+             *         "template": {
+             *           "name": "spring_sale_v2",
+             *           "language": "en",
+             *           "components": []
+             *         }
+             *       }
+             *     ]
+             */
+            variants?: components["schemas"]["CampaignVariantDto"][];
+            /**
+             * @description With variants: send the test share first, then the best variant to the rest after afterHours
+             * @example {
+             *       "metric": "clicked",
+             *       "testShare": 20,
+             *       "afterHours": 4
+             *     }
+             */
+            winner?: components["schemas"]["WinnerRuleDto"];
             /**
              * @description Without it the campaign is a draft
              * @example 2026-12-01T09:00:00+01:00
@@ -1294,12 +1736,28 @@ export interface components {
              * @example 2026-12-08T09:00:00+01:00
              */
             validUntil?: string;
+            /**
+             * @description Meta's message_send_ttl_seconds: how long WhatsApp keeps trying to deliver a MARKETING message sent through the Marketing Messages API (channel option marketingMessagesApi), 12 h to 30 days
+             * @example 86400
+             */
+            ttlSeconds?: number;
+            /**
+             * @description Overrides MARKETING_FREQUENCY_CAP for this campaign (MARKETING templates only). A contact at the cap waits (waitingReason frequency_cap) until allowed, or is skipped when that is after validUntil
+             * @example {
+             *       "max": 1,
+             *       "hours": 24
+             *     }
+             */
+            frequencyCap?: components["schemas"]["FrequencyCapDto"];
         };
         CampaignResponse: {
             id: string;
             name: string;
             channelId: string;
-            listId: string;
+            /** @description The one list reached; null when audience is set */
+            listId: string | null;
+            /** @description Whom the campaign reaches, when not one list */
+            audience: components["schemas"]["AudienceDto"] | null;
             template: components["schemas"]["TemplateDto"];
             scheduledAt: string | null;
             sendWindow: components["schemas"]["SendWindowDto"] | null;
@@ -1312,6 +1770,22 @@ export interface components {
             /** @description Something WhatsApp changed about the template since (e.g. recategorised as MARKETING) */
             templateNotice: string | null;
             skipTemplateCheck: boolean;
+            /**
+             * @description Meta's message_send_ttl_seconds: how long WhatsApp keeps trying to deliver a MARKETING message sent through the Marketing Messages API (channel option marketingMessagesApi), 12 h to 30 days
+             * @example 86400
+             */
+            ttlSeconds: number | null;
+            /** @description The campaign's own cap; null: MARKETING_FREQUENCY_CAP applies */
+            frequencyCap: components["schemas"]["FrequencyCapDto"] | null;
+            /** @description The A/B variants; `template` then mirrors the first */
+            variants: components["schemas"]["CampaignVariantDto"][] | null;
+            winner: components["schemas"]["WinnerRuleDto"] | null;
+            /**
+             * @description The variant that won and went to the rest
+             * @example B
+             */
+            winnerVariant: string | null;
+            winnerPickedAt: string | null;
             launchedAt: string | null;
             startedAt: string | null;
             completedAt: string | null;
@@ -1327,8 +1801,13 @@ export interface components {
             name?: string;
             /** Format: uuid */
             channelId?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Reach this one list instead (replaces an audience)
+             */
             listId?: string;
+            /** @description Reach this audience instead (replaces listId). Whom to reach: lists (a union) minus excluded lists, narrowed by where clauses (ANDed), an earlier campaign and a segment. Needs listIds, fromCampaign or segmentId. Opted-out and never-opted-in contacts are kept as skipped, as with listId */
+            audience?: components["schemas"]["AudienceDto"];
             template?: components["schemas"]["TemplateDto"];
             /** @description null removes the window */
             sendWindow?: components["schemas"]["SendWindowDto"] | null;
@@ -1339,6 +1818,19 @@ export interface components {
              * @example 2026-12-08T09:00:00+01:00
              */
             validUntil?: string | null;
+            /**
+             * @description Meta's message_send_ttl_seconds: how long WhatsApp keeps trying to deliver a MARKETING message sent through the Marketing Messages API (channel option marketingMessagesApi), 12 h to 30 days; null removes it
+             * @example 86400
+             */
+            ttlSeconds?: number | null;
+            /**
+             * @description Overrides MARKETING_FREQUENCY_CAP for this campaign (MARKETING templates only). A contact at the cap waits (waitingReason frequency_cap) until allowed, or is skipped when that is after validUntil; null: the engine's default again
+             * @example {
+             *       "max": 2,
+             *       "hours": 168
+             *     }
+             */
+            frequencyCap?: components["schemas"]["FrequencyCapDto"] | null;
         };
         ScheduleCampaignDto: {
             /**
@@ -1484,10 +1976,11 @@ export interface components {
         };
         WaitingGroupDto: {
             /**
-             * @description waiting_reason of pending recipients, e.g. send_window, messaging_limit, retry
+             * @description waiting_reason of pending recipients (send_window: also a recipient-local window; frequency_cap: MARKETING_FREQUENCY_CAP or the campaign's frequencyCap)
              * @example send_window
+             * @enum {string}
              */
-            reason: string;
+            reason: "send_window" | "messaging_limit" | "retry" | "throttled" | "pair_rate_limit" | "marketing_limit" | "unknown_outcome" | "campaign_paused" | "channel_paused" | "frequency_cap";
             /** @example 1200 */
             count: number;
             /**
@@ -1495,6 +1988,139 @@ export interface components {
              * @description When the first of them is due again
              */
             nextAttemptAt: string | null;
+        };
+        CostCategoryDto: {
+            /**
+             * @description Pricing category as the statuses carried it
+             * @example marketing
+             */
+            category: string;
+            /**
+             * @description Charged messages of the category (each message id once)
+             * @example 2
+             */
+            messages: number;
+            /**
+             * @description What they cost by the rate card. Decimal string in the card currency (at least 2, at most 6 decimals), computed from integer micro-units (millionths of the unit): sums are exact, no float drift
+             * @example 0.2262
+             */
+            amount: string;
+            /**
+             * @description false: the rate card has no price for this category (and no "*" line): counted at no cost
+             * @example true
+             */
+            priced: boolean;
+        };
+        CampaignCostDto: {
+            /**
+             * @description The rate card's currency (ISO 4217)
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description The estimate's total (GET /v1/campaigns/:id/estimate). Decimal string in the card currency (at least 2, at most 6 decimals), computed from integer micro-units (millionths of the unit): sums are exact, no float drift
+             * @example 0.3393
+             */
+            estimated: string;
+            /**
+             * @description Charged messages priced by the card: each message once, whichever of sent/delivered/read carried its pricing; billable:false and the free types cost nothing. Decimal string in the card currency (at least 2, at most 6 decimals), computed from integer micro-units (millionths of the unit): sums are exact, no float drift
+             * @example 0.2262
+             */
+            actual: string;
+            /**
+             * @description Messages WhatsApp charges (stored pricing: billable, not a free type)
+             * @example 2
+             */
+            billableMessages: number;
+            byCategory: components["schemas"]["CostCategoryDto"][];
+            /**
+             * @description The rate card's name
+             * @example EXAMPLE figures, not your prices: set PRICING_RATE_CARD to your account's rate card
+             */
+            rateCard: string;
+        };
+        ButtonCountDto: {
+            /**
+             * @description Quick-reply payload or interactive reply id; null when WhatsApp sent none
+             * @example BOOK_NOW
+             */
+            payload: string | null;
+            /** @example Book now */
+            text: string | null;
+            /**
+             * @description Recipients who tapped it
+             * @example 42
+             */
+            count: number;
+        };
+        EngagementDto: {
+            /**
+             * @description Recipients who answered (context.id, or within REPLY_ATTRIBUTION_HOURS)
+             * @example 120
+             */
+            replied: number;
+            /**
+             * @description Recipients who tapped a quick-reply or interactive button
+             * @example 90
+             */
+            clicked: number;
+            /**
+             * @description Recipients who opted out after this message (keyword, or WhatsApp 131050)
+             * @example 3
+             */
+            optedOut: number;
+            /**
+             * @description replied / delivered, 4 decimals
+             * @example 0.15
+             */
+            replyRate: number;
+            /** @description Per button, most tapped first */
+            buttons: components["schemas"]["ButtonCountDto"][];
+        };
+        VariantReachedDto: {
+            /** @example 500 */
+            sent: number;
+            /** @example 480 */
+            delivered: number;
+            /** @example 300 */
+            read: number;
+        };
+        VariantReportDto: {
+            /** @example A */
+            name: string;
+            /**
+             * @description Recipients given this variant
+             * @example 500
+             */
+            total: number;
+            /**
+             * @description Current state of its recipients, by status
+             * @example {
+             *       "pending": 0,
+             *       "sending": 0,
+             *       "sent": 0,
+             *       "delivered": 0,
+             *       "read": 300,
+             *       "failed": 0,
+             *       "skipped": 0,
+             *       "cancelled": 0,
+             *       "unknown": 0
+             *     }
+             */
+            counts: {
+                [key: string]: number;
+            };
+            reached: components["schemas"]["VariantReachedDto"];
+            engagement: components["schemas"]["EngagementDto"];
+        };
+        AbTestDto: {
+            /**
+             * @description The variant picked for the rest (winner rule); null before
+             * @example B
+             */
+            winnerVariant: string | null;
+            /** Format: date-time */
+            winnerPickedAt: string | null;
         };
         CampaignReportDto: {
             campaignId: string;
@@ -1523,6 +2149,14 @@ export interface components {
             waiting: components["schemas"]["WaitingGroupDto"][];
             /** Format: date-time */
             generatedAt: string;
+            /** @description What the campaign was estimated to cost and what its charged messages cost, by the rate card (amounts: decimal strings from integer micro-units) */
+            cost: components["schemas"]["CampaignCostDto"];
+            /** @description Replies, button clicks and opt-outs after this campaign’s messages */
+            engagement: components["schemas"]["EngagementDto"];
+            /** @description A/B test: one entry per variant (empty for a single-template campaign) */
+            variants: components["schemas"]["VariantReportDto"][];
+            /** @description A/B test with a winner rule: the winner, once picked */
+            abTest: components["schemas"]["AbTestDto"] | null;
         };
         TimeseriesPointDto: {
             /**
@@ -1572,10 +2206,13 @@ export interface components {
             readAt: string | null;
             /** Format: date-time */
             failedAt: string | null;
-            /** @description Why a skipped recipient was never eligible */
+            /** @description Why a skipped recipient was not sent, e.g. opted_out, not_opted_in, missing_parameter:<field>, frequency_cap (its cap frees it only after validUntil) */
             skipReason: string | null;
-            /** @description Why a pending recipient waits */
-            waitingReason: string | null;
+            /**
+             * @description Why a pending recipient waits
+             * @enum {string|null}
+             */
+            waitingReason: "send_window" | "messaging_limit" | "retry" | "throttled" | "pair_rate_limit" | "marketing_limit" | "unknown_outcome" | "campaign_paused" | "channel_paused" | "frequency_cap" | null;
             /**
              * Format: date-time
              * @description Pending recipients only
@@ -1586,6 +2223,21 @@ export interface components {
             pricing: components["schemas"]["RecipientPricingDto"] | null;
             /** @description WhatsApp's business-scoped user id of the recipient, when a status carried it */
             userId: string | null;
+            /**
+             * Format: date-time
+             * @description When the contact first answered this message
+             */
+            repliedAt: string | null;
+            /**
+             * @description The first button tapped in answer: its payload, else its text
+             * @example BOOK_NOW
+             */
+            clickedButton: string | null;
+            /**
+             * @description A/B variant (null: single template, or held for the winner)
+             * @example A
+             */
+            variant: string | null;
         };
         RecipientPageDto: {
             items: components["schemas"]["RecipientItemDto"][];
@@ -1601,6 +2253,265 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        EstimateTemplateDto: {
+            /** @example spring_sale */
+            name: string;
+            /** @example en */
+            language: string;
+            /**
+             * @description From the channel's template registry; null when the registry does not list the template
+             * @example marketing
+             */
+            category: string | null;
+        };
+        EstimateLineDto: {
+            /**
+             * @description The recipients' country calling code; null when their numbers start with none
+             * @example 49
+             */
+            callingCode: string | null;
+            /**
+             * @description Countries of that calling code (ISO 3166 alpha-2), the main one first
+             * @example [
+             *       "DE"
+             *     ]
+             */
+            countries: string[];
+            /**
+             * @description The template's category from the channel's template registry
+             * @example marketing
+             */
+            category: string | null;
+            /**
+             * @description The rate-card line that priced them ("*": the fallback); null when not priced
+             * @example 49
+             */
+            rateCallingCode: string | null;
+            /** @example 3 */
+            recipients: number;
+            /**
+             * @description Free: inside a customer-service window (wrote in the last 24 h) with a UTILITY template
+             * @example 0
+             */
+            free: number;
+            /** @example 3 */
+            billable: number;
+            /**
+             * @description Price of one message; null when not priced. Decimal string in the card currency (at least 2, at most 6 decimals), computed from integer micro-units (millionths of the unit): sums are exact, no float drift
+             * @example 0.1131
+             */
+            unitPrice: string | null;
+            /**
+             * @description billable × unitPrice. Decimal string in the card currency (at least 2, at most 6 decimals), computed from integer micro-units (millionths of the unit): sums are exact, no float drift
+             * @example 0.3393
+             */
+            amount: string;
+            /**
+             * @description false: the card has no price for this category and calling code (and no "*"): costs nothing here
+             * @example true
+             */
+            priced: boolean;
+            /**
+             * @description Why a line costs nothing, when it does
+             * @example null
+             */
+            note: string | null;
+        };
+        CampaignEstimateDto: {
+            /** Format: uuid */
+            campaignId: string;
+            /** @example draft */
+            status: string;
+            /**
+             * @description audience: not launched yet, computed from the audience the launch would use (the list, without opted-out members); recipients: the recipients frozen at launch
+             * @example audience
+             * @enum {string}
+             */
+            basis: "audience" | "recipients";
+            template: components["schemas"]["EstimateTemplateDto"];
+            /**
+             * @description The rate card's currency (ISO 4217)
+             * @example EUR
+             */
+            currency: string;
+            /** @example EXAMPLE figures, not your prices: set PRICING_RATE_CARD to your account's rate card */
+            rateCard: string;
+            /**
+             * @description true: the built-in example card (PRICING_RATE_CARD unset): not your prices
+             * @example true
+             */
+            exampleRateCard: boolean;
+            /** @example 3 */
+            recipients: number;
+            /** @example 0 */
+            free: number;
+            /** @example 3 */
+            billable: number;
+            /**
+             * @description The sum of the lines. Decimal string in the card currency (at least 2, at most 6 decimals), computed from integer micro-units (millionths of the unit): sums are exact, no float drift
+             * @example 0.3393
+             */
+            total: string;
+            /** @description Per calling code and rate-card line, dearest first */
+            lines: components["schemas"]["EstimateLineDto"][];
+            /**
+             * @description What makes the estimate incomplete (a template the registry does not list, unpriced lines)
+             * @example []
+             */
+            notes: string[];
+        };
+        ReplyButtonDto: {
+            /** @enum {string} */
+            kind: "quick_reply" | "button_reply" | "list_reply";
+            /** @example BOOK_NOW */
+            payload: string | null;
+            /** @example Book now */
+            text: string | null;
+        };
+        ReplyItemDto: {
+            /** @example 17 */
+            id: string;
+            /** @example 1234 */
+            recipientId: string;
+            /** @example +4915112345678 */
+            phone: string;
+            /**
+             * @description The inbound message id
+             * @example wamid.HBgLNDkxNTE…
+             */
+            messageId: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /**
+             * @description WhatsApp message type: text, button, interactive, image, …
+             * @example button
+             */
+            type: string;
+            /**
+             * @description Text body, or the tapped button / reply title
+             * @example Book now
+             */
+            text: string | null;
+            button: components["schemas"]["ReplyButtonDto"] | null;
+            /**
+             * @description context: the reply named this campaign message (context.id); recent: the latest campaign message to this person within REPLY_ATTRIBUTION_HOURS
+             * @enum {string}
+             */
+            attribution: "context" | "recent";
+            /** @description The message was an opt-out keyword */
+            optOut: boolean;
+            /**
+             * @description The recipient’s A/B variant
+             * @example A
+             */
+            variant: string | null;
+        };
+        ReplyPageDto: {
+            items: components["schemas"]["ReplyItemDto"][];
+            /** @description Pass as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PreviewTemplateDto: {
+            /** @example spring_sale */
+            name: string;
+            /** @example en */
+            language: string;
+        };
+        AudiencePreviewDto: {
+            /**
+             * Format: uuid
+             * @description The channel the campaign would send on
+             * @example 0f8b1c2d-3e4f-4a5b-9c6d-7e8f9a0b1c22
+             */
+            channelId: string;
+            /** @description Whom to reach: lists (a union) minus excluded lists, narrowed by where clauses (ANDed), an earlier campaign and a segment. Needs listIds, fromCampaign or segmentId. Opted-out and never-opted-in contacts are kept as skipped, as with listId */
+            audience: components["schemas"]["AudienceDto"];
+            /** @description The campaign's template: contacts who stopped marketing messages are excluded only when it is MARKETING by the channel's registry (or unknown to it). Without it, MARKETING is assumed */
+            template?: components["schemas"]["PreviewTemplateDto"];
+        };
+        ExcludedCountsDto: {
+            /**
+             * @description In the audience but opted out, never opted in, or opted out of marketing: the launch keeps them as skipped
+             * @example 312
+             */
+            optedOut: number;
+            /**
+             * @description Held back by the marketing frequency cap (not computed by the preview yet: always 0)
+             * @example 0
+             */
+            frequencyCap: number;
+        };
+        CountryCountDto: {
+            /**
+             * @description ISO 3166-1 alpha-2; null: unknown
+             * @example DE
+             */
+            country: string | null;
+            /** @example 41250 */
+            count: number;
+        };
+        SampleContactDto: {
+            /** @example 1042 */
+            id: string;
+            /** @example +4915112345678 */
+            phone: string;
+            /** @example Maria */
+            firstName: string | null;
+            /** @example Schmidt */
+            lastName: string | null;
+            /** @example de */
+            language: string | null;
+            /** @example DE */
+            country: string | null;
+        };
+        AudiencePreviewResponse: {
+            /**
+             * @description Contacts a launch now would create as pending (to be sent): the audience minus excluded.optedOut
+             * @example 48210
+             */
+            count: number;
+            excluded: components["schemas"]["ExcludedCountsDto"];
+            /** @description count by the contacts’ country, largest first */
+            byCountry: components["schemas"]["CountryCountDto"][];
+            /** @description Up to 10 contacts of count, lowest id first */
+            sample: components["schemas"]["SampleContactDto"][];
+        };
+        CreateSegmentDto: {
+            /** @example Berlin, opted in this year */
+            name: string;
+            /**
+             * @description An audience as on a campaign, without segmentId (segments do not nest)
+             * @example {
+             *       "listIds": [
+             *         "5d4c1b8e-0f1a-4b9e-9c3d-2a7e6f1b0c11"
+             *       ],
+             *       "where": [
+             *         {
+             *           "field": "city",
+             *           "op": "eq",
+             *           "value": "Berlin"
+             *         },
+             *         {
+             *           "field": "opted_in_at",
+             *           "op": "after",
+             *           "value": "2026-01-01"
+             *         }
+             *       ]
+             *     }
+             */
+            audience: components["schemas"]["AudienceDto"];
+        };
+        SegmentResponse: {
+            id: string;
+            /** @example Berlin, opted in this year */
+            name: string;
+            audience: components["schemas"]["AudienceDto"];
+            createdAt: string;
+        };
+        SegmentListResponse: {
+            items: components["schemas"]["SegmentResponse"][];
+            nextCursor: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1610,6 +2521,32 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    PricingController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateCardDto"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     HealthController_check: {
         parameters: {
             query?: never;
@@ -1823,6 +2760,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The API key belongs to another number than phoneNumber (both named), or 360dialog refused it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description GET {baseUrl}/v1/configs/phone_number could not be answered (360dialog unreachable); "verifyPhoneNumber": false skips the check */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ChannelsController_get: {
@@ -1894,6 +2845,20 @@ export interface operations {
             };
             /** @description No channel with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A new apiKey (or the key on a new baseUrl) belongs to another number than the channel's (both named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The phone number check could not reach 360dialog; "verifyPhoneNumber": false skips it */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2020,6 +2985,63 @@ export interface operations {
             };
             /** @description No channel with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ChannelsController_rotateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyRotationResponse"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No channel with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description PARTNER_ID / PARTNER_API_TOKEN not configured, the channel has no partnerChannelId, or a rotation is under way; the message says what to set */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The new key belongs to another number (it is deleted again upstream) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 360dialog's Partner API or /phone_number could not be reached or refused */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3125,6 +4147,248 @@ export interface operations {
             };
             /** @description Unknown campaign */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EstimateController_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignEstimateDto"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RepliesController_replies: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyPageDto"];
+                };
+            };
+            /** @description Bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AudiencesController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudiencePreviewDto"];
+            };
+        };
+        responses: {
+            /** @description What a launch now would do: counted by the launch’s own SQL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiencePreviewResponse"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first, keyset-paginated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentListResponse"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSegmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResponse"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A segment with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResponse"];
+                };
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A campaign not launched yet uses the segment */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
