@@ -84,7 +84,8 @@ describe('contacts API and opt-in registry', () => {
 
     it('answers 404 for opt-in/opt-out of unknown contacts', async () => {
       await api().post('/v1/contacts/999999/opt-out').set(engine.auth).send({}).expect(404);
-      await api().post('/v1/contacts/abc/opt-in').set(engine.auth).send({ source: 'x' }).expect(404);
+      const malformed = await api().post('/v1/contacts/abc/opt-in').set(engine.auth).send({ source: 'x' }).expect(400);
+      expect(malformed.body.message).toBe('id "abc" is not a contact id: it must be a positive whole number such as 42');
     });
   });
 
@@ -237,7 +238,7 @@ describe('contacts API and opt-in registry', () => {
         ['Paged', 25],
       ]);
       await api().get('/v1/lists/00000000-0000-4000-8000-000000000000').set(engine.auth).expect(404);
-      await api().get('/v1/lists/nope').set(engine.auth).expect(404);
+      expect((await api().get('/v1/lists/nope').set(engine.auth).expect(400)).body.message).toMatch(/^id "nope" is not a list id/);
       await api().get('/v1/lists').query({ cursor: 'nope' }).set(engine.auth).expect(400);
     });
 

@@ -18,6 +18,7 @@ import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { CreateImportBody, ImportAcceptedResponse, ImportResponse } from './dto/import.dto.js';
 import { receiveUpload } from './import-upload.js';
 import { IMPORT_FIELDS, ImportsService } from './imports.service.js';
+import { importIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -42,7 +43,7 @@ export class ImportsController {
   @Get(':id')
   @ApiOkResponse({ type: ImportResponse, description: 'Status with running counts while it runs; the first 100 rejects' })
   @ApiNotFoundResponse({ description: 'Unknown import' })
-  get(@Param('id') id: string): Promise<ImportResponse> {
+  get(@Param('id', importIdParam) id: string): Promise<ImportResponse> {
     return this.imports.get(id);
   }
 
@@ -50,7 +51,7 @@ export class ImportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'Every rejected row: line,value,reason (cells escaped against formula injection)', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'Unknown import' })
-  async errors(@Param('id') id: string): Promise<StreamableFile> {
+  async errors(@Param('id', importIdParam) id: string): Promise<StreamableFile> {
     return new StreamableFile(await this.imports.errorsCsv(id), {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="import-${id}-errors.csv"`,

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthor
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { ListListsQuery, ListPageResponse, ListResponse } from './dto/list.dto.js';
 import { ListsService } from './lists.service.js';
+import { listIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('lists')
 @ApiBearerAuth()
@@ -21,7 +22,7 @@ export class ListsController {
   @Get(':id')
   @ApiOkResponse({ type: ListResponse })
   @ApiNotFoundResponse({ description: 'Unknown list' })
-  get(@Param('id') id: string): Promise<ListResponse> {
+  get(@Param('id', listIdParam) id: string): Promise<ListResponse> {
     return this.lists.get(id);
   }
 }

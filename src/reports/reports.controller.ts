@@ -23,6 +23,7 @@ import {
 } from './dto/report.dto.js';
 import { CSV_COLUMNS } from './reports.queries.js';
 import { ReportsService } from './reports.service.js';
+import { campaignIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -42,7 +43,7 @@ export class ReportsController {
       'Served from counters kept in the same transactions that move recipients: constant time at any campaign size.',
   })
   @ApiOkResponse({ type: CampaignReportDto })
-  report(@Param('id') id: string): Promise<CampaignReportDto> {
+  report(@Param('id', campaignIdParam) id: string): Promise<CampaignReportDto> {
     return this.reports.report(id);
   }
 
@@ -50,7 +51,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Sends and deliveries over time, per second, minute, hour or day (chosen by the span unless asked)' })
   @ApiOkResponse({ type: TimeseriesDto })
   @ApiBadRequestResponse({ description: 'Unknown bucket or malformed from' })
-  timeseries(@Param('id') id: string, @Query() query: TimeseriesQueryDto): Promise<TimeseriesDto> {
+  timeseries(@Param('id', campaignIdParam) id: string, @Query() query: TimeseriesQueryDto): Promise<TimeseriesDto> {
     return this.reports.timeseries(id, query);
   }
 
@@ -61,7 +62,7 @@ export class ReportsController {
   })
   @ApiOkResponse({ type: RecipientPageDto })
   @ApiBadRequestResponse({ description: 'Unknown status (the allowed ones are listed), bad cursor or limit' })
-  recipients(@Param('id') id: string, @Query() query: RecipientsQueryDto): Promise<RecipientPageDto> {
+  recipients(@Param('id', campaignIdParam) id: string, @Query() query: RecipientsQueryDto): Promise<RecipientPageDto> {
     return this.reports.recipients(id, query);
   }
 
@@ -74,7 +75,7 @@ export class ReportsController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV attachment', schema: { type: 'string' } })
-  async csv(@Param('id') id: string, @Query() query: RecipientFilterQueryDto, @Res() reply: FastifyReply): Promise<void> {
+  async csv(@Param('id', campaignIdParam) id: string, @Query() query: RecipientFilterQueryDto, @Res() reply: FastifyReply): Promise<void> {
     await sendCsv(reply, id, await this.reports.csv(id, query));
   }
 
@@ -87,7 +88,7 @@ export class ReportsController {
       'full export and expires after 60 seconds (`expiresAt`).',
   })
   @ApiOkResponse({ type: DownloadLinkDto })
-  downloadLink(@Param('id') id: string): Promise<DownloadLinkDto> {
+  downloadLink(@Param('id', campaignIdParam) id: string): Promise<DownloadLinkDto> {
     return this.reports.downloadLink(id);
   }
 }
