@@ -16,7 +16,7 @@ export class IdParamPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     const ok = this.kind === 'uuid' ? isUuid(value) : bigintId(value) !== null;
     if (ok) return value;
-    const form = this.kind === 'uuid' ? 'a UUID such as 3f0c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b' : 'a positive whole number such as 42';
+    const form = this.kind === 'uuid' ? 'a UUID such as 3f0c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b' : 'a whole number such as 42';
     throw new DomainError('invalid', `${this.parameter} "${String(value).slice(0, 60)}" is not ${this.what} id: it must be ${form}`);
   }
 }
