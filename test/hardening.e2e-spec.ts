@@ -113,6 +113,17 @@ describe('hardening', () => {
     });
   });
 
+  describe('malformed multipart (found by the fuzz test)', () => {
+    it.each(['{}', '--fuzz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nphone\n+4915112345678'])(
+      'an upload the multipart parser refuses answers 400: %j',
+      async (body) => {
+        const response = await request(engine.url).post('/v1/contacts/imports').set(engine.auth).set('content-type', 'multipart/form-data; boundary=fuzz').send(body);
+        expect(response.status).toBe(400);
+        expect(response.body.message).toMatch(/^The upload is not well-formed multipart\/form-data/);
+      },
+    );
+  });
+
   describe('access log', () => {
     it('one line per request: method, route, status, duration, request id; tokens and the CSV grant redacted', async () => {
       const campaignId = randomUUID();
