@@ -144,7 +144,7 @@ export class WhatsAppClient implements OnApplicationShutdown {
     const ignored: string[] = [];
     let offset = 0;
     for (let page = 1; page <= MAX_TEMPLATE_PAGES; page++) {
-      const result = await this.callForResult('GET', joinUrl(credentials.baseUrl, templatePagePath(offset, pageSize)), credentials.apiKey, undefined, TEMPLATE_PAGE_MAX_BODY_BYTES);
+      const result = await this.callForResult('GET', joinUrl(credentials.baseUrl, templatePagePath(offset, pageSize)), credentials.apiKey, undefined, Math.max(TEMPLATE_PAGE_MAX_BODY_BYTES, this.maxBodyBytes));
       if (!result.ok) {
         const { httpStatus, errorCode, errorTitle, details } = result;
         return { ok: false, httpStatus, errorCode, errorTitle, ...(details !== undefined ? { details } : {}), latencyMs: elapsed(started) };
