@@ -31,6 +31,7 @@ export class ContactsController {
   @Get(':id')
   @ApiOkResponse({ type: ContactDetailResponse })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
+  @ApiBadRequestResponse({ description: 'id is not a contact id (a whole number)' })
   get(@Param('id', contactIdParam) id: string): Promise<ContactDetailResponse> {
     return this.contacts.get(id);
   }
@@ -40,6 +41,7 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactDetailResponse, description: 'Opted out (sticky: imports never opt the contact in again)' })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
   @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
+  @ApiBadRequestResponse({ description: 'id is not a contact id (a whole number)' })
   optOut(@Param('id', contactIdParam) id: string, @Body() body: OptOutBody): Promise<ContactDetailResponse> {
     return this.contacts.optOut(id, body);
   }
@@ -49,6 +51,7 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactDetailResponse, description: 'Opted in again, with source and proof recorded in the history' })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
   @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
+  @ApiBadRequestResponse({ description: 'id is not a contact id (a whole number)' })
   optIn(@Param('id', contactIdParam) id: string, @Body() body: OptInBody): Promise<ContactDetailResponse> {
     return this.contacts.optIn(id, body);
   }

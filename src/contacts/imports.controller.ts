@@ -43,6 +43,7 @@ export class ImportsController {
   @Get(':id')
   @ApiOkResponse({ type: ImportResponse, description: 'Status with running counts while it runs; the first 100 rejects' })
   @ApiNotFoundResponse({ description: 'Unknown import' })
+  @ApiBadRequestResponse({ description: 'id is not an import id (a UUID)' })
   get(@Param('id', importIdParam) id: string): Promise<ImportResponse> {
     return this.imports.get(id);
   }
@@ -51,6 +52,7 @@ export class ImportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'Every rejected row: line,value,reason (cells escaped against formula injection)', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'Unknown import' })
+  @ApiBadRequestResponse({ description: 'id is not an import id (a UUID)' })
   async errors(@Param('id', importIdParam) id: string): Promise<StreamableFile> {
     return new StreamableFile(await this.imports.errorsCsv(id), {
       type: 'text/csv; charset=utf-8',

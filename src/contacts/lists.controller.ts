@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { ListListsQuery, ListPageResponse, ListResponse } from './dto/list.dto.js';
 import { ListsService } from './lists.service.js';
@@ -22,6 +22,7 @@ export class ListsController {
   @Get(':id')
   @ApiOkResponse({ type: ListResponse })
   @ApiNotFoundResponse({ description: 'Unknown list' })
+  @ApiBadRequestResponse({ description: 'id is not a list id (a UUID)' })
   get(@Param('id', listIdParam) id: string): Promise<ListResponse> {
     return this.lists.get(id);
   }

@@ -43,6 +43,7 @@ export class ReportsController {
       'Served from counters kept in the same transactions that move recipients: constant time at any campaign size.',
   })
   @ApiOkResponse({ type: CampaignReportDto })
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID)' })
   report(@Param('id', campaignIdParam) id: string): Promise<CampaignReportDto> {
     return this.reports.report(id);
   }
@@ -50,7 +51,7 @@ export class ReportsController {
   @Get(':id/report/timeseries')
   @ApiOperation({ summary: 'Sends and deliveries over time, per second, minute, hour or day (chosen by the span unless asked)' })
   @ApiOkResponse({ type: TimeseriesDto })
-  @ApiBadRequestResponse({ description: 'Unknown bucket or malformed from' })
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID), unknown bucket or malformed from' })
   timeseries(@Param('id', campaignIdParam) id: string, @Query() query: TimeseriesQueryDto): Promise<TimeseriesDto> {
     return this.reports.timeseries(id, query);
   }
@@ -61,7 +62,7 @@ export class ReportsController {
     description: 'Every recipient appears on exactly one page, even while statuses change. Filter by status and/or error code.',
   })
   @ApiOkResponse({ type: RecipientPageDto })
-  @ApiBadRequestResponse({ description: 'Unknown status (the allowed ones are listed), bad cursor or limit' })
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID), unknown status (the allowed ones are listed), bad cursor or limit' })
   recipients(@Param('id', campaignIdParam) id: string, @Query() query: RecipientsQueryDto): Promise<RecipientPageDto> {
     return this.reports.recipients(id, query);
   }
@@ -71,10 +72,12 @@ export class ReportsController {
     summary: 'Every recipient as CSV (streamed)',
     description:
       `Header: ${CSV_COLUMNS.join(',')}. Cells starting with = + - @ tab or CR are prefixed with a single quote so ` +
-      'spreadsheets show them as text. Optional status / errorCode filters.',
+      'spreadsheets show them as text, except plain numbers and E.164 phone numbers (+4915112345678), which are ' +
+      'written as they are. Optional status / errorCode filters.',
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV attachment', schema: { type: 'string' } })
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID), or an unknown status / errorCode filter' })
   async csv(@Param('id', campaignIdParam) id: string, @Query() query: RecipientFilterQueryDto, @Res() reply: FastifyReply): Promise<void> {
     await sendCsv(reply, id, await this.reports.csv(id, query));
   }
@@ -88,6 +91,7 @@ export class ReportsController {
       'full export and expires after 60 seconds (`expiresAt`).',
   })
   @ApiOkResponse({ type: DownloadLinkDto })
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID)' })
   downloadLink(@Param('id', campaignIdParam) id: string): Promise<DownloadLinkDto> {
     return this.reports.downloadLink(id);
   }
