@@ -28,9 +28,9 @@ describe('hardening', () => {
   });
 
   describe('HTTP timeouts', () => {
-    it('defaults: a request must arrive within 30 s, idle connections close, keep-alive is bounded', () => {
+    it('defaults: a request must arrive within 30 s, idle connections close after 60 s, keep-alive is bounded', () => {
       const options = fastifyOptions(loadConfig({ NODE_ENV: 'test', API_TOKEN: 'a-test-token-0123456789', ENCRYPTION_KEY: '00'.repeat(32), DATA_DIR: '/tmp/wa-hardening-spec' }));
-      expect(options).toMatchObject({ requestTimeout: 30_000, connectionTimeout: 30_000, keepAliveTimeout: 72_000, trustProxy: false });
+      expect(options).toMatchObject({ requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 72_000, trustProxy: false });
     });
 
     it('a client dripping a body to the webhook route is answered 408 and disconnected at HTTP_REQUEST_TIMEOUT_MS', async () => {

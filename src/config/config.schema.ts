@@ -89,8 +89,11 @@ export const configSchema = z.object({
   UPSTREAM_MAX_BODY_KB: z.coerce.number().int().min(1).max(10240).default(64),
   /** The whole request (headers and body) must arrive within this; a slower client gets 408 and is disconnected. */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
-  /** A connection with no traffic at all for this long is closed (Node's socket timeout). */
-  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
+  /**
+   * A connection with no traffic at all for this long is closed (Node's socket timeout). Also while a
+   * handler works without writing: keep it above SEND_TIMEOUT_MS (a template sync waits on 360dialog).
+   */
+  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60000),
   /** An idle kept-alive connection is closed after this (keep it above the load balancer's idle timeout). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(72000),
   /** Deepest JSON body nesting accepted (objects and arrays); deeper answers 400. */

@@ -38,8 +38,8 @@ describe('TRUST_PROXY', () => {
 });
 
 describe('HTTP timeouts', () => {
-  it('default to 30 s for a request and an idle connection, 72 s keep-alive', () => {
-    expect(loadConfig(base).env).toMatchObject({ HTTP_REQUEST_TIMEOUT_MS: 30_000, HTTP_CONNECTION_TIMEOUT_MS: 30_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000, JSON_MAX_DEPTH: 32, UPSTREAM_MAX_BODY_KB: 64 });
+  it('default to 30 s for a request, 60 s for an idle connection, 72 s keep-alive', () => {
+    expect(loadConfig(base).env).toMatchObject({ HTTP_REQUEST_TIMEOUT_MS: 30_000, HTTP_CONNECTION_TIMEOUT_MS: 60_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000, JSON_MAX_DEPTH: 32, UPSTREAM_MAX_BODY_KB: 64 });
   });
 
   it('refuses a request timeout under a second', () => {
