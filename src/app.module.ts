@@ -1,6 +1,8 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { accessLogOptions } from './common/access-log.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -14,21 +16,17 @@ import { ReportsModule } from './reports/reports.module.js';
 import { SenderModule } from './sender/sender.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
-const QUIET_PATHS = ['/webhooks/', '/health', '/metrics'];
-
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+  /** `logStream`: where the JSON log goes (stdout when omitted; tests read the access log from it). */
+  static register(config: AppConfig, databaseUrl: string, logStream?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.env.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers["d360-api-key"]', 'req.headers.cookie'],
-            autoLogging: { ignore: (request) => QUIET_PATHS.some((path) => request.url?.startsWith(path)) },
-          },
+          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+          pinoHttp: logStream ? [accessLogOptions(config.env.LOG_LEVEL), logStream] : accessLogOptions(config.env.LOG_LEVEL),
         }),
         DatabaseModule.forRoot(databaseUrl),
         ScheduleModule.forRoot(),

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
+import { configureApp, fastifyOptions } from './app.setup.js';
 import { loadConfig } from './config/app-config.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { loadRateCard } from './pricing/rate-card.service.js';
@@ -21,7 +21,7 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config, databaseUrl),
-    new FastifyAdapter({ bodyLimit: config.env.BODY_LIMIT_KB * 1024, trustProxy: true }),
+    new FastifyAdapter(fastifyOptions(config)),
     { bufferLogs: true },
   );
   await configureApp(app, config);

@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
+import { configureApp, fastifyOptions } from '../src/app.setup.js';
 import { type AppConfig, loadConfig } from '../src/config/app-config.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -53,7 +54,7 @@ export interface TestApp {
  * Boots the real AppModule on a real port against a real PostgreSQL. `databaseUrl` lets several
  * engines share one database (multi-instance tests); otherwise a fresh database is created.
  */
-export async function createTestApp(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; databaseUrl?: string; logStream?: DestinationStream } = {}): Promise<TestApp> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'wa-engine-data-'));
   const port = 0;
@@ -72,10 +73,10 @@ export async function createTestApp(options: { env?: Record<string, string>; dat
   // The public URL must name the port, which is only known after listen: configure with a
   // placeholder first, then rebuild the config once the port is bound.
   const env = { ...baseEnv, ...options.env };
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(loadConfig({ ...env, PORT: String(port) }), database.url)] })
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(loadConfig({ ...env, PORT: String(port) }), database.url, options.logStream)] })
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 1024 * 1024 }), { logger: ['error', 'warn'] });
   const config = moduleRef.get<AppConfig>((await import('../src/config/app-config.js')).AppConfig);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(fastifyOptions(config)), { logger: ['error', 'warn'] });
   await configureApp(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -84,7 +84,8 @@ describe('contacts API and opt-in registry', () => {
 
     it('answers 404 for opt-in/opt-out of unknown contacts', async () => {
       await api().post('/v1/contacts/999999/opt-out').set(engine.auth).send({}).expect(404);
-      await api().post('/v1/contacts/abc/opt-in').set(engine.auth).send({ source: 'x' }).expect(404);
+      const malformed = await api().post('/v1/contacts/abc/opt-in').set(engine.auth).send({ source: 'x' }).expect(400);
+      expect(malformed.body.message).toBe('id "abc" is not a contact id: it must be a whole number such as 42');
     });
   });
 
@@ -216,9 +217,14 @@ describe('contacts API and opt-in registry', () => {
       const { body } = await api().get(`/v1/contacts/${contact.id}`).set(engine.auth).expect(200);
       expect(body).toMatchObject({ id: contact.id, phone: germanMobile(100), waId: germanMobile(100).slice(1), listIds: [listId], optedIn: true });
       expect(body.consentHistory).toHaveLength(1);
-      for (const id of ['999999999', 'abc', '0', '9223372036854775808', '9999999999999999999']) {
+      for (const id of ['999999999', '0']) {
         const missing = await api().get(`/v1/contacts/${id}`).set(engine.auth).expect(404);
         expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Contact ${id} not found` });
+      }
+      // Not an id at all: 400 naming the parameter (issue 15).
+      for (const id of ['abc', '9223372036854775808', '9999999999999999999']) {
+        const malformed = await api().get(`/v1/contacts/${id}`).set(engine.auth).expect(400);
+        expect(malformed.body.message).toBe(`id "${id}" is not a contact id: it must be a whole number such as 42`);
       }
     });
 
@@ -237,7 +243,7 @@ describe('contacts API and opt-in registry', () => {
         ['Paged', 25],
       ]);
       await api().get('/v1/lists/00000000-0000-4000-8000-000000000000').set(engine.auth).expect(404);
-      await api().get('/v1/lists/nope').set(engine.auth).expect(404);
+      expect((await api().get('/v1/lists/nope').set(engine.auth).expect(400)).body.message).toMatch(/^id "nope" is not a list id/);
       await api().get('/v1/lists').query({ cursor: 'nope' }).set(engine.auth).expect(400);
     });
 

@@ -231,11 +231,15 @@ describe('contacts import: refused and failed files', () => {
 
   describe('unknown ids and the token', () => {
     it('answers 404 for unknown imports', async () => {
-      for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      for (const id of ['00000000-0000-4000-8000-000000000000']) {
         const response = await request(engine.url).get(`/v1/contacts/imports/${id}`).set(engine.auth).expect(404);
         expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Import ${id} not found` });
         await request(engine.url).get(`/v1/contacts/imports/${id}/errors.csv`).set(engine.auth).expect(404);
       }
+      // A malformed id is a 400 naming the parameter (issue 15).
+      const malformed = await request(engine.url).get('/v1/contacts/imports/not-a-uuid').set(engine.auth).expect(400);
+      expect(malformed.body.message).toMatch(/^id "not-a-uuid" is not an import id: it must be a UUID/);
+      await request(engine.url).get('/v1/contacts/imports/not-a-uuid/errors.csv').set(engine.auth).expect(400);
     });
 
     it.each([

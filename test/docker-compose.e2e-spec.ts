@@ -41,6 +41,26 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(service.environment ?? {}).filter((key) => !known.includes(key))).toEqual([]);
   });
 
+  it('takes every secret from .env: no password or token is written in the file, .env.example names them all', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', 'docker-compose.yml'), 'utf8');
+    const example = readFileSync(join(import.meta.dirname, '..', '.env.example'), 'utf8');
+    expect(compose.services.postgres.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    for (const name of ['api', 'worker']) {
+      const env = compose.services[name].environment ?? {};
+      expect(env.DATABASE_URL).toBe('postgres://engine:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD (the engine database\'s password)}@postgres:5432/engine');
+      for (const key of ['API_TOKEN', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'PUBLIC_URL']) expect(env[key]).toMatch(new RegExp(`^\\$\\{${key}:\\?`));
+    }
+    const variables = new Set([...text.matchAll(/\$\{([A-Z_]+)[:}]/g)].map((match) => match[1]));
+    const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((match) => match[1]));
+    expect([...variables].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it.each(['api', 'worker'])('%s has a healthcheck against its /health', (name) => {
+    const healthcheck = compose.services[name].healthcheck as { test: string[] };
+    expect(healthcheck.test.join(' ')).toContain("/health'");
+    expect(healthcheck.test.join(' ')).toContain('process.env.PORT');
+  });
+
   it('publishes the api port only', () => {
     expect(compose.services.api.ports).toEqual(['3000:3000']);
     expect(compose.services.worker.ports).toBeUndefined();

@@ -248,10 +248,17 @@ describe('delivery report API', () => {
       `/v1/campaigns/${id}/report/timeseries`,
     ];
 
-    it.each([['an unknown campaign', UNKNOWN], ['a malformed id', 'not-a-uuid']])('404 for %s', async (_name, id) => {
+    it.each([['an unknown campaign', UNKNOWN]])('404 for %s', async (_name, id) => {
       for (const route of routes(id)) {
         const { body } = await request(engine.url).get(route).set(engine.auth).expect(404);
         expect(body).toEqual({ statusCode: 404, error: 'Not Found', message: `Campaign ${id} not found` });
+      }
+    });
+
+    it('400 naming the parameter for a malformed id', async () => {
+      for (const route of routes('not-a-uuid')) {
+        const { body } = await request(engine.url).get(route).set(engine.auth).expect(400);
+        expect(body.message).toMatch(/^id "not-a-uuid" is not a campaign id: it must be a UUID/);
       }
     });
 

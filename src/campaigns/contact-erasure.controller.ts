@@ -2,6 +2,7 @@ import { Controller, Delete, HttpCode, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { ContactErasureService } from './contact-erasure.service.js';
+import { contactIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -19,7 +20,7 @@ export class ContactErasureController {
   })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
   @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
-  async erase(@Param('id') id: string): Promise<void> {
+  async erase(@Param('id', contactIdParam) id: string): Promise<void> {
     await this.erasure.erase(id);
   }
 }

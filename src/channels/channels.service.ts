@@ -74,7 +74,7 @@ export class ChannelsService {
   ) {}
 
   async create(dto: CreateChannelDto): Promise<CreatedChannelResponse> {
-    const baseUrl = normalizeBaseUrl(dto.baseUrl ?? DEFAULT_BASE_URL[dto.apiGeneration]);
+    const baseUrl = this.allowedBaseUrl(dto.baseUrl ?? DEFAULT_BASE_URL[dto.apiGeneration]);
     assertMarketingMessagesFits(dto.apiGeneration, dto.marketingMessagesApi);
     const { apiGeneration, apiKey, phoneNumber } = dto;
     if (dto.verifyPhoneNumber !== false) await this.phoneNumbers.assertKeyBelongsTo({ channelId: 'new', apiGeneration, baseUrl, apiKey, templateNamespace: null }, phoneNumber);
@@ -133,7 +133,7 @@ export class ChannelsService {
       patch.apiKeyEncrypted = encryptSecret(dto.apiKey, this.config.encryptionKey);
       patch.apiKeyLast4 = dto.apiKey.slice(-4);
     }
-    if (dto.baseUrl !== undefined) patch.baseUrl = normalizeBaseUrl(dto.baseUrl);
+    if (dto.baseUrl !== undefined) patch.baseUrl = this.allowedBaseUrl(dto.baseUrl);
     if (dto.messagesPerSecond !== undefined) patch.messagesPerSecond = dto.messagesPerSecond;
     if (dto.messagingLimit !== undefined) patch.messagingLimit = dto.messagingLimit;
     if (dto.templateNamespace !== undefined) {
@@ -180,7 +180,6 @@ export class ChannelsService {
           httpStatus: result.httpStatus,
           errorCode: result.errorCode,
           errorTitle: result.errorTitle,
-          ...(result.details !== undefined ? { details: result.details } : {}),
         },
       });
     }
@@ -291,6 +290,13 @@ export class ChannelsService {
     };
   }
 
+  /** A baseUrl the engine may call (form and UPSTREAM_ALLOWED_HOSTS), normalised; else 400 naming baseUrl. */
+  private allowedBaseUrl(raw: string): string {
+    const verdict = this.client.checkBaseUrl(raw.trim());
+    if (!verdict.ok) throw new DomainError('invalid', `baseUrl ${verdict.problem}`);
+    return normalizeBaseUrl(raw);
+  }
+
   private async readHealth(channel: Channel): Promise<Omit<ChannelHealthResponse, 'cached'>> {
     const result = await this.client.health(this.credentialsFor(channel));
     const reading = {
@@ -298,6 +304,7 @@ export class ChannelsService {
       ok: result.ok,
       status: result.status,
       httpStatus: result.httpStatus,
+      // A 2xx answer's health reading only (interpretHealth gives null for an error answer).
       upstream: result.body,
       checkedAt: new Date().toISOString(),
     };

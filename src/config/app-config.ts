@@ -5,6 +5,11 @@ import { configSchema, type Env, type ParsedEnv } from './config.schema.js';
 
 export class ConfigError extends Error {}
 
+/** 360dialog's API hosts: Cloud API, On-Premise, Partner API (docs/whatsapp-api.md). */
+export const DIALOG360_HOSTS = ['waba-v2.360dialog.io', 'waba.360dialog.io', 'hub.360dialog.io'];
+/** Added outside production, so the sandbox on this machine works without configuration. */
+export const LOOPBACK_UPSTREAM_HOSTS = ['localhost', '127.0.0.0/8', '::1'];
+
 /** Validated, derived configuration. Built once at boot; injected everywhere else. */
 export class AppConfig {
   constructor(
@@ -18,6 +23,10 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.env.NODE_ENV === 'production';
+  }
+  /** UPSTREAM_ALLOWED_HOSTS, or its default: 360dialog's hosts, plus loopback unless NODE_ENV=production. */
+  get upstreamAllowedHosts(): string[] {
+    return this.env.UPSTREAM_ALLOWED_HOSTS ?? (this.isProduction ? DIALOG360_HOSTS : [...DIALOG360_HOSTS, ...LOOPBACK_UPSTREAM_HOSTS]);
   }
   get runsApi(): boolean {
     return this.env.ROLE !== 'worker';

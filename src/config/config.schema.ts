@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const booleanish = z
@@ -22,6 +23,16 @@ const frequencyCap = z
     return { max: Number(max), hours: Number(amount) * (unit.toLowerCase() === 'd' ? 24 : 1) };
   })
   .refine((cap) => cap.max >= 1 && cap.hours >= 1 && cap.hours <= 720, 'MARKETING_FREQUENCY_CAP needs a max of at least 1 and a window of 1 h to 720 h (30 d)');
+/** A host name, `*.suffix`, an IP address or a CIDR range (UPSTREAM_ALLOWED_HOSTS entries). */
+const HOST_NAME = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+function isUpstreamHostEntry(entry: string): boolean {
+  return HOST_NAME.test(entry) || ipaddr.isValid(entry.replace(/^\[|\]$/g, '')) || ipaddr.isValidCIDR(entry);
+}
+
+/** A list of proxies to trust for X-Forwarded-For: IP addresses or CIDR ranges. */
+function isProxyEntry(entry: string): boolean {
+  return ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry);
+}
 
 /**
  * The one place the engine's environment is described. Names and defaults follow docs/api.md.
@@ -91,6 +102,48 @@ export const configSchema = z.object({
   ),
   /** An inbound message without context.id counts as a reply to the latest campaign message to that person on that channel sent this many hours before. */
   REPLY_ATTRIBUTION_HOURS: z.coerce.number({ message: 'REPLY_ATTRIBUTION_HOURS must be a number of hours' }).positive('REPLY_ATTRIBUTION_HOURS must be more than 0').max(8760).default(72),
+  /**
+   * Where the engine may send 360dialog calls: host names, `*.suffix`, IP addresses or CIDR ranges.
+   * Unset: 360dialog's hosts, plus loopback (localhost, 127.0.0.0/8, ::1) unless NODE_ENV=production
+   * (AppConfig.upstreamAllowedHosts). A loopback, private, link-local or metadata address is reached only
+   * when it is listed itself (whatsapp/upstream-policy.ts).
+   */
+  UPSTREAM_ALLOWED_HOSTS: csvList
+    .refine((entries) => entries.every(isUpstreamHostEntry), {
+      message: 'UPSTREAM_ALLOWED_HOSTS must be comma-separated host names, *.suffix, IP addresses or CIDR ranges',
+    })
+    .optional(),
+  /** Largest 360dialog answer read, in KB; a longer one is cut off there (its status still counts). */
+  UPSTREAM_MAX_BODY_KB: z.coerce.number().int().min(1).max(10240).default(64),
+  /** The whole request (headers and body) must arrive within this; a slower client gets 408 and is disconnected. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30000),
+  /**
+   * A connection with no traffic at all for this long is closed (Node's socket timeout). Also while a
+   * handler works without writing: keep it above SEND_TIMEOUT_MS (a template sync waits on 360dialog).
+   */
+  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60000),
+  /** An idle kept-alive connection is closed after this (keep it above the load balancer's idle timeout). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(72000),
+  /** Deepest JSON body nesting accepted (objects and arrays); deeper answers 400. */
+  JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(32),
+  /**
+   * Whose X-Forwarded-For to believe: `false` (default: the socket's address is the client), `true`
+   * (anyone's — only behind a proxy that overwrites the header), or comma-separated proxy addresses/CIDRs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((value, context): boolean | string[] => {
+      const trimmed = value.trim().toLowerCase();
+      if (trimmed === 'false' || trimmed === '0') return false;
+      if (trimmed === 'true' || trimmed === '1') return true;
+      const entries = value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+      if (entries.length === 0 || !entries.every(isProxyEntry)) {
+        context.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, true, or comma-separated proxy IP addresses or CIDR ranges' });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .default(false),
 });
 
 export type Env = z.input<typeof configSchema>;

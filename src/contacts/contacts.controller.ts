@@ -11,6 +11,7 @@ import {
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { ContactsService } from './contacts.service.js';
 import { ContactDetailResponse, ContactPageResponse, ListContactsQuery, OptInBody, OptOutBody, UpdateContactBody } from './dto/contact.dto.js';
+import { contactIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -30,7 +31,8 @@ export class ContactsController {
   @Get(':id')
   @ApiOkResponse({ type: ContactDetailResponse })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
-  get(@Param('id') id: string): Promise<ContactDetailResponse> {
+  @ApiBadRequestResponse({ description: 'id is not a contact id (a whole number)' })
+  get(@Param('id', contactIdParam) id: string): Promise<ContactDetailResponse> {
     return this.contacts.get(id);
   }
 
@@ -39,7 +41,7 @@ export class ContactsController {
   @ApiBadRequestResponse({ description: 'Nothing to change, a bad language code, an attribute key or value that is not allowed' })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
   @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
-  update(@Param('id') id: string, @Body() body: UpdateContactBody): Promise<ContactDetailResponse> {
+  update(@Param('id', contactIdParam) id: string, @Body() body: UpdateContactBody): Promise<ContactDetailResponse> {
     return this.contacts.update(id, body);
   }
 
@@ -48,7 +50,8 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactDetailResponse, description: 'Opted out (sticky: imports never opt the contact in again)' })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
   @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
-  optOut(@Param('id') id: string, @Body() body: OptOutBody): Promise<ContactDetailResponse> {
+  @ApiBadRequestResponse({ description: 'id is not a contact id (a whole number)' })
+  optOut(@Param('id', contactIdParam) id: string, @Body() body: OptOutBody): Promise<ContactDetailResponse> {
     return this.contacts.optOut(id, body);
   }
 
@@ -57,7 +60,8 @@ export class ContactsController {
   @ApiOkResponse({ type: ContactDetailResponse, description: 'Opted in again, with source and proof recorded in the history' })
   @ApiNotFoundResponse({ description: 'Unknown contact' })
   @ApiConflictResponse({ description: 'An import is writing contacts; try again when it has finished' })
-  optIn(@Param('id') id: string, @Body() body: OptInBody): Promise<ContactDetailResponse> {
+  @ApiBadRequestResponse({ description: 'id is not a contact id (a whole number)' })
+  optIn(@Param('id', contactIdParam) id: string, @Body() body: OptInBody): Promise<ContactDetailResponse> {
     return this.contacts.optIn(id, body);
   }
 }

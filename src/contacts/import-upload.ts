@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DomainError } from '../common/domain-error.js';
+import { errorMessage } from '../common/errors.js';
 import { SNIFF_BYTES } from './import/csv-sniff.js';
 
 export interface ReceivedFile {
@@ -69,6 +70,13 @@ export async function receiveUpload(request: FastifyRequest, allowedFields: read
     if (storing) await store.deleteUpload(uploadId).catch(() => undefined);
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 413) throw new DomainError('invalid', 'Send exactly one file (the CSV) in the field "file"');
+    // A body the multipart parser refuses (busboy's "Unexpected end of form", "Malformed part header"
+    // carry no code; @fastify/multipart's own errors a 4xx status) is the client's: 400. File-system
+    // errors (ENOSPC, EACCES: a code, no status) stay server errors.
+    const code = (error as { code?: unknown }).code;
+    if ((status !== undefined && status < 500) || (status === undefined && typeof code !== 'string')) {
+      throw new DomainError('invalid', `The upload is not well-formed multipart/form-data (${errorMessage(error)}): send the CSV in the field "file"`);
+    }
     throw error;
   }
   return upload;

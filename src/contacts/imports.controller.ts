@@ -18,6 +18,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { CreateImportBody, ImportAcceptedResponse, ImportResponse } from './dto/import.dto.js';
 import { ImportsService } from './imports.service.js';
+import { importIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -43,7 +44,8 @@ export class ImportsController {
   @Get(':id')
   @ApiOkResponse({ type: ImportResponse, description: 'Status with running counts while it runs; the first 100 rejects' })
   @ApiNotFoundResponse({ description: 'Unknown import' })
-  get(@Param('id') id: string): Promise<ImportResponse> {
+  @ApiBadRequestResponse({ description: 'id is not an import id (a UUID)' })
+  get(@Param('id', importIdParam) id: string): Promise<ImportResponse> {
     return this.imports.get(id);
   }
 
@@ -51,7 +53,8 @@ export class ImportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'Every rejected row: line,value,reason (cells escaped against formula injection)', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'Unknown import' })
-  async errors(@Param('id') id: string): Promise<StreamableFile> {
+  @ApiBadRequestResponse({ description: 'id is not an import id (a UUID)' })
+  async errors(@Param('id', importIdParam) id: string): Promise<StreamableFile> {
     return new StreamableFile(await this.imports.errorsCsv(id), {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="import-${id}-errors.csv"`,

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiTokenGuard } from '../common/api-token.guard.js';
 import { ListListsQuery, ListPageResponse, ListResponse } from './dto/list.dto.js';
 import { ListsService } from './lists.service.js';
+import { listIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('lists')
 @ApiBearerAuth()
@@ -21,7 +22,8 @@ export class ListsController {
   @Get(':id')
   @ApiOkResponse({ type: ListResponse })
   @ApiNotFoundResponse({ description: 'Unknown list' })
-  get(@Param('id') id: string): Promise<ListResponse> {
+  @ApiBadRequestResponse({ description: 'id is not a list id (a UUID)' })
+  get(@Param('id', listIdParam) id: string): Promise<ListResponse> {
     return this.lists.get(id);
   }
 }

@@ -23,6 +23,7 @@ import {
 } from './dto/report.dto.js';
 import { CSV_COLUMNS } from './reports.queries.js';
 import { ReportsService } from './reports.service.js';
+import { campaignIdParam } from '../common/id-param.pipe.js';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -42,15 +43,16 @@ export class ReportsController {
       'Served from counters kept in the same transactions that move recipients: constant time at any campaign size.',
   })
   @ApiOkResponse({ type: CampaignReportDto })
-  report(@Param('id') id: string): Promise<CampaignReportDto> {
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID)' })
+  report(@Param('id', campaignIdParam) id: string): Promise<CampaignReportDto> {
     return this.reports.report(id);
   }
 
   @Get(':id/report/timeseries')
   @ApiOperation({ summary: 'Sends and deliveries over time, per second, minute, hour or day (chosen by the span unless asked)' })
   @ApiOkResponse({ type: TimeseriesDto })
-  @ApiBadRequestResponse({ description: 'Unknown bucket or malformed from' })
-  timeseries(@Param('id') id: string, @Query() query: TimeseriesQueryDto): Promise<TimeseriesDto> {
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID), unknown bucket or malformed from' })
+  timeseries(@Param('id', campaignIdParam) id: string, @Query() query: TimeseriesQueryDto): Promise<TimeseriesDto> {
     return this.reports.timeseries(id, query);
   }
 
@@ -60,8 +62,8 @@ export class ReportsController {
     description: 'Every recipient appears on exactly one page, even while statuses change. Filter by status and/or error code.',
   })
   @ApiOkResponse({ type: RecipientPageDto })
-  @ApiBadRequestResponse({ description: 'Unknown status (the allowed ones are listed), bad cursor or limit' })
-  recipients(@Param('id') id: string, @Query() query: RecipientsQueryDto): Promise<RecipientPageDto> {
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID), unknown status (the allowed ones are listed), bad cursor or limit' })
+  recipients(@Param('id', campaignIdParam) id: string, @Query() query: RecipientsQueryDto): Promise<RecipientPageDto> {
     return this.reports.recipients(id, query);
   }
 
@@ -70,11 +72,13 @@ export class ReportsController {
     summary: 'Every recipient as CSV (streamed)',
     description:
       `Header: ${CSV_COLUMNS.join(',')}. Cells starting with = + - @ tab or CR are prefixed with a single quote so ` +
-      'spreadsheets show them as text. Optional status / errorCode filters.',
+      'spreadsheets show them as text, except plain numbers and E.164 phone numbers (+4915112345678), which are ' +
+      'written as they are. Optional status / errorCode filters.',
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV attachment', schema: { type: 'string' } })
-  async csv(@Param('id') id: string, @Query() query: RecipientFilterQueryDto, @Res() reply: FastifyReply): Promise<void> {
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID), or an unknown status / errorCode filter' })
+  async csv(@Param('id', campaignIdParam) id: string, @Query() query: RecipientFilterQueryDto, @Res() reply: FastifyReply): Promise<void> {
     await sendCsv(reply, id, await this.reports.csv(id, query));
   }
 
@@ -87,7 +91,8 @@ export class ReportsController {
       'full export and expires after 60 seconds (`expiresAt`).',
   })
   @ApiOkResponse({ type: DownloadLinkDto })
-  downloadLink(@Param('id') id: string): Promise<DownloadLinkDto> {
+  @ApiBadRequestResponse({ description: 'id is not a campaign id (a UUID)' })
+  downloadLink(@Param('id', campaignIdParam) id: string): Promise<DownloadLinkDto> {
     return this.reports.downloadLink(id);
   }
 }

@@ -10,6 +10,7 @@ import {
   isThrottlingAnswer,
   messageIdFrom,
   parseErrorBody,
+  publicErrorTitle,
 } from './payloads.js';
 
 const cloud: ChannelCredentials = { channelId: 'c', apiGeneration: 'cloud', baseUrl: 'https://waba-v2.360dialog.io/', apiKey: 'k', templateNamespace: null };
@@ -141,6 +142,18 @@ describe('parseErrorBody', () => {
   });
 });
 
+describe('publicErrorTitle: status, code and a short title, never the body', () => {
+  it.each([
+    ['Cloud error message', 400, JSON.stringify({ error: { message: 'Invalid parameter', code: 100 } }), 'Invalid parameter'],
+    ['plain text is not shown', 400, 'You have exceeded the endpoint rate limit', 'HTTP 400 Bad Request'],
+    ['HTML is not shown', 502, '<html><body>secret</body></html>', 'HTTP 502 Bad Gateway'],
+    ['unknown JSON is not shown', 200, JSON.stringify({ redis: 'INFO' }), 'HTTP 200'],
+    ['a long message is cut', 400, JSON.stringify({ error: { message: 'x'.repeat(1000) } }), `${'x'.repeat(199)}…`],
+  ])('%s', (_name, status, raw, expected) => {
+    expect(publicErrorTitle(status, raw)).toBe(expected);
+  });
+});
+
 describe('isThrottlingAnswer', () => {
   it.each([
     [429, { errorCode: null, errorTitle: 'Too Many Requests' }, true],
@@ -208,12 +221,16 @@ describe('interpretHealth', () => {
       { ok: false, status: 'uninitialized', body: { health: { 'node-1': { gateway_status: 'connected' }, 'node-2': { gateway_status: 'uninitialized' } } } },
     ],
     ['onpremise', 200, { status: 'fine' }, { ok: true, status: 'ok', body: { status: 'fine' } }],
-    ['onpremise', 401, invalidKey, { ok: false, status: 'Invalid api key (HTTP 401)', body: invalidKey }],
+    // An error answer: its title, never its body.
+    ['onpremise', 401, invalidKey, { ok: false, status: 'Invalid api key (HTTP 401)', body: null }],
+    ['onpremise', 500, 'redis_version:7.2.4 internal text', { ok: false, status: 'HTTP 500 Internal Server Error', body: null }],
+    ['onpremise', 500, '<html>internal admin page</html>', { ok: false, status: 'HTTP 500 Internal Server Error', body: null }],
     ['onpremise', 404, '', { ok: false, status: 'HTTP 404 Not Found', body: null }],
     // Cloud: the check reads the template list; a 2xx is healthy whatever the list holds.
     ['cloud', 200, { count: 2, waba_templates: [{ name: 'a' }, { name: 'b' }] }, { ok: true, status: 'ok', body: null }],
     ['cloud', 200, { health: { gateway_status: 'disconnected' } }, { ok: true, status: 'ok', body: null }],
-    ['cloud', 401, invalidKey, { ok: false, status: 'Invalid api key (HTTP 401)', body: invalidKey }],
+    ['cloud', 401, invalidKey, { ok: false, status: 'Invalid api key (HTTP 401)', body: null }],
+    ['cloud', 302, '', { ok: false, status: 'HTTP 302', body: null }],
     ['cloud', 503, '', { ok: false, status: 'HTTP 503 Service Unavailable', body: null }],
   ])('%s, HTTP %p %j', (generation, status, answer, expected) => {
     expect(interpretHealth(generation, status, typeof answer === 'string' ? answer : JSON.stringify(answer))).toEqual(expected);

@@ -12,6 +12,7 @@ import type {
   Unchecked,
 } from './wire.js';
 import { errorMessage } from '../common/errors.js';
+import { upstreamPolicyError } from './upstream-policy.js';
 
 /** Pure halves of the 360dialog client: what to send, and how to read what came back (both generations). */
 
@@ -127,6 +128,20 @@ export function parseErrorBody(httpStatus: number, rawBody: string): UpstreamErr
   return { errorCode: null, errorTitle: httpTitle(httpStatus), ...optionalDetails(text.slice(0, 300)) };
 }
 
+/** Longest upstream error title shown to an API user. */
+const PUBLIC_TITLE_LENGTH = 200;
+
+/**
+ * The title an API user is shown for a failed call (channel health, webhook registration, template
+ * sync): the error message of a JSON error body in one of 360dialog's shapes, cut to 200 characters,
+ * else the HTTP status line. Never the body itself (an HTML page, plain text, unknown JSON).
+ */
+export function publicErrorTitle(httpStatus: number, rawBody: string): string {
+  if (parseJson(rawBody) === undefined) return httpTitle(httpStatus);
+  const title = parseErrorBody(httpStatus, rawBody).errorTitle;
+  return title.length > PUBLIC_TITLE_LENGTH ? `${title.slice(0, PUBLIC_TITLE_LENGTH - 1)}…` : title;
+}
+
 const THROTTLE_CODES = new Set([130429, 1015]);
 const RATE_LIMIT_TEXT = /rate limit/i;
 
@@ -173,6 +188,9 @@ const NOT_SENT_CODES = new Set([
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR', 'UND_ERR_ABORTED']);
 
 export function classifyTransportError(error: unknown, timeoutMs: number): TransportFailure {
+  // Refused by UPSTREAM_ALLOWED_HOSTS before anything was connected: nothing was sent.
+  const refused = upstreamPolicyError(error);
+  if (refused) return { errorTitle: `Not sent: ${refused.message}`, outcomeUnknown: false };
   const code = errorCode(error);
   if (code !== undefined && NOT_SENT_CODES.has(code)) {
     return { errorTitle: `Could not reach 360dialog (${code})`, outcomeUnknown: false };
@@ -227,8 +245,9 @@ export const HEALTH_CHECK_PATH: Record<ApiGeneration, string> = {
  */
 export function interpretHealth(generation: ApiGeneration, httpStatus: number, rawBody: string): HealthReading {
   if (httpStatus < 200 || httpStatus >= 300) {
-    const title = parseErrorBody(httpStatus, rawBody).errorTitle;
-    return { ok: false, status: title.startsWith('HTTP ') ? title : `${title} (HTTP ${httpStatus})`, body: parseJson(rawBody) ?? null };
+    // An error answer's body is never shown (it could be anything the address answers): its title only.
+    const title = publicErrorTitle(httpStatus, rawBody);
+    return { ok: false, status: title.startsWith('HTTP ') ? title : `${title} (HTTP ${httpStatus})`, body: null };
   }
   if (generation === 'cloud') return { ok: true, status: 'ok', body: null };
   return { ...gatewayHealth(rawBody), body: parseJson(rawBody) ?? null };

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { AppConfig } from '../config/app-config.js';
 import type { ChannelCredentials, SendResult, TemplateMessage } from './types.js';
 import type { WebhookConfigRequest } from './wire.js';
@@ -17,7 +17,11 @@ import {
   messageIdFrom,
   parseErrorBody,
   parseJson,
+  publicErrorTitle,
 } from './payloads.js';
+import { createUpstreamAgent } from './upstream-agent.js';
+import { type BaseUrlVerdict, checkBaseUrl, parseUpstreamPolicy, type UpstreamPolicy } from './upstream-policy.js';
+import { upstreamRequest } from './upstream-request.js';
 
 export type UpstreamCallResult =
   | { ok: true; httpStatus: number; body: unknown; latencyMs: number }
@@ -27,8 +31,8 @@ export type UpstreamCallResult =
       httpStatus: number | null;
       errorCode: number | null;
       errorTitle: string;
+      /** For logs only: may quote the answer. Not for API users. */
       details?: string;
-      body?: unknown;
       latencyMs: number;
     };
 
@@ -39,6 +43,11 @@ export type TemplateListResult =
 /** Page size of GET /v1/configs/templates, and a bound on pages (a list that never ends is an upstream fault). */
 const TEMPLATE_PAGE_SIZE = 100;
 const MAX_TEMPLATE_PAGES = 200;
+/**
+ * A template page of 100 can outgrow UPSTREAM_MAX_BODY_KB's 64 KB default (a template's texts and
+ * buttons run to a few KB), so template pages get at least this much.
+ */
+const TEMPLATE_PAGE_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export type PhoneNumberResult = { ok: true; phoneNumber: string; latencyMs: number } | Extract<UpstreamCallResult, { ok: false }>;
 
@@ -58,12 +67,17 @@ export interface HealthResult {
 export class WhatsAppClient implements OnApplicationShutdown {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly policy: UpstreamPolicy;
 
   constructor(config: AppConfig) {
     this.timeoutMs = config.env.SEND_TIMEOUT_MS;
+    this.maxBodyBytes = config.env.UPSTREAM_MAX_BODY_KB * 1024;
+    this.policy = parseUpstreamPolicy(config.upstreamAllowedHosts);
     // Requests are POSTs with unknown idempotency: one request per connection at a time (no
     // pipelining), enough kept-alive connections for every send the sender keeps in flight.
-    this.agent = new Agent({
+    // The agent checks every connection against UPSTREAM_ALLOWED_HOSTS (upstream-agent.ts).
+    this.agent = createUpstreamAgent(this.policy, {
       connections: config.env.SENDER_MAX_IN_FLIGHT + 16,
       pipelining: 1,
       keepAliveTimeout: 30_000,
@@ -72,6 +86,11 @@ export class WhatsAppClient implements OnApplicationShutdown {
       bodyTimeout: this.timeoutMs,
       connect: { timeout: Math.min(this.timeoutMs, 10_000) },
     });
+  }
+
+  /** Whether a channel's baseUrl may be stored: its form and UPSTREAM_ALLOWED_HOSTS (upstream-policy.ts). */
+  checkBaseUrl(baseUrl: string): BaseUrlVerdict {
+    return checkBaseUrl(this.policy, baseUrl);
   }
 
   async send(credentials: ChannelCredentials, message: TemplateMessage): Promise<SendResult> {
@@ -128,7 +147,7 @@ export class WhatsAppClient implements OnApplicationShutdown {
     const ignored: string[] = [];
     let offset = 0;
     for (let page = 1; page <= MAX_TEMPLATE_PAGES; page++) {
-      const result = await this.callForResult('GET', joinUrl(credentials.baseUrl, templatePagePath(offset, pageSize)), credentials.apiKey);
+      const result = await this.callForResult('GET', joinUrl(credentials.baseUrl, templatePagePath(offset, pageSize)), credentials.apiKey, undefined, Math.max(TEMPLATE_PAGE_MAX_BODY_BYTES, this.maxBodyBytes));
       if (!result.ok) {
         const { httpStatus, errorCode, errorTitle, details } = result;
         return { ok: false, httpStatus, errorCode, errorTitle, ...(details !== undefined ? { details } : {}), latencyMs: elapsed(started) };
@@ -164,7 +183,7 @@ export class WhatsAppClient implements OnApplicationShutdown {
     if (!result.ok) return result;
     const phoneNumber = phoneNumberFrom(result.body);
     if (phoneNumber) return { ok: true, phoneNumber, latencyMs: result.latencyMs };
-    return { ok: false, httpStatus: result.httpStatus, errorCode: null, errorTitle: 'the answer names no phone_number', body: result.body, latencyMs: result.latencyMs };
+    return { ok: false, httpStatus: result.httpStatus, errorCode: null, errorTitle: 'the answer names no phone_number', latencyMs: result.latencyMs };
   }
 
   /** After every beforeApplicationShutdown hook: the sender finishes its sends there, through this agent. */
@@ -172,31 +191,40 @@ export class WhatsAppClient implements OnApplicationShutdown {
     await this.agent.close();
   }
 
-  private async callForResult(method: 'GET' | 'POST', url: string, apiKey: string, body?: unknown): Promise<UpstreamCallResult> {
+  private async callForResult(method: 'GET' | 'POST', url: string, apiKey: string, body?: unknown, maxBodyBytes?: number): Promise<UpstreamCallResult> {
     const started = performance.now();
     try {
-      const { httpStatus, rawBody } = await this.call(method, url, apiKey, body);
+      const { httpStatus, rawBody } = await this.call(method, url, apiKey, body, maxBodyBytes);
       const parsed = parseJson(rawBody);
       if (httpStatus >= 200 && httpStatus < 300) return { ok: true, httpStatus, body: parsed ?? rawBody, latencyMs: elapsed(started) };
-      return { ok: false, httpStatus, ...parseErrorBody(httpStatus, rawBody), body: parsed ?? rawBody, latencyMs: elapsed(started) };
+      // Error answers keep status, code and a short title: their body is not passed on (it could be anything).
+      const { errorCode, details } = parseErrorBody(httpStatus, rawBody);
+      return { ok: false, httpStatus, errorCode, errorTitle: publicErrorTitle(httpStatus, rawBody), ...(details !== undefined ? { details } : {}), latencyMs: elapsed(started) };
     } catch (error) {
       const failure = classifyTransportError(error, this.timeoutMs);
       return { ok: false, httpStatus: null, errorCode: null, errorTitle: failure.errorTitle, latencyMs: elapsed(started) };
     }
   }
 
-  private async call(method: 'GET' | 'POST', url: string, apiKey: string, body?: unknown): Promise<{ httpStatus: number; rawBody: string }> {
-    const response = await request(url, {
+  /**
+   * The one hook every 360dialog call goes through: the policed agent, one deadline (SEND_TIMEOUT_MS)
+   * for the whole call, the answer capped (UPSTREAM_MAX_BODY_KB), no redirects (upstream-request.ts).
+   */
+  private async call(
+    method: 'GET' | 'POST',
+    url: string,
+    apiKey: string,
+    body?: unknown,
+    maxBodyBytes = this.maxBodyBytes,
+  ): Promise<{ httpStatus: number; rawBody: string }> {
+    return upstreamRequest(this.agent, {
       method,
-      dispatcher: this.agent,
-      headers: {
-        'D360-API-KEY': apiKey,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      url,
+      headers: { 'D360-API-KEY': apiKey, accept: 'application/json' },
+      body,
+      deadlineMs: this.timeoutMs,
+      maxBodyBytes,
     });
-    return { httpStatus: response.statusCode, rawBody: await response.body.text() };
   }
 }
 

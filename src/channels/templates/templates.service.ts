@@ -110,7 +110,6 @@ export class TemplatesService {
             httpStatus: result.httpStatus,
             errorCode: result.errorCode,
             errorTitle: result.errorTitle,
-            ...(result.details !== undefined ? { details: result.details } : {}),
           },
         },
       );
