@@ -120,6 +120,37 @@ describe('upstream policy in production (NODE_ENV=production, default UPSTREAM_A
   });
 });
 
+describe('the Partner API client goes through the same policy (integration)', () => {
+  let engine: TestApp;
+  let internal: Hostile;
+  const token = 'partner-token-never-shown-0001';
+
+  beforeAll(async () => {
+    internal = await hostileServer();
+    // Production defaults: only 360dialog's hosts. PARTNER_API_URL points at an inside server.
+    engine = await createTestApp({
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', PARTNER_ID: 'partner-1', PARTNER_API_TOKEN: token, PARTNER_API_URL: `http://127.0.0.1:${internal.port}/api/v2` },
+    });
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await internal?.close();
+  });
+
+  it('a PARTNER_API_URL host that UPSTREAM_ALLOWED_HOSTS does not list is never connected: key rotation answers 502 naming the policy', async () => {
+    const created = await request(engine.url)
+      .post('/v1/channels')
+      .set(engine.auth)
+      .send({ ...channel('https://waba-v2.360dialog.io'), partnerChannelId: 'ch-inside', verifyPhoneNumber: false })
+      .expect(201);
+    const rotated = await request(engine.url).post(`/v1/channels/${created.body.id}/api-key/rotate`).set(engine.auth).expect(502);
+    expect(rotated.body.message).toMatch(/Not sent: the host 127\.0\.0\.1 is not allowed by UPSTREAM_ALLOWED_HOSTS/);
+    expect(rotated.text).not.toContain(token);
+    expect(rotated.text).not.toContain(SECRET);
+    expect(internal.hits).toEqual([]);
+  });
+});
+
 describe('a host allowed by name that resolves to loopback (DNS rebinding) is refused when the connection is made', () => {
   let engine: TestApp;
   let internal: Hostile;
