@@ -211,6 +211,31 @@ export function previewCountsStatement(launch: PreviewLaunch): { sql: string; pa
   return { sql, parameters };
 }
 
+/**
+ * The pricing estimate of a campaign not launched yet (reports/CostService): the contacts the preview
+ * counts in `count` (the launch's pending recipients: the same audience SQL and the same consent CASE),
+ * grouped by the first 4 digits of their number (enough for every rate-card line) and by whether they
+ * wrote in the last 24 h (an open customer-service window). One GROUP BY: no row per person leaves the
+ * database.
+ */
+export function estimateGroupsStatement(launch: PreviewLaunch): { sql: string; parameters: unknown[] } {
+  const { parameters, bind } = parameterList();
+  const sql = `
+    SELECT left(c.wa_id, 4) AS prefix,
+           coalesce(c.last_inbound_at > statement_timestamp() - interval '24 hours', false) AS in_window,
+           count(*)::int AS recipients
+    FROM (${audienceContactsSql(launch.audience, bind)}) c
+    WHERE (CASE ${consentSkipCases(previewMarketing(launch, bind))} END) IS NULL
+    GROUP BY 1, 2`;
+  return { sql, parameters };
+}
+
+export interface EstimateGroupRow {
+  prefix: string;
+  in_window: boolean;
+  recipients: number;
+}
+
 /** Up to `limit` contacts the launch would message, lowest id first. */
 export function previewSampleStatement(launch: PreviewLaunch, limit: number): { sql: string; parameters: unknown[] } {
   const { parameters, bind } = parameterList();

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import { type Audience, type ResolvedAudience, toResolved } from './audience.js';
+import { type Audience, oneList, type ResolvedAudience, toResolved } from './audience.js';
 import { checkAudience } from './audience-rules.js';
-import { type PreviewCountRow, previewCountsStatement, type PreviewSampleRow, previewSampleStatement } from './audience.queries.js';
+import { type EstimateGroupRow, estimateGroupsStatement, type PreviewCountRow, previewCountsStatement, type PreviewSampleRow, previewSampleStatement } from './audience.queries.js';
 import type { AudiencePreviewResponse } from './dto/audience.dto.js';
 import { SegmentsRepository } from './segments.repository.js';
 
@@ -57,6 +57,20 @@ export class AudiencesService {
       segment = await this.resolve({ ...saved.audience, segmentId: undefined }, db);
     }
     return toResolved(audience, segment);
+  }
+
+  /**
+   * A draft campaign's audience for its pricing estimate, grouped by number prefix and open window: the
+   * same contacts the preview counts (estimateGroupsStatement), so estimate and preview agree for any
+   * audience. `audience` is the campaign's stored one, or null for its one list (`listId`).
+   */
+  async estimateGroups(
+    campaign: { channelId: string; listId: string | null; audience: Audience | null; template: { name: string; language: string } },
+    db?: EntityManager,
+  ): Promise<EstimateGroupRow[]> {
+    const audience = campaign.audience ? await this.resolve(campaign.audience, db) : oneList(campaign.listId!);
+    const statement = estimateGroupsStatement({ audience, channelId: campaign.channelId, template: campaign.template });
+    return (db ?? this.dataSource.manager).query<EstimateGroupRow[]>(statement.sql, statement.parameters);
   }
 
   /**
