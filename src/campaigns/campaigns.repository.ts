@@ -153,17 +153,21 @@ export class CampaignsRepository {
   }
 
   /**
-   * 131055 from the Marketing Messages API: the channel's campaigns with a MARKETING template (by the
-   * template registry), and the one that met it, that run or wait to are paused with the reason. Other
-   * categories keep going through /messages. Returns their ids.
+   * 131055 from the Marketing Messages API (in the send answer, or on a failed status webhook in the
+   * webhook batch's `db`): the channel's campaigns with a MARKETING template (by the template registry;
+   * an A/B test when any variant's template is), and the one that met it, that run or wait to are paused
+   * with the reason. Other categories keep going through /messages. Returns their ids.
    */
-  async pauseMarketingCampaignsForSendFailure(channelId: string, campaignId: string, reason: string): Promise<string[]> {
-    const [rows] = (await this.dataSource.query(
+  async pauseMarketingCampaignsForSendFailure(channelId: string, campaignId: string, reason: string, db?: EntityManager): Promise<string[]> {
+    const [rows] = (await (db ?? this.dataSource).query(
       `UPDATE campaigns c SET status = 'paused', paused_reason = $3, updated_at = now()
        WHERE c.channel_id = $1 AND c.status IN ('running', 'scheduled')
          AND (c.id = $2 OR EXISTS (
            SELECT 1 FROM templates t
-           WHERE t.channel_id = c.channel_id AND t.name = c.template->>'name' AND t.language = c.template->>'language' AND t.category = 'MARKETING'))
+           WHERE t.channel_id = c.channel_id AND t.category = 'MARKETING'
+             AND ((t.name = c.template->>'name' AND t.language = c.template->>'language')
+               OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.variants, '[]'::jsonb)) v
+                          WHERE t.name = v->'template'->>'name' AND t.language = v->'template'->>'language'))))
        RETURNING c.id`,
       [channelId, campaignId, reason],
     )) as [Array<{ id: string }>, number];
