@@ -42,6 +42,8 @@ import { ERASE_CONTACT_RECIPIENTS } from './recipient-erasure.queries.js';
 /** One campaign of a claim: its cap (frequency-cap.ts, null: none) and whether its template is MARKETING. */
 export interface ClaimCampaign {
   id: string;
+  /** The A/B variant these settings are for (its template's category); null: the campaign's template. */
+  variant?: string | null;
   marketing: boolean;
   frequencyCap: FrequencyCap | null;
 }
@@ -135,6 +137,7 @@ export class RecipientsRepository {
       claim.campaigns.map((c) => c.frequencyCap?.hours ?? null),
       claim.campaigns.map((c) => c.marketing),
       claim.budget,
+      claim.campaigns.map((c) => c.variant ?? null),
     ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
     const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
     return { claimed, picked: picked.length, waited: rows.length - claimed.length };
