@@ -108,14 +108,23 @@ describe('webhooks: issue 13 status fields and error policy', () => {
 
   it('131055 on a failed status pauses the channel\'s marketing campaigns (A/B tests with a marketing variant too), as in the send answer (integration)', async () => {
     const mm = await insertChannel(db());
+    // Created paused, given a recipient that is not due, then running: the scheduler never finds them finished.
     const [met, otherMarketing, abTest, utility] = [
-      await insertCampaign(db(), mm.id),
-      await insertCampaign(db(), mm.id, 'scheduled'),
-      await insertCampaign(db(), mm.id),
-      await insertCampaign(db(), mm.id),
+      await insertCampaign(db(), mm.id, 'paused'),
+      await insertCampaign(db(), mm.id, 'paused'),
+      await insertCampaign(db(), mm.id, 'paused'),
+      await insertCampaign(db(), mm.id, 'paused'),
     ];
     const other = await insertChannel(db());
-    const elsewhere = await insertCampaign(db(), other.id);
+    const elsewhere = await insertCampaign(db(), other.id, 'paused');
+    for (const [id, channelId] of [[met, mm.id], [otherMarketing, mm.id], [abTest, mm.id], [utility, mm.id], [elsewhere, other.id]]) {
+      const waiting = await insertRecipient(db(), id, channelId, { status: 'pending', messageId: null, sentAt: null });
+      await db().query(`UPDATE campaign_recipients SET next_attempt_at = now() + interval '1 year' WHERE id = $1`, [waiting.id]);
+    }
+    await db().query(`UPDATE campaigns SET status = CASE WHEN id = $2 THEN 'scheduled' ELSE 'running' END WHERE id = ANY($1)`, [
+      [met, otherMarketing, abTest, utility, elsewhere],
+      otherMarketing,
+    ]);
     await db().query(
       `INSERT INTO templates (channel_id, name, language, status, category, synced_at)
        VALUES ($1, 't', 'en', 'APPROVED', 'MARKETING', now()), ($1, 'u', 'en', 'APPROVED', 'UTILITY', now()), ($2, 't', 'en', 'APPROVED', 'MARKETING', now())`,
