@@ -180,24 +180,27 @@ export class CampaignsRepository {
   // (methods of this section go below this line)
 
   /**
-   * WhatsApp stopped a template (paused, disabled, …): every campaign of the channel that uses it and
-   * runs or waits to is paused with the reason, in the caller's transaction. Returns their ids.
+   * WhatsApp stopped a template (paused, disabled, …): every campaign of the channel that uses it (as
+   * its template or as one of its A/B variants') and runs or waits to is paused with the reason, in the
+   * caller's transaction. Returns their ids.
    */
   async pauseForTemplate(template: { channelId: string; name: string; language: string }, reason: string, db: EntityManager): Promise<string[]> {
     const [rows] = (await db.query(
       `UPDATE campaigns SET status = 'paused', paused_reason = $4, updated_at = now()
-       WHERE channel_id = $1 AND template->>'name' = $2 AND template->>'language' = $3 AND status IN ('running', 'scheduled')
+       WHERE channel_id = $1 AND (template->>'name' = $2 AND template->>'language' = $3
+         OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(variants, '[]'::jsonb)) v WHERE v->'template'->>'name' = $2 AND v->'template'->>'language' = $3)) AND status IN ('running', 'scheduled')
        RETURNING id`,
       [template.channelId, template.name, template.language, reason],
     )) as [Array<{ id: string }>, number];
     return rows.map((row) => row.id);
   }
 
-  /** Something WhatsApp changed about a template (e.g. recategorised as MARKETING), shown on every campaign not yet over that uses it. */
+  /** Something WhatsApp changed about a template (e.g. recategorised as MARKETING), shown on every campaign not yet over that uses it (a variant's too). */
   async noteTemplateChange(template: { channelId: string; name: string; language: string }, notice: string, db: EntityManager): Promise<string[]> {
     const [rows] = (await db.query(
       `UPDATE campaigns SET template_notice = $4, updated_at = now()
-       WHERE channel_id = $1 AND template->>'name' = $2 AND template->>'language' = $3 AND status NOT IN ('completed', 'cancelled', 'failed')
+       WHERE channel_id = $1 AND (template->>'name' = $2 AND template->>'language' = $3
+         OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(variants, '[]'::jsonb)) v WHERE v->'template'->>'name' = $2 AND v->'template'->>'language' = $3)) AND status NOT IN ('completed', 'cancelled', 'failed')
        RETURNING id`,
       [template.channelId, template.name, template.language, notice],
     )) as [Array<{ id: string }>, number];
