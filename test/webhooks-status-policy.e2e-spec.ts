@@ -142,7 +142,11 @@ describe('webhooks: issue 13 status fields and error policy', () => {
         { id: target.messageId, status: 'failed', timestamp: String(T0 + 1), recipient_id: target.waId, errors: [{ code: 131055, title: 'Not eligible for the Marketing Messages API' }] },
       ] } }] }],
     };
-    const response = await fetch(`${engine.url}/webhooks/360dialog/${mm.id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: mm.authorization }, body: JSON.stringify(body) });
+    // The channel was inserted in SQL: the receiver's credential cache learns it on a miss at most once a second
+    // (a 404 stores nothing, so posting again is safe).
+    const post = () =>
+      fetch(`${engine.url}/webhooks/360dialog/${mm.id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: mm.authorization }, body: JSON.stringify(body) });
+    const response = await waitFor(post, (answer) => answer.status !== 404, 5_000);
     expect(response.status).toBe(200);
     await drained(db(), mm.id);
     expect(await row(target.id)).toMatchObject({ status: 'failed', error_code: 131055 });
