@@ -11,7 +11,7 @@ describe('audience where clauses', () => {
 
   beforeAll(async () => {
     engine = await createTestApp({ env: { SENDER_ENABLED: 'false' } });
-    ({ id: channelId } = await createChannel(engine, { name: 'Main', phoneNumber: '+4930123456', apiKey: 'key-cloud-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9' }));
+    ({ id: channelId } = await createChannel(engine, { name: 'Main', phoneNumber: '+4930123456', apiKey: 'key-cloud-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9', verifyPhoneNumber: false }));
     listId = await createList(engine.dataSource, 'everyone');
     await insertContacts(engine.dataSource, [
       {

@@ -16,7 +16,7 @@ describe('audiences (lists, exclusions, where clauses, retargeting, segments, pr
   beforeAll(async () => {
     // No sending: these tests are about who is frozen into a campaign at launch.
     engine = await createTestApp({ env: { SENDER_ENABLED: 'false' } });
-    ({ id: channelId } = await createChannel(engine, { name: 'Main', phoneNumber: '+4930123456', apiKey: 'key-cloud-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9' }));
+    ({ id: channelId } = await createChannel(engine, { name: 'Main', phoneNumber: '+4930123456', apiKey: 'key-cloud-0001', apiGeneration: 'cloud', baseUrl: 'http://127.0.0.1:9', verifyPhoneNumber: false }));
     const ds = engine.dataSource;
     [list1, list2, list3, excluded] = [await createList(ds, 'one'), await createList(ds, 'two'), await createList(ds, 'three'), await createList(ds, 'do not contact')];
     const berlin = { city: 'Berlin' };
@@ -252,5 +252,44 @@ describe('audiences (lists, exclusions, where clauses, retargeting, segments, pr
     expect(itself.body.message).toMatch(/audience\.fromCampaign\.campaignId: a campaign cannot retarget its own recipients/);
     const back = await api().patch(`/v1/campaigns/${draft.id}`).set(engine.auth).send({ listId: list1 }).expect(200);
     expect(back.body).toMatchObject({ listId: list1, audience: null });
+  });
+  it('counts in excluded.frequencyCap the contacts at their marketing cap now, by the frequency ledger (integration)', async () => {
+    const list = await createList(engine.dataSource, 'frequency cap');
+    const phones = ['+4915100000001', '+4915100000002', '+4315100000003', '+4915100000004'];
+    await engine.dataSource.query('INSERT INTO list_members (list_id, contact_id) SELECT $1, id FROM contacts WHERE phone = ANY($2)', [list, phones]);
+    const { body: earlier } = await createCampaign({ listId: list, scheduledAt: new Date().toISOString() }).expect(201);
+    await launched(earlier.id);
+    // As the sender's claim records them: 0001 and 0003 received a marketing template in the last hours,
+    // 0004's message failed (not counted), 0002's was 30 hours ago.
+    await setRecipientOutcomes(engine.dataSource, earlier.id, { '+4915100000001': { status: 'delivered' }, '+4315100000003': { status: 'sent' }, '+4915100000004': { status: 'failed' }, '+4915100000002': { status: 'read' } });
+    await engine.dataSource.query(
+      `INSERT INTO frequency_ledger (recipient_id, contact_id, counted_at)
+       SELECT id, contact_id, CASE WHEN phone = '+4915100000002' THEN now() - interval '30 hours' ELSE now() - interval '2 hours' END
+       FROM campaign_recipients WHERE campaign_id = $1`,
+      [earlier.id],
+    );
+    const previewWith = (extra: Record<string, unknown>) =>
+      api().post('/v1/audiences/preview').set(engine.auth).send({ channelId, audience: { listIds: [list] }, ...extra }).expect(200);
+    expect((await previewWith({ frequencyCap: { max: 1, hours: 24 } })).body).toMatchObject({ count: 4, excluded: { optedOut: 0, frequencyCap: 2 } });
+    expect((await previewWith({ frequencyCap: { max: 1, hours: 48 } })).body).toMatchObject({ count: 4, excluded: { frequencyCap: 3 } });
+    expect((await previewWith({ frequencyCap: { max: 2, hours: 24 } })).body.excluded.frequencyCap).toBe(0);
+    // No cap given and no MARKETING_FREQUENCY_CAP: none; a UTILITY template is never capped.
+    await engine.dataSource.query(
+      `INSERT INTO templates (channel_id, name, language, status, category, synced_at) VALUES ($1, 'order_update', 'en', 'APPROVED', 'UTILITY', now()) ON CONFLICT DO NOTHING`,
+      [channelId],
+    );
+    expect((await previewWith({})).body.excluded.frequencyCap).toBe(0);
+    expect((await previewWith({ frequencyCap: { max: 1, hours: 24 }, template: { name: 'order_update', language: 'en' } })).body.excluded.frequencyCap).toBe(0);
+    const bad = await api().post('/v1/audiences/preview').set(engine.auth).send({ channelId, audience: { listIds: [list] }, frequencyCap: { max: 0, hours: 24 } }).expect(400);
+    expect(bad.body.message).toMatch(/frequencyCap\.max must be a whole number from 1 to 100/);
+
+    // The engine's MARKETING_FREQUENCY_CAP counts when the request names none.
+    const capped = await createTestApp({ databaseUrl: engine.databaseUrl, env: { SENDER_ENABLED: 'false', MARKETING_FREQUENCY_CAP: '1/24h' } });
+    try {
+      const { body } = await request(capped.url).post('/v1/audiences/preview').set(capped.auth).send({ channelId, audience: { listIds: [list] } }).expect(200);
+      expect(body).toMatchObject({ count: 4, excluded: { frequencyCap: 2 } });
+    } finally {
+      await capped.close();
+    }
   });
 });

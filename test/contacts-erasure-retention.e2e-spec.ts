@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { erasureKey } from '../src/contacts/phone-hash.js';
+import { ConversationsRepository } from '../src/sender/conversations.repository.js';
 import { RetentionWorker } from '../src/webhooks/retention.worker.js';
 import { createTestApp, type TestApp } from './app.js';
 import { contactByPhone, germanMobile, importCsv } from './contacts-helpers.js';
@@ -82,6 +83,17 @@ describe('contacts: edit, erase; retention', () => {
            components = '[{"type":"body","parameters":[{"type":"text","text":"First1"}]}]', user_id = 'US.1' WHERE id = $1`,
         [recipients[0].id],
       );
+      // The first answered with a text and tapped a button; the third (not erased) answered too.
+      const reply = (recipientId: string, messageId: string, text: string, button: string | null) =>
+        engine.dataSource.query(
+          `INSERT INTO campaign_replies (campaign_id, recipient_id, channel_id, message_id, wa_id, phone, type, text, button_kind, button_payload, button_text, attribution, received_at)
+           SELECT campaign_id, id, channel_id, $2, wa_id, phone, $4, $3, CASE WHEN $5::text IS NOT NULL THEN 'quick_reply' END, $5, $5, 'context', now()
+           FROM campaign_recipients WHERE id = $1`,
+          [recipientId, messageId, text, button ? 'button' : 'text', button],
+        );
+      await reply(recipients[0].id, 'wamid.in.1', 'Call me on +4915199999999', null);
+      await reply(recipients[0].id, 'wamid.in.2', 'YES', 'YES');
+      await reply(recipients[2].id, 'wamid.in.3', 'Stays', null);
       for (const recipient of recipients.slice(0, 2)) {
         await request(engine.url).delete(`/v1/contacts/${recipient.contact_id}`).set(engine.auth).expect(204);
       }
@@ -93,6 +105,17 @@ describe('contacts: edit, erase; retention', () => {
       expect(rows[1]).toEqual({ phone: '', wa_id: '', components: null, user_id: null, status: 'skipped', skip_reason: 'contact_erased', message_id: null });
       expect(rows[2]).toMatchObject({ status: 'pending', skip_reason: null });
       expect(rows[2].phone).not.toBe('');
+      // Replies (integration): phone, WhatsApp id and text go; the row, the tapped button and the time stay.
+      const replies = await engine.dataSource.query(
+        `SELECT message_id, phone, wa_id, text, type, button_payload, button_text FROM campaign_replies WHERE campaign_id = $1 ORDER BY message_id`,
+        [fixture.campaignId],
+      );
+      expect(replies.slice(0, 2)).toEqual([
+        { message_id: 'wamid.in.1', phone: '', wa_id: '', text: null, type: 'text', button_payload: null, button_text: null },
+        { message_id: 'wamid.in.2', phone: '', wa_id: '', text: null, type: 'button', button_payload: 'YES', button_text: 'YES' },
+      ]);
+      expect(replies[2]).toMatchObject({ message_id: 'wamid.in.3', text: 'Stays' });
+      expect(replies[2].phone).not.toBe('');
       const ids = recipients.slice(0, 2).map((recipient) => recipient.contact_id);
       const [left] = await engine.dataSource.query(
         `SELECT (SELECT count(*) FROM contacts WHERE id = ANY($1::bigint[]))::int AS contacts,
@@ -147,6 +170,22 @@ describe('contacts: edit, erase; retention', () => {
   });
 
   describe('retention', () => {
+    it('the sender drops messaging-limit conversations (WhatsApp ids) 24 h after they opened, keeping the open window (integration)', async () => {
+      const { channelId } = await createCampaignFixture(engine.dataSource, { recipients: 0 });
+      await engine.dataSource.query(
+        `INSERT INTO channel_conversations (channel_id, wa_id, started_at) VALUES
+           ($1, '4915100000901', now() - interval '25 hours'), ($1, '4915100000902', now() - interval '24 hours 1 minute'),
+           ($1, '4915100000903', now() - interval '23 hours'), ($1, '4915100000904', now())`,
+        [channelId],
+      );
+      const conversations = engine.app.get(ConversationsRepository);
+      expect(await conversations.pruneExpired(1)).toBe(1);
+      expect(await conversations.pruneExpired()).toBe(1);
+      expect(await conversations.pruneExpired()).toBe(0);
+      const left = await engine.dataSource.query(`SELECT wa_id FROM channel_conversations WHERE channel_id = $1 ORDER BY wa_id`, [channelId]);
+      expect(left).toEqual([{ wa_id: '4915100000903' }, { wa_id: '4915100000904' }]);
+    });
+
     const NOW = new Date('2031-06-01T12:00:00Z');
     const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 

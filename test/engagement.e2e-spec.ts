@@ -345,4 +345,53 @@ describe('engagement and A/B variants', () => {
     expect(b.total).toBe(tested.filter((row) => row.variant === 'B').length + held.length);
     expect(final.variants.reduce((sum, variant) => sum + variant.total, 0)).toBe(40);
   });
+  it('an A/B test of a MARKETING and a UTILITY template: endpoint, frequency ledger and marketing opt-outs follow each recipient\'s variant (integration)', async () => {
+    const numbers = phones(24, 7000);
+    const { channelId, listId } = await setup(numbers);
+    await request(engine.url).patch(`/v1/channels/${channelId}`).set(engine.auth).send({ marketingMessagesApi: true }).expect(200);
+    const UTILITY = { name: 'order_update', language: 'en', components: [body('{{first_name|A-1}}')] };
+    const draft = await request(engine.url)
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Per variant', channelId, listId, frequencyCap: { max: 5, hours: 24 }, variants: [{ name: 'A', weight: 50, template: EN }, { name: 'B', weight: 50, template: UTILITY }] })
+      .expect(201);
+    const campaignId = draft.body.id as string;
+    // Which variant each contact will get (variants.ts: the bucket of campaign and contact), before the launch.
+    const buckets = (await engine.dataSource.query(
+      `SELECT c.wa_id, (((hashtextextended($1::text || ':' || c.id::text, 0) % 10000) + 10000) % 10000)::int AS bucket
+       FROM contacts c JOIN list_members m ON m.contact_id = c.id WHERE m.list_id = $2`,
+      [campaignId, listId],
+    )) as Array<{ wa_id: string; bucket: number }>;
+    const bounds = variantBounds([50, 50]);
+    const variantOf = new Map(buckets.map((row) => [row.wa_id, variantOfBucket(row.bucket, bounds, ['A', 'B'], BUCKETS)]));
+    const inA = [...variantOf].filter(([, variant]) => variant === 'A').map(([wa]) => wa);
+    const inB = [...variantOf].filter(([, variant]) => variant === 'B').map(([wa]) => wa);
+    expect(inA.length).toBeGreaterThan(1);
+    expect(inB.length).toBeGreaterThan(1);
+    // One contact of each variant stopped marketing messages.
+    const stopped = [inA[0], inB[0]];
+    await engine.dataSource.query('UPDATE contacts SET marketing_opted_out_at = now() WHERE wa_id = ANY($1)', [stopped]);
+    await request(engine.url).post(`/v1/campaigns/${campaignId}/schedule`).set(engine.auth).send({}).expect(200);
+    await waitFor('completed', async () => (await report(campaignId)).status === 'completed', 60_000);
+
+    const rows = (await engine.dataSource.query(
+      `SELECT r.wa_id, r.variant, r.status, r.skip_reason, EXISTS (SELECT 1 FROM frequency_ledger f WHERE f.recipient_id = r.id) AS counted
+       FROM campaign_recipients r WHERE r.campaign_id = $1`,
+      [campaignId],
+    )) as Array<{ wa_id: string; variant: string; status: string; skip_reason: string | null; counted: boolean }>;
+    const byWa = new Map(rows.map((row) => [row.wa_id, row]));
+    // The MARKETING variant's stopped contact is skipped; the UTILITY variant's one still gets its message.
+    expect(byWa.get(inA[0])).toMatchObject({ variant: 'A', status: 'skipped', skip_reason: 'marketing_opted_out', counted: false });
+    expect(byWa.get(inB[0])).toMatchObject({ variant: 'B', skip_reason: null, counted: false });
+    expect(byWa.get(inB[0])!.status).not.toBe('skipped');
+    for (const wa of inA.slice(1)) {
+      expect(byWa.get(wa)).toMatchObject({ variant: 'A', counted: true });
+      expect(sandbox.recentMessages({ to: wa }).map((message) => message.endpoint)).toEqual(['marketing_messages']);
+    }
+    for (const wa of inB) {
+      expect(byWa.get(wa)).toMatchObject({ variant: 'B', counted: false });
+      expect(sandbox.recentMessages({ to: wa }).map((message) => message.endpoint)).toEqual(['messages']);
+    }
+    expect(rows.filter((row) => row.status === 'failed')).toEqual([]);
+  });
 });

@@ -116,6 +116,30 @@ describe('pricing (issue 14: cost)', () => {
     ]);
   });
 
+  it('a draft with an audience (two lists, an exclusion list, a where clause) is estimated on exactly the contacts the preview counts (integration)', async () => {
+    // Same names as in the first list: seedList updates first_name on conflict.
+    const { listId: extra } = await seedList(engine.dataSource, 'extra', [{ phone: '+4915211110050', firstName: 'Name50' }, { phone: DE[1], firstName: 'Name1' }]);
+    const { listId: excluded } = await seedList(engine.dataSource, 'excluded', [
+      { phone: GB[0], firstName: 'Name3' },
+      { phone: US[0], firstName: 'Name5' },
+    ]);
+    const audience = { listIds: [listId, extra], excludeListIds: [excluded], where: [{ field: 'first_name', op: 'neq', value: 'Name0' }] };
+    const { body: preview } = await request(engine.url).post('/v1/audiences/preview').set(engine.auth).send({ channelId, audience, template: { name: MARKETING.name, language: MARKETING.language } }).expect(200);
+    const { body: created } = await request(engine.url).post('/v1/campaigns').set(engine.auth).send({ name: 'Cost audience', channelId, audience, template: MARKETING }).expect(201);
+    const result = await estimate(created.id);
+    // DE[1], DE[2], +4915211110050; GB[1]; US[1]; FR: 3 × 0.1131 + 0.0705 + 0.0232 + 0.0601
+    expect(preview.count).toBe(6);
+    expect(result).toMatchObject({ basis: 'audience', recipients: preview.count, billable: 6, total: '0.4931' });
+    // Retargeting and a segment go through the same SQL: a segment of this audience estimates the same.
+    const { body: segment } = await request(engine.url).post('/v1/segments').set(engine.auth).send({ name: 'cost segment', audience }).expect(201);
+    const { body: bySegment } = await request(engine.url)
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'Cost segment', channelId, audience: { segmentId: segment.id }, template: MARKETING })
+      .expect(201);
+    expect(await estimate(bySegment.id)).toMatchObject({ recipients: 6, total: '0.4931' });
+  });
+
   it('a template the registry does not list is not priced, and the estimate says what to fix', async () => {
     const result = await estimate(await draft({ name: 'no_such_template', language: 'en', components: [] }));
     expect(result).toMatchObject({ template: { category: null }, recipients: 8, billable: 8, total: '0.00' });

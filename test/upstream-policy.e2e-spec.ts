@@ -81,7 +81,8 @@ function writeHuge(res: ServerResponse, report: (written: number) => void): void
   pump();
 }
 
-const channel = (baseUrl: string) => ({ name: 'Hostile', phoneNumber: '+4930123456', apiKey: 'some-api-key-0001', apiGeneration: 'cloud', baseUrl });
+// No phone-number check on create (it would call the baseUrl itself): these tests are about the calls after it.
+const channel = (baseUrl: string) => ({ name: 'Hostile', phoneNumber: '+4930123456', apiKey: 'some-api-key-0001', apiGeneration: 'cloud', baseUrl, verifyPhoneNumber: false });
 
 describe('upstream policy in production (NODE_ENV=production, default UPSTREAM_ALLOWED_HOSTS)', () => {
   let engine: TestApp;
@@ -117,6 +118,37 @@ describe('upstream policy in production (NODE_ENV=production, default UPSTREAM_A
   it('accepts 360dialog itself', async () => {
     const created = await request(engine.url).post('/v1/channels').set(engine.auth).send(channel('https://waba.360dialog.io/')).expect(201);
     expect(created.body.baseUrl).toBe('https://waba.360dialog.io');
+  });
+});
+
+describe('the Partner API client goes through the same policy (integration)', () => {
+  let engine: TestApp;
+  let internal: Hostile;
+  const token = 'partner-token-never-shown-0001';
+
+  beforeAll(async () => {
+    internal = await hostileServer();
+    // Production defaults: only 360dialog's hosts. PARTNER_API_URL points at an inside server.
+    engine = await createTestApp({
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', PARTNER_ID: 'partner-1', PARTNER_API_TOKEN: token, PARTNER_API_URL: `http://127.0.0.1:${internal.port}/api/v2` },
+    });
+  });
+  afterAll(async () => {
+    await engine?.close();
+    await internal?.close();
+  });
+
+  it('a PARTNER_API_URL host that UPSTREAM_ALLOWED_HOSTS does not list is never connected: key rotation answers 502 naming the policy', async () => {
+    const created = await request(engine.url)
+      .post('/v1/channels')
+      .set(engine.auth)
+      .send({ ...channel('https://waba-v2.360dialog.io'), partnerChannelId: 'ch-inside' })
+      .expect(201);
+    const rotated = await request(engine.url).post(`/v1/channels/${created.body.id}/api-key/rotate`).set(engine.auth).expect(502);
+    expect(rotated.body.message).toMatch(/Not sent: the host 127\.0\.0\.1 is not allowed by UPSTREAM_ALLOWED_HOSTS/);
+    expect(rotated.text).not.toContain(token);
+    expect(rotated.text).not.toContain(SECRET);
+    expect(internal.hits).toEqual([]);
   });
 });
 

@@ -79,6 +79,19 @@ describe('account signals from webhooks (sandbox → engine)', () => {
     value: { event, message_template_id: 9001, message_template_name: template.name, message_template_language: template.language, reason },
   });
 
+  it('a template paused by WhatsApp pauses an A/B test that uses it in a later variant (integration)', async () => {
+    const { apiKey, channelId, listId } = await setup(phones(2, 1900));
+    const utility = { name: 'order_update', language: 'en', components: [{ type: 'body', parameters: [{ type: 'text', text: '{{first_name|A-1}}' }] }] };
+    const { body: created } = await request(engine.url)
+      .post('/v1/campaigns')
+      .set(engine.auth)
+      .send({ name: 'A/B', channelId, listId, scheduledAt: new Date(Date.now() + 3_600_000).toISOString(), variants: [{ name: 'A', weight: 50, template: utility }, { name: 'B', weight: 50, template }] })
+      .expect(201);
+    await signal(apiKey, templateStatus('PAUSED', 'LOW_QUALITY'));
+    await waitFor('A/B campaign paused', async () => (await getCampaign(created.id)).status === 'paused');
+    expect((await getCampaign(created.id)).pausedReason).toMatch(/template "spring_sale" \(en\) is PAUSED by WhatsApp/);
+  });
+
   it('a template paused by WhatsApp stops its running campaign at once; resume waits for APPROVED and finishes without a duplicate', async () => {
     const numbers = phones(60, 1000);
     const { apiKey, channelId, listId } = await setup(numbers, { messagesPerSecond: 10 });

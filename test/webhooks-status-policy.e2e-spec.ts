@@ -106,6 +106,62 @@ describe('webhooks: issue 13 status fields and error policy', () => {
     expect(consent[0].proof).toContain(target.messageId!);
   });
 
+  it('131055 on a failed status pauses the channel\'s marketing campaigns (A/B tests with a marketing variant too), as in the send answer (integration)', async () => {
+    const mm = await insertChannel(db());
+    // Created paused, given a recipient that is not due, then running: the scheduler never finds them finished.
+    const [met, otherMarketing, abTest, utility] = [
+      await insertCampaign(db(), mm.id, 'paused'),
+      await insertCampaign(db(), mm.id, 'paused'),
+      await insertCampaign(db(), mm.id, 'paused'),
+      await insertCampaign(db(), mm.id, 'paused'),
+    ];
+    const other = await insertChannel(db());
+    const elsewhere = await insertCampaign(db(), other.id, 'paused');
+    for (const [id, channelId] of [[met, mm.id], [otherMarketing, mm.id], [abTest, mm.id], [utility, mm.id], [elsewhere, other.id]]) {
+      const waiting = await insertRecipient(db(), id, channelId, { status: 'pending', messageId: null, sentAt: null });
+      await db().query(`UPDATE campaign_recipients SET next_attempt_at = now() + interval '1 year' WHERE id = $1`, [waiting.id]);
+    }
+    await db().query(`UPDATE campaigns SET status = CASE WHEN id = $2 THEN 'scheduled' ELSE 'running' END WHERE id = ANY($1)`, [
+      [met, otherMarketing, abTest, utility, elsewhere],
+      otherMarketing,
+    ]);
+    await db().query(
+      `INSERT INTO templates (channel_id, name, language, status, category, synced_at)
+       VALUES ($1, 't', 'en', 'APPROVED', 'MARKETING', now()), ($1, 'u', 'en', 'APPROVED', 'UTILITY', now()), ($2, 't', 'en', 'APPROVED', 'MARKETING', now())`,
+      [mm.id, other.id],
+    );
+    await db().query(`UPDATE campaigns SET template = '{"name":"u","language":"en","components":[]}' WHERE id = ANY($1)`, [[utility, abTest]]);
+    await db().query(
+      `UPDATE campaigns SET variants = '[{"name":"A","weight":50,"template":{"name":"u","language":"en","components":[]}},{"name":"B","weight":50,"template":{"name":"t","language":"en","components":[]}}]' WHERE id = $1`,
+      [abTest],
+    );
+    const target = await insertRecipient(db(), met, mm.id);
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', statuses: [
+        { id: target.messageId, status: 'failed', timestamp: String(T0 + 1), recipient_id: target.waId, errors: [{ code: 131055, title: 'Not eligible for the Marketing Messages API' }] },
+      ] } }] }],
+    };
+    // The channel was inserted in SQL: the receiver's credential cache learns it on a miss at most once a second
+    // (a 404 stores nothing, so posting again is safe).
+    const post = () =>
+      fetch(`${engine.url}/webhooks/360dialog/${mm.id}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: mm.authorization }, body: JSON.stringify(body) });
+    const response = await waitFor(post, (answer) => answer.status !== 404, 5_000);
+    expect(response.status).toBe(200);
+    await drained(db(), mm.id);
+    expect(await row(target.id)).toMatchObject({ status: 'failed', error_code: 131055 });
+    const campaigns: Array<{ id: string; status: string; paused_reason: string | null }> = await db().query(
+      'SELECT id, status, paused_reason FROM campaigns WHERE id = ANY($1)',
+      [[met, otherMarketing, abTest, utility, elsewhere]],
+    );
+    const byId = new Map(campaigns.map((campaign) => [campaign.id, campaign]));
+    for (const id of [met, otherMarketing, abTest]) {
+      expect(byId.get(id)).toMatchObject({ status: 'paused', paused_reason: expect.stringMatching(/^the Marketing Messages API refused to send \(status webhook: 131055 Not eligible.*marketingMessagesFallback/) });
+    }
+    expect(byId.get(utility)).toMatchObject({ status: 'running', paused_reason: null });
+    expect(byId.get(elsewhere)).toMatchObject({ status: 'running', paused_reason: null });
+  });
+
   it('131049 on a failed status is not final: the recipient waits a day for a retry (a completed campaign runs again); 130472 just fails', async () => {
     const completed = await insertCampaign(db(), channel.id, 'completed');
     await db().query(`UPDATE campaigns SET scheduled_at = now(), completed_at = now() WHERE id = $1`, [completed]);

@@ -189,6 +189,24 @@ export interface PreviewLaunch {
   audience: ResolvedAudience;
   channelId: string;
   template?: { name: string; language: string };
+  /** The frequency cap to count contacts at (the preview's `excluded.frequencyCap`); none: 0. */
+  frequencyCap?: { max: number; hours: number } | null;
+}
+
+/**
+ * Whether the contact `c` is at its marketing frequency cap now, counted as the sender's claim counts
+ * (recipient-claim.queries.ts CLAIM_PICKED): its frequency_ledger rows in the last `hours` whose
+ * recipient was not failed, cancelled or skipped, at least `max` — for a MARKETING template only (the
+ * ledger counts those, and a cap holds back only those). Reads ix_frequency_ledger_contact.
+ */
+function atFrequencyCapSql(launch: PreviewLaunch, bind: Bind): string {
+  const cap = launch.frequencyCap;
+  if (!cap) return 'false';
+  return `(${previewMarketing(launch, bind)}) AND (
+      SELECT count(*) FROM frequency_ledger f JOIN campaign_recipients o ON o.id = f.recipient_id
+      WHERE f.contact_id = c.id AND f.counted_at > statement_timestamp() - make_interval(hours => ${bind(cap.hours)}::int)
+        AND o.status NOT IN ('failed', 'cancelled', 'skipped')
+    ) >= ${bind(cap.max)}::int`;
 }
 
 function previewMarketing(launch: PreviewLaunch, bind: Bind): string {
@@ -197,18 +215,47 @@ function previewMarketing(launch: PreviewLaunch, bind: Bind): string {
 
 /**
  * The preview's counts per country, in one pass over the audience: `reach` is what the launch creates as
- * pending, `opted_out` what it keeps as skipped for consent (the launch's own CASE).
+ * pending, `opted_out` what it keeps as skipped for consent (the launch's own CASE), `capped` those of
+ * `reach` at their marketing frequency cap now (launched, they wait).
  */
 export function previewCountsStatement(launch: PreviewLaunch): { sql: string; parameters: unknown[] } {
   const { parameters, bind } = parameterList();
   const sql = `
     SELECT c.country,
            count(*) FILTER (WHERE e.reason IS NULL)::int AS reach,
-           count(*) FILTER (WHERE e.reason IS NOT NULL)::int AS opted_out
+           count(*) FILTER (WHERE e.reason IS NOT NULL)::int AS opted_out,
+           count(*) FILTER (WHERE e.reason IS NULL AND e.at_cap)::int AS capped
     FROM (${audienceContactsSql(launch.audience, bind)}) c
-    CROSS JOIN LATERAL (SELECT CASE ${consentSkipCases(previewMarketing(launch, bind))} END AS reason) e
+    CROSS JOIN LATERAL (
+      SELECT CASE ${consentSkipCases(previewMarketing(launch, bind))} END AS reason, ${atFrequencyCapSql(launch, bind)} AS at_cap
+    ) e
     GROUP BY c.country`;
   return { sql, parameters };
+}
+
+/**
+ * The pricing estimate of a campaign not launched yet (reports/CostService): the contacts the preview
+ * counts in `count` (the launch's pending recipients: the same audience SQL and the same consent CASE),
+ * grouped by the first 4 digits of their number (enough for every rate-card line) and by whether they
+ * wrote in the last 24 h (an open customer-service window). One GROUP BY: no row per person leaves the
+ * database.
+ */
+export function estimateGroupsStatement(launch: PreviewLaunch): { sql: string; parameters: unknown[] } {
+  const { parameters, bind } = parameterList();
+  const sql = `
+    SELECT left(c.wa_id, 4) AS prefix,
+           coalesce(c.last_inbound_at > statement_timestamp() - interval '24 hours', false) AS in_window,
+           count(*)::int AS recipients
+    FROM (${audienceContactsSql(launch.audience, bind)}) c
+    WHERE (CASE ${consentSkipCases(previewMarketing(launch, bind))} END) IS NULL
+    GROUP BY 1, 2`;
+  return { sql, parameters };
+}
+
+export interface EstimateGroupRow {
+  prefix: string;
+  in_window: boolean;
+  recipients: number;
 }
 
 /** Up to `limit` contacts the launch would message, lowest id first. */
@@ -227,6 +274,7 @@ export interface PreviewCountRow {
   country: string | null;
   reach: number;
   opted_out: number;
+  capped: number;
 }
 
 export interface PreviewSampleRow {

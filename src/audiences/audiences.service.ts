@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
-import { type Audience, type ResolvedAudience, toResolved } from './audience.js';
+import { AppConfig } from '../config/app-config.js';
+import { type Audience, oneList, type ResolvedAudience, toResolved } from './audience.js';
 import { checkAudience } from './audience-rules.js';
-import { type PreviewCountRow, previewCountsStatement, type PreviewSampleRow, previewSampleStatement } from './audience.queries.js';
+import { type EstimateGroupRow, estimateGroupsStatement, type PreviewCountRow, previewCountsStatement, type PreviewSampleRow, previewSampleStatement } from './audience.queries.js';
 import type { AudiencePreviewResponse } from './dto/audience.dto.js';
 import { SegmentsRepository } from './segments.repository.js';
 
@@ -18,6 +19,7 @@ export class AudiencesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly segments: SegmentsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   /** The normalised audience, or a 400 naming every problem (`audience.where[1].op …`). */
@@ -60,17 +62,38 @@ export class AudiencesService {
   }
 
   /**
+   * A draft campaign's audience for its pricing estimate, grouped by number prefix and open window: the
+   * same contacts the preview counts (estimateGroupsStatement), so estimate and preview agree for any
+   * audience. `audience` is the campaign's stored one, or null for its one list (`listId`).
+   */
+  async estimateGroups(
+    campaign: { channelId: string; listId: string | null; audience: Audience | null; template: { name: string; language: string } },
+    db?: EntityManager,
+  ): Promise<EstimateGroupRow[]> {
+    const audience = campaign.audience ? await this.resolve(campaign.audience, db) : oneList(campaign.listId!);
+    const statement = estimateGroupsStatement({ audience, channelId: campaign.channelId, template: campaign.template });
+    return (db ?? this.dataSource.manager).query<EstimateGroupRow[]>(statement.sql, statement.parameters);
+  }
+
+  /**
    * What a launch on `channelId` would do with the audience now: `count` contacts become pending (to be
    * sent), `excluded.optedOut` are kept as skipped for consent (marketing opt-outs by `template`'s
    * category, MARKETING when none is given). Counted by the launch's own SQL (audience.queries.ts), in
-   * one snapshot. The frequency cap is not known here yet: 0.
+   * one snapshot. `excluded.frequencyCap`: of `count`, those at their marketing frequency cap now (the
+   * request's cap, else MARKETING_FREQUENCY_CAP), by the frequency ledger as the claim counts it.
    */
-  async preview(request: { channelId: string; audience: unknown; template?: { name: string; language: string } }): Promise<AudiencePreviewResponse> {
+  async preview(request: {
+    channelId: string;
+    audience: unknown;
+    template?: { name: string; language: string };
+    frequencyCap?: { max: number; hours: number };
+  }): Promise<AudiencePreviewResponse> {
     const { channelId, template } = request;
+    const frequencyCap = request.frequencyCap ? { max: request.frequencyCap.max, hours: request.frequencyCap.hours } : (this.config.env.MARKETING_FREQUENCY_CAP ?? null);
     const [channel] = await this.dataSource.query<Array<{ id: string }>>('SELECT id FROM channels WHERE id = $1', [channelId]);
     if (!channel) throw new DomainError('invalid', `channelId: no channel with id ${channelId}`);
     const audience = await this.resolve(await this.validate(request.audience));
-    const launch = { audience, channelId, template: template && { name: template.name, language: template.language } };
+    const launch = { audience, channelId, template: template && { name: template.name, language: template.language }, frequencyCap };
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const counts = previewCountsStatement(launch);
       const rows = await manager.query<PreviewCountRow[]>(counts.sql, counts.parameters);
@@ -82,7 +105,7 @@ export class AudiencesService {
         .sort((a, b) => b.count - a.count || (a.country ?? '~').localeCompare(b.country ?? '~'));
       return {
         count: rows.reduce((sum, row) => sum + row.reach, 0),
-        excluded: { optedOut: rows.reduce((sum, row) => sum + row.opted_out, 0), frequencyCap: 0 },
+        excluded: { optedOut: rows.reduce((sum, row) => sum + row.opted_out, 0), frequencyCap: rows.reduce((sum, row) => sum + row.capped, 0) },
         byCountry,
         sample: contacts.map((row) => ({
           id: row.id,

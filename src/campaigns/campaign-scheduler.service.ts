@@ -100,7 +100,7 @@ export class CampaignScheduler extends PollingWorker {
         const audience = due.audience ? await this.audiences.resolve(due.audience, manager) : oneList(due.listId!);
         // An A/B test's launch renders nothing: each variant's template is rendered into its recipients next.
         const template = due.variants ? { ...due.template, components: [] } : due.template;
-        const recipients = await this.recipients.launch({ campaignId: due.id, channelId: due.channelId, audience, template }, manager);
+        const recipients = await this.recipients.launch({ campaignId: due.id, channelId: due.channelId, audience, template, marketingByVariant: Boolean(due.variants) }, manager);
         await this.recipients.resolveRecipientZones(due.id, manager);
         if (due.variants) {
           await this.recipients.assignVariants({ campaignId: due.id, channelId: due.channelId, variants: due.variants, winner: due.winner ?? null }, manager);

@@ -153,17 +153,21 @@ export class CampaignsRepository {
   }
 
   /**
-   * 131055 from the Marketing Messages API: the channel's campaigns with a MARKETING template (by the
-   * template registry), and the one that met it, that run or wait to are paused with the reason. Other
-   * categories keep going through /messages. Returns their ids.
+   * 131055 from the Marketing Messages API (in the send answer, or on a failed status webhook in the
+   * webhook batch's `db`): the channel's campaigns with a MARKETING template (by the template registry;
+   * an A/B test when any variant's template is), and the one that met it, that run or wait to are paused
+   * with the reason. Other categories keep going through /messages. Returns their ids.
    */
-  async pauseMarketingCampaignsForSendFailure(channelId: string, campaignId: string, reason: string): Promise<string[]> {
-    const [rows] = (await this.dataSource.query(
+  async pauseMarketingCampaignsForSendFailure(channelId: string, campaignId: string, reason: string, db?: EntityManager): Promise<string[]> {
+    const [rows] = (await (db ?? this.dataSource).query(
       `UPDATE campaigns c SET status = 'paused', paused_reason = $3, updated_at = now()
        WHERE c.channel_id = $1 AND c.status IN ('running', 'scheduled')
          AND (c.id = $2 OR EXISTS (
            SELECT 1 FROM templates t
-           WHERE t.channel_id = c.channel_id AND t.name = c.template->>'name' AND t.language = c.template->>'language' AND t.category = 'MARKETING'))
+           WHERE t.channel_id = c.channel_id AND t.category = 'MARKETING'
+             AND ((t.name = c.template->>'name' AND t.language = c.template->>'language')
+               OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.variants, '[]'::jsonb)) v
+                          WHERE t.name = v->'template'->>'name' AND t.language = v->'template'->>'language'))))
        RETURNING c.id`,
       [channelId, campaignId, reason],
     )) as [Array<{ id: string }>, number];
@@ -176,24 +180,27 @@ export class CampaignsRepository {
   // (methods of this section go below this line)
 
   /**
-   * WhatsApp stopped a template (paused, disabled, …): every campaign of the channel that uses it and
-   * runs or waits to is paused with the reason, in the caller's transaction. Returns their ids.
+   * WhatsApp stopped a template (paused, disabled, …): every campaign of the channel that uses it (as
+   * its template or as one of its A/B variants') and runs or waits to is paused with the reason, in the
+   * caller's transaction. Returns their ids.
    */
   async pauseForTemplate(template: { channelId: string; name: string; language: string }, reason: string, db: EntityManager): Promise<string[]> {
     const [rows] = (await db.query(
       `UPDATE campaigns SET status = 'paused', paused_reason = $4, updated_at = now()
-       WHERE channel_id = $1 AND template->>'name' = $2 AND template->>'language' = $3 AND status IN ('running', 'scheduled')
+       WHERE channel_id = $1 AND (template->>'name' = $2 AND template->>'language' = $3
+         OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(variants, '[]'::jsonb)) v WHERE v->'template'->>'name' = $2 AND v->'template'->>'language' = $3)) AND status IN ('running', 'scheduled')
        RETURNING id`,
       [template.channelId, template.name, template.language, reason],
     )) as [Array<{ id: string }>, number];
     return rows.map((row) => row.id);
   }
 
-  /** Something WhatsApp changed about a template (e.g. recategorised as MARKETING), shown on every campaign not yet over that uses it. */
+  /** Something WhatsApp changed about a template (e.g. recategorised as MARKETING), shown on every campaign not yet over that uses it (a variant's too). */
   async noteTemplateChange(template: { channelId: string; name: string; language: string }, notice: string, db: EntityManager): Promise<string[]> {
     const [rows] = (await db.query(
       `UPDATE campaigns SET template_notice = $4, updated_at = now()
-       WHERE channel_id = $1 AND template->>'name' = $2 AND template->>'language' = $3 AND status NOT IN ('completed', 'cancelled', 'failed')
+       WHERE channel_id = $1 AND (template->>'name' = $2 AND template->>'language' = $3
+         OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(variants, '[]'::jsonb)) v WHERE v->'template'->>'name' = $2 AND v->'template'->>'language' = $3)) AND status NOT IN ('completed', 'cancelled', 'failed')
        RETURNING id`,
       [template.channelId, template.name, template.language, notice],
     )) as [Array<{ id: string }>, number];

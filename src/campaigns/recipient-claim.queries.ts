@@ -16,6 +16,8 @@ import type { ClaimedRecipient } from './recipient-sends.queries.js';
 /** One campaign of a claim: its cap (frequency-cap.ts, null: none) and whether its template is MARKETING. */
 export interface ClaimCampaign {
   id: string;
+  /** The A/B variant these settings are for (its template's category); null: the campaign's template. */
+  variant?: string | null;
   marketing: boolean;
   frequencyCap: FrequencyCap | null;
 }
@@ -82,13 +84,16 @@ const window = recipientWindowSql('d.send_window', 'd.zone', 'd.clock');
  *   only $9 rows that open a new conversation (a contact that wrote in the last 24 h has an open
  *   customer-service window and costs no budget); the rest are left untouched, still due.
  * $8 says per campaign whether its template is MARKETING (ledger rows are written for those only).
+ * $5…$8 and $10 are one row per (campaign, variant): $10 the A/B variant's name, null for a campaign
+ * without variants (and for an A/B test's recipients without a variant yet, which are never due); an
+ * A/B recipient's cap and ledger row follow its own variant's template category.
  * Every claim writes its own claim_id ($3): the later writes of this claim (confirm, outcome, release)
  * require it, so once a lease ran out and another claim took the row, the first worker can no longer
  * touch it.
  */
 export const CLAIM_PICKED = `
   WITH settings AS (
-    SELECT * FROM unnest($5::uuid[], $6::int[], $7::int[], $8::boolean[]) AS s(campaign_id, cap_max, cap_hours, marketing)
+    SELECT * FROM unnest($5::uuid[], $6::int[], $7::int[], $8::boolean[], $10::text[]) AS s(campaign_id, cap_max, cap_hours, marketing, variant)
   ),
   due AS (
     SELECT r.id, r.contact_id, r.next_attempt_at, ${claimClock('$4')} AS clock,
@@ -101,7 +106,8 @@ export const CLAIM_PICKED = `
     FROM campaign_recipients r
     JOIN campaigns c ON c.id = r.campaign_id
     JOIN contacts ct ON ct.id = r.contact_id
-    LEFT JOIN settings s ON s.campaign_id = r.campaign_id
+    -- One settings row per (campaign, variant): an A/B recipient is judged by its own variant's template.
+    LEFT JOIN settings s ON s.campaign_id = r.campaign_id AND s.variant IS NOT DISTINCT FROM r.variant
     WHERE r.id = ANY($1::bigint[]) AND r.status = 'pending'
   ),
   judged AS (

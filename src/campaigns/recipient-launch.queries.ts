@@ -14,6 +14,12 @@ export interface RecipientLaunch {
   channelId: string;
   audience: ResolvedAudience;
   template: Template;
+  /**
+   * An A/B test: the marketing opt-out is judged per recipient by its own variant's template right after
+   * (recipient-variants.queries.ts: at assignment, and for held recipients when the winner is picked),
+   * so the launch does not skip by the first variant's category.
+   */
+  marketingByVariant?: boolean;
 }
 
 /** SQL for one launch: freeze the list into recipients, rendering placeholders in the same statement. */
@@ -63,7 +69,7 @@ export function buildLaunchStatement(launch: RecipientLaunch): LaunchStatement {
   const requiredFields = [...new Set(slots.flatMap((slot) => slot.segments.flatMap((s) => ('field' in s && s.fallback === null ? [s.field] : []))))];
   const missingCases = requiredFields.map((field) => `WHEN ${fieldValue(field)} IS NULL THEN ${bind(`missing_parameter:${field}`)}::text`);
 
-  const isMarketing = isMarketingTemplateSql('$2', template, bind);
+  const isMarketing = launch.marketingByVariant ? 'false' : isMarketingTemplateSql('$2', template, bind);
 
   const audience = audienceContactsSql(launch.audience, bind);
   const sql = `

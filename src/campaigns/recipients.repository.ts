@@ -114,6 +114,7 @@ export class RecipientsRepository {
       claim.campaigns.map((c) => c.frequencyCap?.hours ?? null),
       claim.campaigns.map((c) => c.marketing),
       claim.budget,
+      claim.campaigns.map((c) => c.variant ?? null),
     ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
     const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
     return { claimed, picked: picked.length, waited: rows.length - claimed.length };

@@ -63,3 +63,17 @@ export const RECORD_REPLIES = `
   FROM matched m JOIN campaign_recipients r ON r.id = m.recipient_id
   ON CONFLICT (message_id) DO NOTHING
   RETURNING recipient_id::text AS recipient_id, received_at, coalesce(button_payload, button_text) AS button, opt_out`;
+
+/**
+ * Erasure of a contact ($1) in campaign_replies (RepliesRepository, for ContactErasureService): what
+ * names the person or is their own words goes (phone, WhatsApp id, the message's text); the row stays
+ * with its campaign, recipient, type, the tapped button (payload and label are the business's own, and
+ * the report's per-button counts add up), attribution, opt-out flag and time, so engagement counts do not
+ * change. Reached through the contact's recipients (each campaign's uq_campaign_recipients_contact probe,
+ * as ERASE_CONTACT_RECIPIENTS) and ix_campaign_replies_recipient_id: no scan of all replies.
+ */
+export const ERASE_CONTACT_REPLIES = `
+  UPDATE campaign_replies p SET phone = '', wa_id = '', text = NULL
+  FROM campaigns c
+  JOIN campaign_recipients r ON r.campaign_id = c.id AND r.contact_id = $1::bigint
+  WHERE p.recipient_id = r.id`;

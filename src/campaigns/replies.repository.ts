@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type InboundReply, RECORD_REPLIES, type RecordedReply } from './replies.queries.js';
+import { ERASE_CONTACT_REPLIES, type InboundReply, RECORD_REPLIES, type RecordedReply } from './replies.queries.js';
 
 /**
  * The only code that writes campaign_replies: inbound messages attributed to campaign messages, for the
- * webhook processor (InboundApplier), in the batch's transaction.
+ * webhook processor (InboundApplier), in the batch's transaction; and a contact's erasure
+ * (ContactErasureService), in its transaction.
  */
 @Injectable()
 export class RepliesRepository {
@@ -30,5 +31,11 @@ export class RepliesRepository {
       windowHours,
     ])) as Array<{ recipient_id: string; received_at: Date; button: string | null; opt_out: boolean }>;
     return rows.map((row) => ({ recipientId: row.recipient_id, at: new Date(row.received_at), button: row.button, optOut: row.opt_out }));
+  }
+
+  /** Erases a contact's personal fields in its replies (ERASE_CONTACT_REPLIES); returns how many replies. */
+  async eraseContact(contactId: string, db: EntityManager): Promise<number> {
+    const [, erased] = (await db.query(ERASE_CONTACT_REPLIES, [contactId])) as [unknown, number];
+    return erased;
   }
 }

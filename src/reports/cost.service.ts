@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AudiencesService } from '../audiences/audiences.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { TemplatesService } from '../channels/templates/templates.service.js';
 import { DomainError, notFound } from '../common/domain-error.js';
@@ -11,7 +12,6 @@ import {
   type CostCampaign,
   selectChargedGroups,
   selectCostCampaign,
-  selectDraftAudience,
   selectLaunchedAudience,
   selectTemplateCategory,
 } from './cost.queries.js';
@@ -22,8 +22,9 @@ import type { CampaignCostDto, CampaignEstimateDto, EstimateLineDto } from './dt
  * report's `cost`), priced by the rate card loaded at start. The template's category comes from the
  * channel's registry (the estimate syncs it once when the template is missing; the report never calls
  * 360dialog). Both read grouped counts only: the
- * launched audience and the charged messages from campaign_cost_counters, a draft's audience from its
- * list (one GROUP BY).
+ * launched audience and the charged messages from campaign_cost_counters, a draft's audience from the
+ * audiences' own SQL (the launch's and the preview's: lists, exclusions, where, fromCampaign, segment),
+ * so its recipients equal POST /v1/audiences/preview's count (one GROUP BY).
  */
 @Injectable()
 export class CostService {
@@ -32,6 +33,7 @@ export class CostService {
     private readonly rateCard: RateCardService,
     private readonly channels: ChannelsService,
     private readonly templates: TemplatesService,
+    private readonly audiences: AudiencesService,
   ) {}
 
   async estimate(campaignId: string): Promise<CampaignEstimateDto> {
@@ -124,11 +126,20 @@ export class CostService {
     }
   }
 
-  /** Launched: its recipients; else the audience the launch would use (cost.queries.ts selectDraftAudience). */
-  private audience(campaign: CostCampaign, category: string | null): Promise<AudienceGroup[]> {
-    return campaign.launched
-      ? selectLaunchedAudience(this.dataSource, campaign.id, category === 'utility')
-      : selectDraftAudience(this.dataSource, campaign, category);
+  /**
+   * Launched: its recipients; else the audience the launch would use, as the preview counts it
+   * (AudiencesService.estimateGroups; marketing opt-outs by the template's registry category, unknown
+   * counting as MARKETING, as at launch).
+   */
+  private async audience(campaign: CostCampaign, category: string | null): Promise<AudienceGroup[]> {
+    if (campaign.launched) return selectLaunchedAudience(this.dataSource, campaign.id, category === 'utility');
+    const rows = await this.audiences.estimateGroups({
+      channelId: campaign.channelId,
+      listId: campaign.listId,
+      audience: campaign.audience,
+      template: { name: campaign.templateName, language: campaign.templateLanguage },
+    });
+    return rows.map((row) => ({ prefix: row.prefix, inWindow: row.in_window, recipients: row.recipients }));
   }
 
   private async requireCampaign(campaignId: string): Promise<CostCampaign> {

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { effectiveFrequencyCap } from '../campaigns/frequency-cap.js';
 import type { ClaimedRecipient } from '../campaigns/recipient-sends.queries.js';
 import { type ClaimResult, RecipientsRepository } from '../campaigns/recipients.repository.js';
-import { templateFor } from '../campaigns/variants.js';
 import type { Channel } from '../channels/channel.entity.js';
 import { effectiveMessagingLimit } from '../channels/messaging-limit.js';
 import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.service.js';
@@ -20,6 +18,7 @@ import { planPacing } from './pacing.js';
 import { claimSize } from './rate-plan.js';
 import { fallsBackToMessages, sendEndpointFor } from './send-endpoint.js';
 import type { RunningCampaign } from './sender.queries.js';
+import { claimSettings, sendingFor } from './variant-routing.js';
 
 /** Seconds of sending a worker keeps claimed ahead per channel: enough to keep the pipe full, small enough that pause bites fast. */
 const CLAIM_AHEAD_SECONDS = 1;
@@ -109,11 +108,8 @@ export class BatchSender {
    * the plan allows now are opened; recipients inside an open customer-service window cost none.
    */
   private async claim(channel: Channel, campaigns: RunningCampaign[], room: number, now: Date): Promise<ClaimResult | 'limit_reached'> {
-    const claimCampaigns = campaigns.map((campaign) => ({
-      id: campaign.id,
-      marketing: campaign.marketing,
-      frequencyCap: effectiveFrequencyCap({ marketing: campaign.marketing, frequencyCap: campaign.frequency_cap }, this.config.env.MARKETING_FREQUENCY_CAP),
-    }));
+    // Per (campaign, variant): an A/B recipient is capped and counted by its own variant's template (variant-routing.ts).
+    const claimCampaigns = claimSettings(campaigns, this.config.env.MARKETING_FREQUENCY_CAP);
     const claim = { campaigns: claimCampaigns, leaseSeconds: this.config.env.SEND_LEASE_SECONDS, claimId: randomUUID(), now };
     const limit = effectiveMessagingLimit(channel).limit;
     if (limit === null) return this.recipients.claimForSending({ ...claim, limit: room, budget: null });
@@ -168,10 +164,11 @@ export class BatchSender {
       this.limiters.markSent(channel.id, place);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
-      // An A/B recipient is sent its own variant's template (the category and TTL stay the campaign's).
+      // An A/B recipient is sent its own variant's template, routed by that template's category (the TTL stays the campaign's).
       const sends = sendable.map((recipient) => {
         const campaign = campaignsById.get(recipient.campaign_id)!;
-        return this.sendOne(channel, credentials, recipient, { ...campaign, template: templateFor(campaign, recipient.variant) }, handedOver);
+        const sending = sendingFor(campaign, recipient.variant);
+        return this.sendOne(channel, credentials, recipient, { ...campaign, template: sending.template, template_category: sending.templateCategory }, handedOver);
       });
       if (notSent.length > 0) await this.release(channel.id, notSent);
       await Promise.all(sends);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** Serialises claims per channel while its messaging limit is counted (several workers, one limit). */
 const LOCK_CHANNEL_LIMIT = `SELECT pg_advisory_xact_lock(hashtextextended('messaging-limit:' || $1, 0))`;
@@ -24,6 +24,16 @@ const RESERVE_CONVERSATIONS = `
   WHERE channel_conversations.started_at <= excluded.started_at - interval '24 hours'
   RETURNING wa_id`;
 
+/**
+ * Conversations that opened more than 24 h ago never count again (every read is `started_at > clock -
+ * 24 h` with a clock never before now(), and RESERVE re-opens an old row as if new), so they are deleted,
+ * $1 rows at a time: the table holds one day's WhatsApp ids, and an erased contact's id is gone a day
+ * after its last conversation opened (docs/api.md, DELETE /v1/contacts/:id).
+ */
+const PRUNE_EXPIRED = `
+  DELETE FROM channel_conversations WHERE ctid IN (
+    SELECT ctid FROM channel_conversations WHERE started_at <= now() - interval '24 hours' LIMIT $1)`;
+
 /** The channel's next pacing slot (pacing.ts); written under the channel's lock only. */
 const NEXT_SLOT = `SELECT next_slot_at FROM channel_pacing WHERE channel_id = $1`;
 
@@ -33,10 +43,18 @@ const SET_NEXT_SLOT = `
 
 /**
  * The only code that writes channel_conversations and channel_pacing (the sender's own tables). Every
- * method runs in the claim's transaction (`db`), under the channel's lock.
+ * method but pruneExpired runs in the claim's transaction (`db`), under the channel's lock.
  */
 @Injectable()
 export class ConversationsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Deletes up to `batch` conversations that opened more than 24 h ago (PRUNE_EXPIRED); returns how many. */
+  async pruneExpired(batch = 10_000): Promise<number> {
+    const [, deleted] = (await this.dataSource.query(PRUNE_EXPIRED, [batch])) as [unknown, number];
+    return deleted;
+  }
+
   /** Held until `db` ends. */
   async lockChannelLimit(channelId: string, db: EntityManager): Promise<void> {
     await db.query(LOCK_CHANNEL_LIMIT, [channelId]);

@@ -6,6 +6,7 @@
 import type { ApiGeneration } from '../whatsapp/types.js';
 import {
   marketingLimitRetryAt,
+  marketingMessagesPauseReason,
   PAIR_RATE_DELAY_MS,
   retryDelayMs,
   type SendFailureClass,
@@ -73,14 +74,8 @@ export interface FailedSend {
   keyChanged?: boolean;
 }
 
-/** The pause reason of a 131055: what happened, and the three ways out. */
-export function marketingMessagesPauseReason(description: string): string {
-  return (
-    `the Marketing Messages API refused to send (${description}): accept Meta's Marketing Messages terms for the WhatsApp Business Account ` +
-    '(360dialog hub or Meta Business Manager) and check that the template is MARKETING, then resume the campaign; ' +
-    'or set "marketingMessagesFallback": true on the channel to send through /messages, or "marketingMessagesApi": false'
-  );
-}
+/** The pause reason of a 131055 (whatsapp/send-errors.ts: the status webhook's policy gives the same). */
+export { marketingMessagesPauseReason };
 
 /** Refused (nothing went out), and what the refusal calls for could not be done: try again after a backoff. */
 export function retryLater(attempts: number, random: () => number): RecipientFate {

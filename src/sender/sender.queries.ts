@@ -21,6 +21,8 @@ export interface RunningCampaign {
   marketing: boolean;
   /** An A/B test's variants (each recipient is sent its own variant's template). */
   variants: CampaignVariant[] | null;
+  /** An A/B test: each variant's template category in the registry (null: unknown to it), by variant name. */
+  variant_categories: Record<string, string | null> | null;
 }
 
 /**
@@ -46,11 +48,16 @@ const RECIPIENTS_DUE = `
 
 /**
  * Running, launched campaigns with their channel: what the sender works on. The category comes from the
- * template registry (one row per channel, name and language: uq_templates_channel_name_language).
+ * template registry (one row per channel, name and language: uq_templates_channel_name_language); an
+ * A/B test's variants each have their own (variant_categories).
  */
 const RUNNING_CAMPAIGNS = `
   SELECT c.id, c.channel_id, c.template, c.send_window, c.ttl_seconds, t.category AS template_category, c.frequency_cap,
-    coalesce(upper(t.category), 'MARKETING') = 'MARKETING' AS marketing, c.variants
+    coalesce(upper(t.category), 'MARKETING') = 'MARKETING' AS marketing, c.variants,
+    (SELECT jsonb_object_agg(v->>'name', vt.category)
+     FROM jsonb_array_elements(c.variants) v
+     LEFT JOIN templates vt ON vt.channel_id = c.channel_id AND vt.name = v->'template'->>'name' AND vt.language = v->'template'->>'language'
+    ) AS variant_categories
   FROM campaigns c
   LEFT JOIN templates t ON t.channel_id = c.channel_id AND t.name = c.template->>'name' AND t.language = c.template->>'language'
   WHERE c.status = 'running' AND c.launched_at IS NOT NULL`;

@@ -10,10 +10,11 @@ import { BatchSender } from './batch-sender.js';
 import { ChannelLimiters } from './channel-limiters.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { SendWindowWaits } from './send-window-waits.js';
+import { ConversationsRepository } from './conversations.repository.js';
 import { type RunningCampaign, selectRecipientsDue, selectRunningCampaigns } from './sender.queries.js';
 
 const RECOVERY_EVERY_MS = 5_000;
-/** How often the frequency ledger is pruned of rows too old to count. */
+/** How often the frequency ledger and the conversation window are pruned of rows too old to count. */
 const PRUNE_EVERY_MS = 60_000;
 
 /**
@@ -36,6 +37,7 @@ export class SenderService extends PollingWorker {
     private readonly windows: SendWindowWaits,
     private readonly outcomes: OutcomeWriter,
     metrics: MetricsService,
+    private readonly conversations: ConversationsRepository,
   ) {
     super({ name: SenderService.name, intervalMs: config.env.SENDER_POLL_INTERVAL_MS });
     metrics.gauge(
@@ -90,6 +92,12 @@ export class SenderService extends PollingWorker {
         await this.recipients.pruneFrequencyLedger();
       } catch (error) {
         this.logger.error(`pruning the frequency ledger failed: ${errorMessage(error)}`);
+      }
+      try {
+        // Conversations older than the 24 h window: they never count again, and they hold WhatsApp ids.
+        await this.conversations.pruneExpired();
+      } catch (error) {
+        this.logger.error(`pruning expired conversations failed: ${errorMessage(error)}`);
       }
     }
     let campaigns: RunningCampaign[];

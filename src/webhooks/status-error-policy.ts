@@ -5,7 +5,7 @@ import type { MarketingLimitWait, RecipientStatusEvent, StatusRecipient } from '
 import { RecipientsRepository } from '../campaigns/recipients.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { ContactsRepository, type MarketingPreference } from '../contacts/contacts.repository.js';
-import { classifyRecipientError, MARKETING_OPT_OUT_CODE, marketingLimitRetryAt } from '../whatsapp/send-errors.js';
+import { classifyRecipientError, MARKETING_MESSAGES_INELIGIBLE_CODE, MARKETING_OPT_OUT_CODE, marketingLimitRetryAt, marketingMessagesPauseReason } from '../whatsapp/send-errors.js';
 
 /**
  * What a status means beyond the recipient's state (whatsapp/send-errors.ts, the same table the sender
@@ -15,6 +15,11 @@ import { classifyRecipientError, MARKETING_OPT_OUT_CODE, marketingLimitRetryAt }
  *   opt-out in its campaign's engagement.optedOut;
  * - failed with 131049: not final; the recipient waits for a retry (24 h, then 48 h, bounded, never past
  *   the campaign's validUntil), else it stays failed;
+ * - failed with 131055 (the Marketing Messages API refused it after accepting the call): the recipient
+ *   fails, and the channel's marketing campaigns (and the one that met it) are paused with the same
+ *   reason as when the send answer carries it (sender/outcome-policy.ts) — also with
+ *   marketingMessagesFallback: the message was accepted with an id, so resending it through /messages
+ *   is a new message the engine does not send on its own; the reason names the ways out;
  * - failed with 130472 (or anything else): failed, nothing more;
  * - a business-scoped user id is stored on the contact.
  */
@@ -39,11 +44,16 @@ export class StatusErrorPolicy {
     const attributed: Array<{ channelId: string; waId: string; at: Date; failingRecipientId: string }> = [];
     const waits: MarketingLimitWait[] = [];
     const userIds = new Map<string, string>();
+    /** 131055 per channel: the first campaign that met it and its error. */
+    const ineligible = new Map<string, { campaignId: string; description: string }>();
     for (const event of fresh) {
       const recipient = found.get(event.recipientId);
       if (!recipient) continue;
       if (event.userId) userIds.set(recipient.contactId, event.userId);
       if (event.status !== 'failed' || event.errorCode === null) continue;
+      if (event.errorCode === MARKETING_MESSAGES_INELIGIBLE_CODE && !ineligible.has(recipient.channelId)) {
+        ineligible.set(recipient.channelId, { campaignId: recipient.campaignId, description: `${event.errorCode} ${event.errorTitle ?? ''}`.trim() });
+      }
       const kind = classifyRecipientError(event.errorCode);
       if (kind === 'marketing_opt_out') {
         const proof = JSON.stringify({ messageId: event.messageId, campaignId: recipient.campaignId, error: event.errorTitle });
@@ -59,5 +69,8 @@ export class StatusErrorPolicy {
     if (userIds.size) await this.contacts.recordUserIds([...userIds].map(([contactId, userId]) => ({ contactId, userId })), db);
     const waiting = await this.recipients.waitForMarketingLimit(waits, db);
     await this.campaigns.reopenForRetries(waiting, db);
+    for (const [channelId, { campaignId, description }] of ineligible) {
+      await this.campaigns.pauseMarketingCampaignsForSendFailure(channelId, campaignId, marketingMessagesPauseReason(`status webhook: ${description}`), db);
+    }
   }
 }

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { request } from 'undici';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Agent } from 'undici';
 import { AppConfig } from '../config/app-config.js';
-import { classifyTransportError, joinUrl, parseErrorBody, parseJson } from './payloads.js';
+import { classifyTransportError, joinUrl, parseErrorBody, parseJson, publicErrorTitle } from './payloads.js';
 import { createdPartnerKey, partnerKeysFrom } from './phone-number.js';
+import { createUpstreamAgent } from './upstream-agent.js';
+import { parseUpstreamPolicy } from './upstream-policy.js';
+import { upstreamRequest } from './upstream-request.js';
 import type { PartnerApiKey } from './wire.js';
 
 /** What the Partner API answered, or why not (httpStatus null: no answer). Never carries the token. */
@@ -21,16 +24,35 @@ export interface PartnerSettings {
  * 360dialog's Partner API (docs/whatsapp-api.md, seeds): a channel's API keys under
  * `{PARTNER_API_URL}/partners/{partner_id}/channels/{channel_id}/api_keys`, authorised with the
  * Partner API token as a Bearer token. Never throws for HTTP or network errors.
+ * Every call goes through the same upstream policy as WhatsAppClient's: an Agent that checks the host
+ * and every resolved address against UPSTREAM_ALLOWED_HOSTS when it connects (upstream-agent.ts), one
+ * deadline of SEND_TIMEOUT_MS for the whole call, the answer capped at UPSTREAM_MAX_BODY_KB and no
+ * redirects (upstream-request.ts). A PARTNER_API_URL whose host the policy refuses is never connected.
  */
 @Injectable()
-export class PartnerClient {
+export class PartnerClient implements OnApplicationShutdown {
   readonly settings: PartnerSettings | null;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly agent: Agent;
 
   constructor(config: AppConfig) {
     const { PARTNER_ID: partnerId, PARTNER_API_TOKEN: token, PARTNER_API_URL: baseUrl, SEND_TIMEOUT_MS: timeoutMs } = config.env;
     this.settings = partnerId && token ? { partnerId, token, baseUrl: baseUrl.replace(/\/+$/, '') } : null;
     this.timeoutMs = timeoutMs;
+    this.maxBodyBytes = config.env.UPSTREAM_MAX_BODY_KB * 1024;
+    // Key rotation is rare: a few connections, kept alive briefly.
+    this.agent = createUpstreamAgent(parseUpstreamPolicy(config.upstreamAllowedHosts), {
+      connections: 4,
+      keepAliveTimeout: 10_000,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connect: { timeout: Math.min(timeoutMs, 10_000) },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
   }
 
   /** POST …/api_keys: a new key for the channel, in full (360dialog shows it only this once). */
@@ -65,20 +87,18 @@ export class PartnerClient {
   private async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<PartnerCallResult<unknown>> {
     const settings = this.required();
     try {
-      const response = await request(joinUrl(settings.baseUrl, path), {
+      const { httpStatus, rawBody } = await upstreamRequest(this.agent, {
         method,
-        headers: {
-          authorization: `Bearer ${settings.token}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        url: joinUrl(settings.baseUrl, path),
+        headers: { authorization: `Bearer ${settings.token}`, accept: 'application/json' },
+        body,
+        deadlineMs: this.timeoutMs,
+        maxBodyBytes: this.maxBodyBytes,
       });
-      const rawBody = await response.body.text();
-      if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, value: parseJson(rawBody) ?? null };
-      return { ok: false, httpStatus: response.statusCode, ...parseErrorBody(response.statusCode, rawBody) };
+      if (httpStatus >= 200 && httpStatus < 300) return { ok: true, value: parseJson(rawBody) ?? null };
+      // Like WhatsAppClient: status, code and a short title reach the API user, never the raw body.
+      const { errorCode, details } = parseErrorBody(httpStatus, rawBody);
+      return { ok: false, httpStatus, errorCode, errorTitle: publicErrorTitle(httpStatus, rawBody), ...(details !== undefined ? { details } : {}) };
     } catch (error) {
       const failure = classifyTransportError(error, this.timeoutMs);
       return { ok: false, httpStatus: null, errorCode: null, errorTitle: failure.errorTitle };

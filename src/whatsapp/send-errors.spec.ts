@@ -90,6 +90,7 @@ describe('errors about the recipient (send answer or failed status)', () => {
   it.each([
     [131049, true],
     [131050, false],
+    [131055, true],
     [130472, false],
     [131026, false],
     [131000, true],

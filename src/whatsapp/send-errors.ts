@@ -96,6 +96,18 @@ export function describeFailure(failure: SendFailure): string {
  * they come in the send answer or on a failed status webhook; null for the others (a failed status then
  * simply fails the recipient).
  */
+/**
+ * The pause reason of a 131055 (from the send answer or a failed status webhook): what happened, and
+ * the three ways out.
+ */
+export function marketingMessagesPauseReason(description: string): string {
+  return (
+    `the Marketing Messages API refused to send (${description}): accept Meta's Marketing Messages terms for the WhatsApp Business Account ` +
+    '(360dialog hub or Meta Business Manager) and check that the template is MARKETING, then resume the campaign; ' +
+    'or set "marketingMessagesFallback": true on the channel to send through /messages, or "marketingMessagesApi": false'
+  );
+}
+
 export function classifyRecipientError(code: number): 'marketing_limit' | 'marketing_opt_out' | 'experiment' | 'template' | null {
   if (code === MARKETING_LIMIT_CODE) return 'marketing_limit';
   if (code === MARKETING_OPT_OUT_CODE) return 'marketing_opt_out';
@@ -133,10 +145,13 @@ export function marketingLimitRetryAt(hit: MarketingLimitHit): Date | null {
 
 /**
  * Failures worth another try once their cause is gone (used by retry-failed). 131049 is among them
- * (Meta: try again after a day); 130472 (experiment) and 131050 (stopped marketing) are not.
+ * (Meta: try again after a day); so is 131055 once the Marketing Messages terms are accepted or the
+ * channel's fallback is on (it reaches a recipient only from a status webhook: the send answer's 131055
+ * never fails anyone). 130472 (experiment) and 131050 (stopped marketing) are not.
  */
 export const RETRYABLE_ERROR_CODES: readonly number[] = [
   MARKETING_LIMIT_CODE,
+  MARKETING_MESSAGES_INELIGIBLE_CODE,
   ...THROTTLE_CODES,
   ...PAIR_RATE_CODES,
   ...TRANSIENT_CODES,

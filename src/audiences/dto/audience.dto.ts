@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsDefined, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Allow, IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DATE_COLUMNS, RETARGET_STATUSES, TEXT_COLUMNS, WHERE_OPS } from '../audience.js';
 
 /**
@@ -87,6 +87,21 @@ export class PreviewTemplateDto {
   language: string;
 }
 
+/** The frequency cap the preview counts against (the campaign's `frequencyCap`, same bounds). */
+export class PreviewFrequencyCapDto {
+  @ApiProperty({ example: 1, minimum: 1, maximum: 100, description: 'At most this many MARKETING templates per contact…' })
+  @IsInt({ message: 'max must be a whole number' })
+  @Min(1, { message: 'max must be a whole number from 1 to 100' })
+  @Max(100, { message: 'max must be a whole number from 1 to 100' })
+  max: number;
+
+  @ApiProperty({ example: 24, minimum: 1, maximum: 720, description: '…in any window of this many hours (any campaign, any channel of this engine)' })
+  @IsInt({ message: 'hours must be a whole number of hours' })
+  @Min(1, { message: 'hours must be a whole number of hours from 1 to 720' })
+  @Max(720, { message: 'hours must be a whole number of hours from 1 to 720' })
+  hours: number;
+}
+
 export class AudiencePreviewDto {
   @ApiProperty({ example: '0f8b1c2d-3e4f-4a5b-9c6d-7e8f9a0b1c22', description: 'The channel the campaign would send on' })
   @IsUUID('all', { message: 'channelId must be a channel id (a UUID)' })
@@ -105,6 +120,15 @@ export class AudiencePreviewDto {
   @ValidateNested()
   @Type(() => PreviewTemplateDto)
   template?: PreviewTemplateDto;
+
+  @ApiPropertyOptional({
+    type: PreviewFrequencyCapDto,
+    description: "The campaign's own frequency cap, as in POST /v1/campaigns; without it MARKETING_FREQUENCY_CAP counts (unset: no cap, excluded.frequencyCap is 0)",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PreviewFrequencyCapDto)
+  frequencyCap?: PreviewFrequencyCapDto;
 }
 
 export class CountryCountDto {
@@ -116,7 +140,13 @@ export class ExcludedCountsDto {
   @ApiProperty({ example: 312, description: 'In the audience but opted out, never opted in, or opted out of marketing: the launch keeps them as skipped' })
   optedOut: number;
 
-  @ApiProperty({ example: 0, description: 'Held back by the marketing frequency cap (not computed by the preview yet: always 0)' })
+  @ApiProperty({
+    example: 27,
+    description:
+      'Of `count`, contacts at their marketing frequency cap right now (the request\'s frequencyCap, else MARKETING_FREQUENCY_CAP; ' +
+      'MARKETING templates only, a template the registry does not know or none given counting as MARKETING), by the frequency ledger as the ' +
+      'sender counts it. They are still launched: each waits (waitingReason frequency_cap) until the cap allows, or is skipped once validUntil has passed',
+  })
   frequencyCap: number;
 }
 
