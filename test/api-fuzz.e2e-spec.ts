@@ -106,7 +106,10 @@ describe('API fuzz: nothing answers 5xx', () => {
 
   beforeAll(async () => {
     // A well-behaved upstream, so that calls the fuzz makes through a real channel get real answers.
-    upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"waba_templates":[],"count":0,"total":0}'));
+    // It answers /v1/configs/phone_number with the channel's number, so the phone-number check passes.
+    upstream = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"waba_templates":[],"count":0,"total":0,"phone_number":"4930123456"}'),
+    );
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     engine = await createTestApp({ env: { LOG_LEVEL: 'fatal', SENDER_ENABLED: 'false', SEND_TIMEOUT_MS: '1000' } });
     document = (await request(engine.url).get('/docs-json').expect(200)).body as OpenApiDocument;

@@ -58,9 +58,10 @@ describe('contacts: edit, erase; retention', () => {
       expect(text).toMatch(new RegExp(message.source.replace(/^\^|\$$/g, '')));
     });
 
-    it('answers 404 for an unknown or malformed id, and 401 without the token', async () => {
+    it('answers 404 for an unknown id, 400 naming the id for a malformed one, and 401 without the token', async () => {
       await request(engine.url).patch('/v1/contacts/999999999').set(engine.auth).send({ firstName: 'X' }).expect(404);
-      await request(engine.url).patch('/v1/contacts/not-an-id').set(engine.auth).send({ firstName: 'X' }).expect(404);
+      const malformed = await request(engine.url).patch('/v1/contacts/not-an-id').set(engine.auth).send({ firstName: 'X' }).expect(400);
+      expect(malformed.body.message).toMatch(/id/);
       await request(engine.url).patch('/v1/contacts/1').send({ firstName: 'X' }).expect(401);
       await request(engine.url).delete('/v1/contacts/1').expect(401);
     });

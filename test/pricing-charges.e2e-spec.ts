@@ -119,7 +119,8 @@ describe('pricing: charged messages from webhook statuses', () => {
     expect((await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth)).body.cost).toMatchObject({ billableMessages: 4, actual: '0.2223' });
 
     const csv = (await request(engine.url).get(`/v1/campaigns/${campaignId}/report.csv`).set(engine.auth).expect(200)).text;
-    const price = (waId: string) => csv.split('\n').find((line) => line.includes(waId))!.split(',').at(-1)!.replace(/"/g, '');
+    const priceAt = csv.split('\n')[0].split(',').indexOf('price');
+    const price = (waId: string) => csv.split('\n').find((line) => line.includes(waId))!.split(',')[priceAt].replace(/"/g, '');
     expect([marketing, freeWindow, notBillable, authentication, utility, service, unpriced].map((recipient) => price(recipient.waId))).toEqual([
       '0.1131',
       '0.00',
