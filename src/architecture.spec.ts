@@ -32,7 +32,7 @@ const LAYERS: Record<string, readonly string[]> = {
   campaigns: ['audiences', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database'],
   sender: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics'],
   webhooks: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing'],
-  reports: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing'],
+  reports: ['campaigns', 'channels', 'contacts', 'whatsapp', 'common', 'config', 'database', 'metrics', 'pricing', 'audiences'],
   // A stand-in for 360dialog: it speaks the protocol (whatsapp/) and knows nothing of the engine.
   sandbox: ['whatsapp', 'common'],
   // Serves the built web console (web/) as static files; knows no capability.

@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Audience, ResolvedAudience } from '../audiences/audience.js';
+import { audienceContactsSql, parameterList } from '../audiences/audience.queries.js';
 import type { AudienceGroup, ChargedGroup } from '../pricing/estimate-math.js';
 
 /**
@@ -14,7 +16,9 @@ export interface CostCampaign {
   id: string;
   status: string;
   channelId: string;
-  listId: string;
+  /** null when the campaign names an `audience` instead of one list. */
+  listId: string | null;
+  audience: Audience | null;
   templateName: string;
   templateLanguage: string;
   /** Its audience is frozen into campaign_recipients (the launch ran). */
@@ -22,15 +26,15 @@ export interface CostCampaign {
 }
 
 export async function selectCostCampaign(db: Db, campaignId: string): Promise<CostCampaign | null> {
-  const rows: Array<{ id: string; status: string; channel_id: string; list_id: string; name: string; language: string; launched: boolean }> = await db.query(
-    `SELECT c.id, c.status, c.channel_id, c.list_id, c.template ->> 'name' AS name, c.template ->> 'language' AS language,
+  const rows: Array<{ id: string; status: string; channel_id: string; list_id: string | null; audience: Audience | null; name: string; language: string; launched: boolean }> = await db.query(
+    `SELECT c.id, c.status, c.channel_id, c.list_id, c.audience, c.template ->> 'name' AS name, c.template ->> 'language' AS language,
        (c.launched_at IS NOT NULL OR EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id)) AS launched
      FROM campaigns c WHERE c.id = $1`,
     [campaignId],
   );
   const row = rows[0];
   if (!row) return null;
-  return { id: row.id, status: row.status, channelId: row.channel_id, listId: row.list_id, templateName: row.name, templateLanguage: row.language, launched: row.launched };
+  return { id: row.id, status: row.status, channelId: row.channel_id, listId: row.list_id, audience: row.audience, templateName: row.name, templateLanguage: row.language, launched: row.launched };
 }
 
 /** The template's category in the channel's registry (lower case), or null when the registry does not list it. */
@@ -45,20 +49,21 @@ export async function selectTemplateCategory(db: Db, campaign: CostCampaign): Pr
 const IN_WINDOW = `coalesce(c.last_inbound_at > statement_timestamp() - interval '24 hours', false)`;
 
 /**
- * The audience the launch would use, grouped: today the campaign's list, without the members the
- * launch skips for consent (opted out, never opted in, stopped marketing for a MARKETING or unknown
- * template: recipient-launch.queries.ts). Members missing a placeholder value are counted (the launch
- * skips them). The one place that decides who a not yet launched campaign would reach.
+ * The audience the launch would use, grouped: the campaign's list or `audience` (resolved, built by the
+ * launch's own SQL: audiences/audience.queries.ts), without the contacts the launch skips for consent
+ * (opted out, never opted in, stopped marketing for a MARKETING or unknown template:
+ * recipient-launch.queries.ts). Contacts missing a placeholder value are counted (the launch skips them).
  */
-export async function selectDraftAudience(db: Db, campaign: CostCampaign, category: string | null): Promise<AudienceGroup[]> {
+export async function selectDraftAudience(db: Db, audience: ResolvedAudience, category: string | null): Promise<AudienceGroup[]> {
   const marketing = category === null || category === 'marketing';
+  const { parameters, bind } = parameterList();
   const rows: Array<{ prefix: string; in_window: boolean; recipients: string }> = await db.query(
     `SELECT left(c.wa_id, 4) AS prefix, ${IN_WINDOW} AS in_window, count(*) AS recipients
-     FROM list_members m JOIN contacts c ON c.id = m.contact_id
-     WHERE m.list_id = $1 AND c.opted_out_at IS NULL AND c.opted_in_at IS NOT NULL
-       AND NOT ($2::boolean AND c.marketing_opted_out_at IS NOT NULL)
+     FROM (${audienceContactsSql(audience, bind)}) c
+     WHERE c.opted_out_at IS NULL AND c.opted_in_at IS NOT NULL
+       AND NOT (${bind(marketing)}::boolean AND c.marketing_opted_out_at IS NOT NULL)
      GROUP BY 1, 2`,
-    [campaign.listId, marketing],
+    parameters,
   );
   return rows.map((row) => ({ prefix: row.prefix, inWindow: row.in_window, recipients: Number(row.recipients) }));
 }

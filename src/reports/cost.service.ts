@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { oneList } from '../audiences/audience.js';
+import { AudiencesService } from '../audiences/audiences.service.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { TemplatesService } from '../channels/templates/templates.service.js';
 import { DomainError, notFound } from '../common/domain-error.js';
@@ -23,7 +25,7 @@ import type { CampaignCostDto, CampaignEstimateDto, EstimateLineDto } from './dt
  * channel's registry (the estimate syncs it once when the template is missing; the report never calls
  * 360dialog). Both read grouped counts only: the
  * launched audience and the charged messages from campaign_cost_counters, a draft's audience from its
- * list (one GROUP BY).
+ * list or audience (one GROUP BY over the launch's own audience SQL).
  */
 @Injectable()
 export class CostService {
@@ -32,6 +34,7 @@ export class CostService {
     private readonly rateCard: RateCardService,
     private readonly channels: ChannelsService,
     private readonly templates: TemplatesService,
+    private readonly audiences: AudiencesService,
   ) {}
 
   async estimate(campaignId: string): Promise<CampaignEstimateDto> {
@@ -125,10 +128,10 @@ export class CostService {
   }
 
   /** Launched: its recipients; else the audience the launch would use (cost.queries.ts selectDraftAudience). */
-  private audience(campaign: CostCampaign, category: string | null): Promise<AudienceGroup[]> {
-    return campaign.launched
-      ? selectLaunchedAudience(this.dataSource, campaign.id, category === 'utility')
-      : selectDraftAudience(this.dataSource, campaign, category);
+  private async audience(campaign: CostCampaign, category: string | null): Promise<AudienceGroup[]> {
+    if (campaign.launched) return selectLaunchedAudience(this.dataSource, campaign.id, category === 'utility');
+    const audience = campaign.audience ? await this.audiences.resolve(campaign.audience) : oneList(campaign.listId ?? '');
+    return selectDraftAudience(this.dataSource, audience, category);
   }
 
   private async requireCampaign(campaignId: string): Promise<CostCampaign> {

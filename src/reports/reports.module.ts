@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AudiencesModule } from '../audiences/audiences.module.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { CostService } from './cost.service.js';
 import { EstimateController } from './estimate.controller.js';
@@ -10,7 +11,7 @@ import { RepliesController } from './replies.controller.js';
 
 /** Delivery report: summary from counters, keyset recipient listing, streamed CSV and its signed download link, cost, engagement. */
 @Module({
-  imports: [ChannelsModule],
+  imports: [ChannelsModule, AudiencesModule],
   controllers: [ReportsController, ReportDownloadController, EstimateController, RepliesController],
   providers: [ReportsService, CostService, EngagementService],
   exports: [ReportsService],

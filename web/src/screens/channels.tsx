@@ -167,8 +167,8 @@ function NewChannelForm({ onCreated }: { onCreated: (channel: CreatedChannel) =>
       <ChannelOptionFields value={options} onChange={(patch) => setOptions({ ...options, ...patch })} cloud={form.apiGeneration === 'cloud'} />
       <div class="field">
         <label>
-          <input type="checkbox" checked={options.verifyPhoneNumber} onChange={(e) => setOptions({ ...options, verifyPhoneNumber: e.currentTarget.checked })} /> Check with
-          360dialog that the API key belongs to this number
+          <input type="checkbox" checked={options.verifyPhoneNumber} onChange={(e) => setOptions({ ...options, verifyPhoneNumber: e.currentTarget.checked })} /> Verify with
+          360dialog that the key belongs to this number
         </label>
         <small class="hint">Turn off only for offline set-ups</small>
       </div>

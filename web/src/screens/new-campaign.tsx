@@ -158,9 +158,9 @@ export function NewCampaign({ params }: { params: URLSearchParams }) {
         />
         <div class="field wide">
           <label>
-            <input type="checkbox" checked={form.abTest} onChange={(e) => setForm((old) => ({ ...old, abTest: e.currentTarget.checked }))} /> A/B test: send a second template (variant B) to
-            part of the audience
+            <input type="checkbox" checked={form.abTest} onChange={(e) => setForm((old) => ({ ...old, abTest: e.currentTarget.checked }))} /> A/B test (variant B)
           </label>
+          <small class="hint">Send a second template to part of the audience and compare them</small>
         </div>
         {form.abTest && (
           <fieldset class="wide window" aria-label="A/B variants">
