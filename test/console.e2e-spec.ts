@@ -12,8 +12,8 @@ import { createTestApp, type TestApp } from './app.js';
  * webhook, upload a CSV and read its rejects, find a contact and opt them out, compose and schedule a
  * campaign from a registry template, watch it complete, pause and resume a second one, download the
  * CSV, a quick-reply tap shown as engagement, "Send again to…" the failed ones scheduled from that
- * audience, an audience with a condition saved as a segment, a draft's cost estimate, and a contact
- * edited and erased. Each screen is saved to docs/screenshots/ (the README shows two).
+ * audience, an audience with a condition saved as a segment, a draft's cost estimate, an A/B test of
+ * two templates, and a contact edited and erased. Each screen is saved to docs/screenshots/ (the README shows two).
  * Needs `npm run build` first (test:browser's pretest does it): the console is the built dist/web.
  */
 // Browser globals, for the functions page.evaluate() runs inside the page (the project compiles without the DOM lib).
@@ -360,6 +360,35 @@ describe('the web console in headless Chromium', () => {
     await page.getByRole('form', { name: 'Schedule' }).getByRole('button', { name: 'Schedule' }).click();
     await page.locator('#status').getByText(/scheduled|running|completed/).waitFor();
     await page.locator('#cost').waitFor({ timeout: 60_000 });
+  }, 90_000);
+
+  it('runs an A/B test of two templates and compares the variants', async () => {
+    await nav('Campaigns');
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Spring A/B');
+    await page.getByLabel('Template', { exact: true }).selectOption('spring_sale/en');
+    await page.getByLabel('Body {{1}}', { exact: true }).fill('{{first_name|there}}');
+    await page.getByLabel('A/B test (variant B)').check();
+    await page.getByLabel('Variant B template').selectOption('spring_sale/de');
+    await page.getByLabel('Variant B Body {{1}}').fill('{{first_name|du}}');
+    await page.getByLabel('Audience').selectOption(listId);
+    await page.locator('#audience-count[data-state="ok"]').waitFor();
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('heading', { name: 'Spring A/B' }).waitFor();
+    const abId = page.url().split('/').pop()!;
+    const { body: ab } = await api(`/v1/campaigns/${abId}`).expect(200);
+    expect(ab.variants.map((variant: { name: string; template: { language: string } }) => [variant.name, variant.template.language])).toEqual([
+      ['A', 'en'],
+      ['B', 'de'],
+    ]);
+    await page.locator('#status').getByText('completed').waitFor({ timeout: 60_000 });
+    await page.locator('#variants [data-variant="B"]').waitFor();
+    const { body: report } = await api(`/v1/campaigns/${abId}/report`).expect(200);
+    for (const variant of report.variants as Array<{ name: string; total: number }>) {
+      expect(await page.locator(`#variants [data-variant="${variant.name}"] td`).nth(1).textContent()).toBe(String(variant.total));
+    }
+    expect(await page.locator('#ab-winner').textContent()).toContain('No winner rule');
+    await shot('12-ab-test');
   }, 90_000);
 
   it('edits a contact and erases another after a confirmation', async () => {

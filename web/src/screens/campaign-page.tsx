@@ -174,7 +174,7 @@ export function CampaignPage({ id }: { id: string }) {
                   setRepliesVersion((v) => v + 1);
                 }}
               />
-              {r.variants.length > 0 && <VariantsCard variants={r.variants} abTest={r.abTest} winnerAt={c?.winnerPickedAt ?? null} />}
+              {r.variants.length > 0 && <VariantsCard variants={r.variants} abTest={r.abTest} rule={c?.winner ?? null} winnerAt={c?.winnerPickedAt ?? null} />}
               <RepliesCard campaignId={id} version={repliesVersion} />
             </>
           )}

@@ -1,6 +1,6 @@
 /** A launched campaign's engagement: replies, clicks, opt-outs, buttons, the A/B variants with their winner, and the replies themselves. */
 import { get, query } from '../api/client';
-import type { AbTest, Engagement, Reply, ReplyPage, VariantReport } from '../api/types';
+import type { AbTest, Engagement, Reply, ReplyPage, VariantReport, WinnerRule } from '../api/types';
 import { Card, ErrorBox, useLoad } from '../components/ui';
 import { formatDateTime, formatNumber, formatPercent, formatRatio } from '../lib/format';
 import { useState } from 'preact/hooks';
@@ -57,15 +57,16 @@ export function EngagementCard({ engagement, onRefresh }: { engagement: Engageme
   );
 }
 
-export function VariantsCard({ variants, abTest, winnerAt }: { variants: VariantReport[]; abTest: AbTest | null; winnerAt: string | null }) {
+export function VariantsCard(props: { variants: VariantReport[]; abTest: AbTest | null; rule: WinnerRule | null; winnerAt: string | null }) {
+  const { variants, abTest, rule, winnerAt } = props;
   const winner = abTest?.winnerVariant ?? null;
   return (
     <Card title="A/B variants" id="variants">
       <p id="ab-winner">
         {winner
           ? `Winner: variant ${winner}, picked ${formatDateTime(abTest?.winnerPickedAt ?? winnerAt)}; the rest of the audience got it.`
-          : abTest
-            ? 'The winner is not picked yet: the rest of the audience waits for it.'
+          : rule
+            ? `The winner (best ${rule.metric} rate of the ${rule.testShare}% test share) is picked ${rule.afterHours} h after launch; the rest of the audience waits for it.`
             : 'No winner rule: each variant went to its share of the audience.'}
       </p>
       <table class="data" aria-label="Variants">
