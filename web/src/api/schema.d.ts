@@ -2351,7 +2351,7 @@ export interface components {
             /** @example draft */
             status: string;
             /**
-             * @description audience: not launched yet, computed from the audience the launch would use (the list, without opted-out members); recipients: the recipients frozen at launch
+             * @description audience: not launched yet, computed from the audience the launch would use (the list or audience, without opted-out members); recipients: the recipients frozen at launch
              * @example audience
              * @enum {string}
              */
