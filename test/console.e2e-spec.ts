@@ -307,6 +307,7 @@ describe('the web console in headless Chromium', () => {
     const { body: again } = await api(`/v1/campaigns/${againId}`).expect(200);
     expect(again.listId).toBeNull();
     expect(again.audience.fromCampaign).toMatchObject({ campaignId, statuses: ['failed'] });
+    expect(await page.locator('#settings-audience').textContent()).toContain(`recipients of campaign ${campaignId} now failed`);
     await page.locator('#status').getByText('completed').waitFor({ timeout: 60_000 });
     expect((await api(`/v1/campaigns/${againId}/report`).expect(200)).body).toMatchObject({ total: 1, counts: { failed: 1 } });
   }, 90_000);
@@ -356,6 +357,7 @@ describe('the web console in headless Chromium', () => {
       frequencyCap: { max: 5, hours: 24 },
       audience: { listIds: [listId], where: [{ field: 'city', op: 'eq', value: 'Berlin' }] },
     });
+    expect(await page.locator('#settings-audience').textContent()).toBe('in Spring customers; city is Berlin');
     await shot('10-draft-estimate');
     await page.getByRole('form', { name: 'Schedule' }).getByRole('button', { name: 'Schedule' }).click();
     await page.locator('#status').getByText(/scheduled|running|completed/).waitFor();

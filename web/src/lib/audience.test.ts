@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { againAudience, audienceBody, campaignTarget, EMPTY_AUDIENCE, segmentAudience, whereClause } from './audience';
+import { againAudience, audienceBody, campaignTarget, describeAudience, EMPTY_AUDIENCE, segmentAudience, whereClause } from './audience';
 
 describe('whereClause', () => {
   it.each([
@@ -43,4 +43,17 @@ describe('againAudience ("Send again to…")', () => {
     ['failed', { campaignId: 'c1', statuses: ['failed'] }],
     ['not_replied', { campaignId: 'c1', replied: false }],
   ] as const)('%s', (kind, expected) => expect(againAudience(kind, 'c1')).toEqual(expected));
+});
+
+describe('describeAudience', () => {
+  const name = (id: string) => `“${id}”`;
+  it.each([
+    [{ listIds: ['a'] }, 'in “a”'],
+    [
+      { listIds: ['a', 'b'], excludeListIds: ['c'], where: [{ field: 'city', op: 'eq', value: 'Berlin' }, { field: 'country', op: 'in', value: ['DE', 'AT'] }, { field: 'email', op: 'exists' }] },
+      'in “a” or “b”; city is Berlin; country is one of DE, AT; email is set; not in “c”',
+    ],
+    [{ fromCampaign: { campaignId: 'c1', statuses: ['sent', 'delivered'] } }, 'recipients of campaign c1 now sent or delivered'],
+    [{ fromCampaign: { campaignId: 'c1', replied: false }, segmentId: 's1' }, 'in segment “s1”; recipients of campaign c1 who did not reply'],
+  ] as const)('%j', (audience, words) => expect(describeAudience(audience as never, name, name)).toBe(words));
 });

@@ -98,3 +98,26 @@ export function againAudience(kind: AgainKind, campaignId: string): FromCampaign
 }
 
 export const isAgainKind = (value: string | null): value is AgainKind => value === 'not_read' || value === 'failed' || value === 'not_replied';
+
+/** A saved audience in words, for the campaign's page: "lists A or B; not in C; city is Berlin; …". */
+export function describeAudience(audience: Audience, listName: (id: string) => string, segmentName: (id: string) => string): string {
+  const parts: string[] = [];
+  if (audience.listIds?.length) parts.push(`in ${audience.listIds.map(listName).join(' or ')}`);
+  if (audience.segmentId) parts.push(`in segment ${segmentName(audience.segmentId)}`);
+  const from = audience.fromCampaign;
+  if (from) {
+    const narrow = [
+      from.statuses?.length ? `now ${from.statuses.join(' or ')}` : '',
+      from.replied === true ? 'who replied' : from.replied === false ? 'who did not reply' : '',
+      from.clickedButton ? `who tapped “${from.clickedButton}”` : '',
+    ].filter(Boolean);
+    parts.push(`recipients of campaign ${from.campaignId}${narrow.length ? ` ${narrow.join(', ')}` : ''}`);
+  }
+  for (const clause of audience.where ?? []) {
+    const label = OPERATORS.find(([op]) => op === clause.op)?.[1] ?? clause.op;
+    const value = clause.value === undefined ? '' : ` ${Array.isArray(clause.value) ? clause.value.join(', ') : String(clause.value)}`;
+    parts.push(`${clause.field} ${label}${value}`);
+  }
+  if (audience.excludeListIds?.length) parts.push(`not in ${audience.excludeListIds.map(listName).join(' or ')}`);
+  return parts.join('; ');
+}

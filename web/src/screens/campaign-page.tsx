@@ -7,6 +7,7 @@ import { mergeSeries } from '../lib/chart';
 import { formatDuration, formatNumber, formatRate, localInputToIso } from '../lib/format';
 import { href, navigate } from '../router';
 import { doneOf } from './campaigns';
+import { CampaignSettings } from './campaign-settings';
 import { CostCard, EstimateCard } from './cost-sections';
 import { EngagementCard, RepliesCard, VariantsCard } from './engagement-sections';
 import { Chart, Counts, Errors, Timeline } from './report-sections';
@@ -159,6 +160,7 @@ export function CampaignPage({ id }: { id: string }) {
               )}
             </dl>
           </Card>
+          {c && <CampaignSettings campaign={c} />}
           <Counts report={r} />
           <Chart items={series?.items ?? []} bucket={series?.bucket ?? null} />
           <Errors report={r} />
