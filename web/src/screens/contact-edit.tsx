@@ -87,7 +87,7 @@ export function ContactEdit({ contact, onSaved }: { contact: ContactDetail; onSa
             <button type="button" class="danger" disabled={busy} onClick={() => void erase()}>
               Erase for good
             </button>
-            <button type="button" onClick={() => setConfirming(false)}>
+            <button type="button" autoFocus onClick={() => setConfirming(false)}>
               Keep the contact
             </button>
           </div>
