@@ -11,7 +11,9 @@ import { createTestApp, type TestApp } from './app.js';
  * against the engine and the 360dialog sandbox over real HTTP: sign in, create a channel, register its
  * webhook, upload a CSV and read its rejects, find a contact and opt them out, compose and schedule a
  * campaign from a registry template, watch it complete, pause and resume a second one, download the
- * CSV, and open "Send again to…". Each screen is saved to docs/screenshots/ (the README shows two).
+ * CSV, a quick-reply tap shown as engagement, "Send again to…" the failed ones scheduled from that
+ * audience, an audience with a condition saved as a segment, a draft's cost estimate, an A/B test of
+ * two templates, and a contact edited and erased. Each screen is saved to docs/screenshots/ (the README shows two).
  * Needs `npm run build` first (test:browser's pretest does it): the console is the built dist/web.
  */
 // Browser globals, for the functions page.evaluate() runs inside the page (the project compiles without the DOM lib).
@@ -65,7 +67,7 @@ describe('the web console in headless Chromium', () => {
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !/the server responded with a status of (400|401|404)/.test(message.text())) pageErrors.push(message.text());
+      if (message.type() === 'error' && !/the server responded with a status of (400|401|404|409)/.test(message.text())) pageErrors.push(message.text());
     });
   }, 120_000);
 
@@ -80,6 +82,14 @@ describe('the web console in headless Chromium', () => {
   const api = (path: string) => request(engine.url).get(path).set(engine.auth);
   /** The text of a table cell marked with `attribute="key"`, as a number. */
   const shown = async (locator: Locator) => Number((await locator.textContent())!.replace(/[^0-9-]/g, ''));
+  /** Waits for the engine to reach a state (webhooks are processed asynchronously), at most 20 s. */
+  const until = async (condition: () => Promise<boolean>) => {
+    for (let i = 0; i < 200; i += 1) {
+      if (await condition()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the engine did not reach the expected state within 20 s');
+  };
 
   it('serves the console with a strict CSP and no inline script', async () => {
     const index = await request(engine.url).get('/').expect(200);
@@ -129,6 +139,13 @@ describe('the web console in headless Chromium', () => {
     await registry.getByRole('cell', { name: 'spring_sale' }).first().waitFor();
     expect(await registry.locator('tbody tr').count()).toBeGreaterThan(3);
     await page.locator('#health').getByText(/checked/).waitFor();
+    // Rotate key appears with a Partner channel id; without PARTNER_ID the engine's 409 says what to set
+    expect(await page.getByRole('button', { name: 'Rotate key' }).count()).toBe(0);
+    await page.getByLabel('Partner channel id').fill('sandboxCH');
+    await page.getByRole('button', { name: 'Save options' }).click();
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    await page.getByText(/Partner API is not configured: set PARTNER_ID and PARTNER_API_TOKEN.*\(HTTP 409\)/).waitFor();
+    expect((await api(`/v1/channels/${channelId}`).expect(200)).body.partnerChannelId).toBe('sandboxCH');
     await shot('03-channel');
   }, 40_000);
 
@@ -167,6 +184,9 @@ describe('the web console in headless Chromium', () => {
     await page.getByRole('link', { name: 'New campaign' }).click();
     await page.getByLabel('Template').selectOption('spring_sale/en');
     await page.getByLabel('Audience').selectOption(listId);
+    // the live count: 6 imported, the one opted out above is left out
+    await page.locator('#audience-count[data-state="ok"]').getByText(/^\s*5\s*$/).waitFor();
+    expect(await page.locator('#audience-count').textContent()).toContain('1 left out for consent');
     await page.getByLabel('Body {{1}}').fill('{{first_name|there}}');
     await page.locator('#preview').getByText('Hi Maria, our spring sale starts today!').waitFor();
     await page.getByLabel('Body {{1}}').fill('{{last_name}}');
@@ -249,16 +269,149 @@ describe('the web console in headless Chromium', () => {
     await shot('08-campaigns');
   }, 40_000);
 
-  it('opens a prefilled new campaign from "Send again to…"', async () => {
+  it('shows engagement after a contact taps a quick reply, and lists the reply', async () => {
     await page.getByRole('link', { name: 'Spring sale' }).click();
+    await page.getByRole('heading', { name: 'Spring sale' }).waitFor();
+    await page.locator('#engagement').waitFor();
+    expect(await page.locator('[data-engagement="replied"]').textContent()).toBe('0');
+    const { body: recipients } = await api(`/v1/campaigns/${campaignId}/recipients?status=read`).expect(200);
+    const maria = recipients.items.find((item: { phone: string }) => item.phone === '+4915112345678');
+    await sandbox.sendInbound('console-key', '4915112345678', 'Book now', { reply: { kind: 'quick_reply', payload: 'BOOK_NOW', text: 'Book now' }, contextId: maria.messageId });
+    await until(async () => (await api(`/v1/campaigns/${campaignId}/report`).expect(200)).body.engagement.replied === 1);
+    await page.getByRole('button', { name: 'Refresh engagement' }).click();
+    await page.locator('[data-engagement="replied"]').getByText('1', { exact: true }).waitFor();
+    expect(await page.locator('[data-engagement="clicked"]').textContent()).toBe('1');
+    expect(await page.locator('[data-engagement="replyRate"]').textContent()).toBe('25.0%'); // 1 of 4 delivered
+    expect(await page.locator('[data-button="BOOK_NOW"]').textContent()).toMatch(/Book now\s*BOOK_NOW\s*1/);
+    const reply = page.getByRole('table', { name: 'Replies' }).locator('tbody tr');
+    expect(await reply.count()).toBe(1);
+    expect(await reply.textContent()).toMatch(/\+4915112345678.*Book now.*\[BOOK_NOW\].*answered the message/);
+    expect(await page.locator('#cost-estimated').textContent()).toMatch(/^\d+\.\d+ EUR$/);
+    await shot('09-engagement');
+  }, 40_000);
+
+  it('sends again to the failed recipients: prefilled, counted live and scheduled from that audience', async () => {
     await page.getByRole('button', { name: 'Send again to…' }).click();
-    await page.getByRole('link', { name: 'did not read it' }).click();
+    await page.getByRole('link', { name: 'failed' }).click();
     await page.getByRole('heading', { name: 'New campaign' }).waitFor();
-    await page.waitForFunction(() => (document.getElementById('preview')?.textContent ?? '').includes('Hi Maria'));
-    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Spring sale – again (did not read)');
+    await page.waitForFunction(() => (document.getElementById('preview')?.textContent ?? '').includes('Hi Lena'));
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Spring sale – again (failed)');
     expect(await page.getByLabel('Template').inputValue()).toBe('spring_sale/en');
     expect(await page.getByLabel('Body {{1}}').inputValue()).toBe('{{first_name|there}}');
-    expect(await page.getByLabel('Audience').inputValue()).toBe(listId);
+    expect(await page.getByLabel('Audience').inputValue()).toBe('');
+    expect(await page.locator('#from-campaign').textContent()).toContain('whose message is now failed');
+    await page.locator('#audience-count[data-state="ok"]').getByText(/^\s*1\s*$/).waitFor();
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('heading', { name: 'Spring sale – again (failed)' }).waitFor();
+    const againId = page.url().split('/').pop()!;
+    const { body: again } = await api(`/v1/campaigns/${againId}`).expect(200);
+    expect(again.listId).toBeNull();
+    expect(again.audience.fromCampaign).toMatchObject({ campaignId, statuses: ['failed'] });
+    expect(await page.locator('#settings-audience').textContent()).toContain(`recipients of campaign ${campaignId} now failed`);
+    await page.locator('#status').getByText('completed').waitFor({ timeout: 60_000 });
+    expect((await api(`/v1/campaigns/${againId}/report`).expect(200)).body).toMatchObject({ total: 1, counts: { failed: 1 } });
+  }, 90_000);
+
+  it('builds an audience with a condition, saves it as a segment, shows the draft estimate and schedules it', async () => {
+    await nav('Campaigns');
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Berlin only');
+    await page.getByLabel('Template').selectOption('spring_sale/en');
+    await page.getByLabel('Body {{1}}').fill('{{first_name|there}}');
+    await page.getByLabel('Audience').selectOption(listId);
+    await page.locator('#audience-count[data-state="ok"]').getByText(/^\s*5\s*$/).waitFor();
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Condition 1 field').fill('city');
+    await page.getByLabel('Condition 1 operator').selectOption('in');
+    await page.getByLabel('Condition 1 value').fill('Berlin, Bonn');
+    await page.locator('#audience-count[data-state="ok"]').getByText(/^\s*2\s*$/).waitFor();
+    await page.getByLabel('Condition 1 operator').selectOption('eq');
+    await page.getByLabel('Condition 1 value').fill('Berlin');
+    await page.locator('#audience-count[data-state="ok"]').getByText(/^\s*1\s*$/).waitFor();
+    await page.getByLabel('Segment name').fill('Berlin customers');
+    await page.getByRole('button', { name: 'Save as segment' }).click();
+    await page.getByText('Saved as segment “Berlin customers”.').waitFor();
+    const { body: segments } = await api('/v1/segments').expect(200);
+    expect(segments.items[0]).toMatchObject({ name: 'Berlin customers', audience: { listIds: [listId], where: [{ field: 'city', op: 'eq', value: 'Berlin' }] } });
+    await page.getByLabel('Segment', { exact: true }).locator('option', { hasText: 'Berlin customers' }).waitFor({ state: 'attached' });
+    await shot('06-new-campaign');
+    await page.getByLabel('Window start').fill('00:00');
+    await page.getByLabel('Window end').fill('23:59');
+    await page.getByLabel("In each recipient's own time zone").check();
+    await page.getByLabel('Fallback time zone').fill('Europe/Berlin');
+    await page.getByLabel('At most (messages per contact)').fill('5');
+    await page.getByLabel('Per hours').fill('24');
+
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('heading', { name: 'Berlin only' }).or(page.locator('.field-error, .notice.error').first()).waitFor();
+    expect(await page.locator('.field-error, .notice.error').allTextContents()).toEqual([]);
+    const draftId = page.url().split('/').pop()!;
+    const { body: estimate } = await api(`/v1/campaigns/${draftId}/estimate`).expect(200);
+    expect(estimate).toMatchObject({ basis: 'audience', recipients: 1 });
+    await page.locator('#estimate-total').getByText(`${estimate.total} ${estimate.currency}`).waitFor();
+    expect(await page.locator('#estimate-recipients').textContent()).toBe('1');
+    const { body: draft } = await api(`/v1/campaigns/${draftId}`).expect(200);
+    expect(draft).toMatchObject({
+      status: 'draft',
+      sendWindow: { start: '00:00', end: '23:59', timezone: 'recipient', fallbackTimezone: 'Europe/Berlin' },
+      frequencyCap: { max: 5, hours: 24 },
+      audience: { listIds: [listId], where: [{ field: 'city', op: 'eq', value: 'Berlin' }] },
+    });
+    expect(await page.locator('#settings-audience').textContent()).toBe('in Spring customers; city is Berlin');
+    await shot('10-draft-estimate');
+    await page.getByRole('form', { name: 'Schedule' }).getByRole('button', { name: 'Schedule' }).click();
+    await page.locator('#status').getByText(/scheduled|running|completed/).waitFor();
+    await page.locator('#cost').waitFor({ timeout: 60_000 });
+  }, 90_000);
+
+  it('runs an A/B test of two templates and compares the variants', async () => {
+    await nav('Campaigns');
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Spring A/B');
+    await page.getByLabel('Template', { exact: true }).selectOption('spring_sale/en');
+    await page.getByLabel('Body {{1}}', { exact: true }).fill('{{first_name|there}}');
+    await page.getByLabel('A/B test (variant B)').check();
+    await page.getByLabel('Variant B template').selectOption('spring_sale/de');
+    await page.getByLabel('Variant B Body {{1}}').fill('{{first_name|du}}');
+    await page.getByLabel('Audience').selectOption(listId);
+    await page.locator('#audience-count[data-state="ok"]').waitFor();
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('heading', { name: 'Spring A/B' }).waitFor();
+    const abId = page.url().split('/').pop()!;
+    const { body: ab } = await api(`/v1/campaigns/${abId}`).expect(200);
+    expect(ab.variants.map((variant: { name: string; template: { language: string } }) => [variant.name, variant.template.language])).toEqual([
+      ['A', 'en'],
+      ['B', 'de'],
+    ]);
+    await page.locator('#status').getByText('completed').waitFor({ timeout: 60_000 });
+    await page.locator('#variants [data-variant="B"]').waitFor();
+    const { body: report } = await api(`/v1/campaigns/${abId}/report`).expect(200);
+    for (const variant of report.variants as Array<{ name: string; total: number }>) {
+      expect(await page.locator(`#variants [data-variant="${variant.name}"] td`).nth(1).textContent()).toBe(String(variant.total));
+    }
+    expect(await page.locator('#ab-winner').textContent()).toContain('No winner rule');
+    await shot('12-ab-test');
+  }, 90_000);
+
+  it('edits a contact and erases another after a confirmation', async () => {
+    await nav('Contacts');
+    await page.getByLabel('Name', { exact: true }).fill('jonas');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: '+4915123456789' }).click();
+    await page.getByRole('heading', { name: 'Jonas Weber' }).waitFor();
+    await page.getByLabel('Last name').fill('Weber-Schulz');
+    await page.getByLabel('Attributes').fill('city=Hamburg\nplan=gold');
+    await page.getByRole('button', { name: 'Save contact' }).click();
+    await page.getByRole('heading', { name: 'Jonas Weber-Schulz' }).waitFor();
+    const contactId = page.url().split('/').pop()!;
+    expect((await api(`/v1/contacts/${contactId}`).expect(200)).body).toMatchObject({ lastName: 'Weber-Schulz', attributes: { city: 'Hamburg', plan: 'gold' } });
+    await shot('11-contact-edit');
+    await page.getByRole('button', { name: 'Erase', exact: true }).click();
+    await page.getByRole('button', { name: 'Keep the contact' }).click();
+    await page.getByRole('button', { name: 'Erase', exact: true }).click();
+    await page.getByRole('button', { name: 'Erase for good' }).click();
+    await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
+    await api(`/v1/contacts/${contactId}`).expect(404);
     expect(pageErrors).toEqual([]);
-  }, 30_000);
+  }, 40_000);
 });

@@ -25,6 +25,7 @@ export class WhereClauseDto {
   op: string;
 
   @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'array', items: { type: 'string' } }],
     example: 'Berlin',
     description: 'A string (or number) for eq/neq/contains, an array for in/notIn, an ISO 8601 date or timestamp for before/after, a number for gt/lt; none for exists/notExists',
   })

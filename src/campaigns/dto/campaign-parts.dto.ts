@@ -29,7 +29,7 @@ export class TemplateComponentDto {
   @IsString()
   sub_type?: string;
 
-  @ApiPropertyOptional({ example: '0', description: 'buttons only: position of the button' })
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '0', description: 'buttons only: position of the button' })
   @IsOptional()
   index?: string | number;
 

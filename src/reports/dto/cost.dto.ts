@@ -86,7 +86,7 @@ export class CampaignEstimateDto {
   @ApiProperty({
     enum: ['audience', 'recipients'],
     example: 'audience',
-    description: 'audience: not launched yet, computed from the audience the launch would use (the list, without opted-out members); recipients: the recipients frozen at launch',
+    description: 'audience: not launched yet, computed from the audience the launch would use (the list or audience, without opted-out members); recipients: the recipients frozen at launch',
   })
   basis: 'audience' | 'recipients';
 

@@ -22,6 +22,7 @@ export const WAITING_REASONS = [
   'campaign_paused',
   'channel_paused',
   'frequency_cap',
+  'ab_test',
 ];
 
 export class ReportCountsDto {

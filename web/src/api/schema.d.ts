@@ -811,7 +811,7 @@ export interface components {
              * @default 80
              * @example 80
              */
-            messagesPerSecond: number;
+            messagesPerSecond?: number;
             /**
              * @description Unique users per 24 h; null = unlimited
              * @example 10000
@@ -827,19 +827,19 @@ export interface components {
              * @default true
              * @example true
              */
-            verifyPhoneNumber: boolean;
+            verifyPhoneNumber?: boolean;
             /**
              * @description Cloud only. MARKETING templates (category from the template registry) go to POST {baseUrl}/marketing_messages, Meta's Marketing Messages API; other templates to /messages.
              * @default false
              * @example true
              */
-            marketingMessagesApi: boolean;
+            marketingMessagesApi?: boolean;
             /**
              * @description On error 131055 (not eligible, or terms not accepted) send through /messages instead; default false pauses the channel's marketing campaigns with the reason.
              * @default false
              * @example false
              */
-            marketingMessagesFallback: boolean;
+            marketingMessagesFallback?: boolean;
             /**
              * @description The channel's id at 360dialog's Partner API: needed by POST /v1/channels/:id/api-key/rotate.
              * @example abcdefCH
@@ -1044,7 +1044,7 @@ export interface components {
              * @default true
              * @example true
              */
-            verifyPhoneNumber: boolean;
+            verifyPhoneNumber?: boolean;
             /**
              * @description Cloud only. MARKETING templates (category from the template registry) go to POST {baseUrl}/marketing_messages, Meta's Marketing Messages API; other templates to /messages.
              * @example true
@@ -1538,7 +1538,7 @@ export interface components {
              * @description A string (or number) for eq/neq/contains, an array for in/notIn, an ISO 8601 date or timestamp for before/after, a number for gt/lt; none for exists/notExists
              * @example Berlin
              */
-            value?: Record<string, never>;
+            value?: string | number | string[];
         };
         FromCampaignDto: {
             /**
@@ -1621,7 +1621,7 @@ export interface components {
              * @description buttons only: position of the button
              * @example 0
              */
-            index?: Record<string, never>;
+            index?: string | number;
             /**
              * @description Parameters as 360dialog expects them; any string may hold {{field}} or {{field|fallback}}
              * @example [
@@ -1631,7 +1631,7 @@ export interface components {
              *       }
              *     ]
              */
-            parameters?: Record<string, never>[];
+            parameters?: Record<string, unknown>[];
         };
         TemplateDto: {
             /** @example spring_sale */
@@ -1758,7 +1758,7 @@ export interface components {
              * @description true: schedule and launch without checking the template against the channel's registry (for set-ups where 360dialog cannot be reached); WhatsApp then refuses a wrong template recipient by recipient
              * @default false
              */
-            skipTemplateCheck: boolean;
+            skipTemplateCheck?: boolean;
             /**
              * @description Nothing of the campaign is sent after this (131049 retries end failed). Default: scheduledAt + 7 days
              * @example 2026-12-08T09:00:00+01:00
@@ -1906,7 +1906,7 @@ export interface components {
              * @description At most this many items per call (oldest first)
              * @default 10000
              */
-            limit: number;
+            limit?: number;
         };
         RequeueInboxResponse: {
             /**
@@ -2008,7 +2008,7 @@ export interface components {
              * @example send_window
              * @enum {string}
              */
-            reason: "send_window" | "messaging_limit" | "retry" | "throttled" | "pair_rate_limit" | "marketing_limit" | "unknown_outcome" | "campaign_paused" | "channel_paused" | "frequency_cap";
+            reason: "send_window" | "messaging_limit" | "retry" | "throttled" | "pair_rate_limit" | "marketing_limit" | "unknown_outcome" | "campaign_paused" | "channel_paused" | "frequency_cap" | "ab_test";
             /** @example 1200 */
             count: number;
             /**
@@ -2240,7 +2240,7 @@ export interface components {
              * @description Why a pending recipient waits
              * @enum {string|null}
              */
-            waitingReason: "send_window" | "messaging_limit" | "retry" | "throttled" | "pair_rate_limit" | "marketing_limit" | "unknown_outcome" | "campaign_paused" | "channel_paused" | "frequency_cap" | null;
+            waitingReason: "send_window" | "messaging_limit" | "retry" | "throttled" | "pair_rate_limit" | "marketing_limit" | "unknown_outcome" | "campaign_paused" | "channel_paused" | "frequency_cap" | "ab_test" | null;
             /**
              * Format: date-time
              * @description Pending recipients only
@@ -2351,7 +2351,7 @@ export interface components {
             /** @example draft */
             status: string;
             /**
-             * @description audience: not launched yet, computed from the audience the launch would use (the list, without opted-out members); recipients: the recipients frozen at launch
+             * @description audience: not launched yet, computed from the audience the launch would use (the list or audience, without opted-out members); recipients: the recipients frozen at launch
              * @example audience
              * @enum {string}
              */

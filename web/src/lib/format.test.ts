@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatMoney, formatNumber, formatPercent, formatRate, humanize, localInputToIso, percentOf } from './format';
+import { formatAmount, formatDuration, formatMoney, formatNumber, formatPercent, formatRate, formatRatio, humanize, localInputToIso, percentOf } from './format';
 
 describe('format', () => {
   it.each([
@@ -54,4 +54,18 @@ describe('format', () => {
   });
 
   it('humanizes codes', () => expect(humanize('pair_rate_limit')).toBe('pair rate limit'));
+});
+
+describe('amounts and ratios', () => {
+  it.each([
+    ['0.5868', 'EUR', '0.5868 EUR'],
+    ['12.00', 'USD', '12.00 USD'],
+    [null, 'EUR', '—'],
+    ['abc', 'EUR', '—'],
+  ])('formatAmount(%s, %s) = %s', (amount, currency, expected) => expect(formatAmount(amount, currency)).toBe(expected));
+  it.each([
+    [0.15, '15.0%'],
+    [0, '0.0%'],
+    [null, '—'],
+  ])('formatRatio(%s) = %s', (rate, expected) => expect(formatRatio(rate)).toBe(expected));
 });

@@ -72,3 +72,15 @@ export function localInputToIso(value: string): string | null {
 export function humanize(code: string): string {
   return code.replace(/_/g, ' ');
 }
+
+/** A decimal-string amount of the engine ("0.5868") with its currency; the string's own digits are kept. */
+export function formatAmount(amount: string | null | undefined, currency: string): string {
+  if (amount === null || amount === undefined || !/^-?\d+(\.\d+)?$/.test(amount)) return '—';
+  return `${amount} ${currency}`;
+}
+
+/** A 0–1 rate as a percentage with one decimal. */
+export function formatRatio(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  return `${(rate * 100).toFixed(1)}%`;
+}

@@ -1,27 +1,30 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, getOptional, post } from '../api/client';
-import type { PendingEstimate, PendingReportExtras } from '../api/pending';
-import type { Campaign, DownloadLink, Report, Timeseries, TimeseriesPoint } from '../api/types';
+import { get, post } from '../api/client';
+import type { Campaign, DownloadLink, Estimate, Report, Timeseries, TimeseriesPoint } from '../api/types';
 import { Card, ErrorBox, Field, ProgressBar, StatusBadge, useLoad, usePolling } from '../components/ui';
 import { ACTION_LABELS, allowedActions, type CampaignAction, isLive } from '../lib/campaign-actions';
 import { mergeSeries } from '../lib/chart';
 import { formatDuration, formatNumber, formatRate, localInputToIso } from '../lib/format';
 import { href, navigate } from '../router';
 import { doneOf } from './campaigns';
-import { Chart, Cost, Counts, Engagement, Errors, Timeline, Variants } from './report-sections';
+import { CampaignSettings } from './campaign-settings';
+import { CostCard, EstimateCard } from './cost-sections';
+import { EngagementCard, RepliesCard, VariantsCard } from './engagement-sections';
+import { Chart, Counts, Errors, Timeline } from './report-sections';
 
-type FullReport = Report & PendingReportExtras;
+/** Before launch the page prices the audience (GET …/estimate); after it, the report carries cost and engagement. */
+const notLaunched = (status: string) => status === 'draft' || status === 'scheduled';
 const REFRESH_MS = 2000;
 
 /** A campaign's report, refreshing while it can change, with its actions and downloads. */
 export function CampaignPage({ id }: { id: string }) {
   const path = `/v1/campaigns/${encodeURIComponent(id)}`;
   const campaign = useLoad(() => get<Campaign>(path), [id]);
-  const report = useLoad(() => get<FullReport>(`${path}/report`), [id]);
+  const report = useLoad(() => get<Report>(`${path}/report`), [id]);
   const [series, setSeries] = useState<{ bucket: string; items: TimeseriesPoint[] } | null>(null);
   const seriesRef = useRef(series);
   seriesRef.current = series;
-  const [estimate, setEstimate] = useState<{ state: 'loading' | 'none' | 'ok'; value: PendingEstimate | null }>({ state: 'loading', value: null });
+  const [repliesVersion, setRepliesVersion] = useState(0);
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [again, setAgain] = useState(false);
@@ -37,13 +40,11 @@ export function CampaignPage({ id }: { id: string }) {
 
   useEffect(() => {
     void loadSeries().catch(() => undefined);
-    void getOptional<PendingEstimate>(`${path}/estimate`)
-      .then((value) => setEstimate({ state: value ? 'ok' : 'none', value }))
-      .catch(() => setEstimate({ state: 'none', value: null }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id]);
 
   const status = report.data?.status ?? campaign.data?.status ?? 'draft';
+  const estimate = useLoad(() => (notLaunched(status) ? get<Estimate>(`${path}/estimate`) : Promise.resolve(null)), [id, status]);
   usePolling(
     async () => {
       await Promise.all([report.reload(), loadSeries()]);
@@ -159,12 +160,26 @@ export function CampaignPage({ id }: { id: string }) {
               )}
             </dl>
           </Card>
+          {c && <CampaignSettings campaign={c} />}
           <Counts report={r} />
           <Chart items={series?.items ?? []} bucket={series?.bucket ?? null} />
           <Errors report={r} />
-          {r.engagement && <Engagement engagement={r.engagement} sent={r.reached.sent} />}
-          {r.variants && r.variants.length > 0 && <Variants variants={r.variants} />}
-          <Cost cost={r.cost} estimate={estimate.value} estimateState={estimate.state} />
+          {notLaunched(r.status) ? (
+            <EstimateCard estimate={estimate.data} error={estimate.error} />
+          ) : (
+            <>
+              <CostCard cost={r.cost} />
+              <EngagementCard
+                engagement={r.engagement}
+                onRefresh={() => {
+                  void report.reload();
+                  setRepliesVersion((v) => v + 1);
+                }}
+              />
+              {r.variants.length > 0 && <VariantsCard variants={r.variants} abTest={r.abTest} rule={c?.winner ?? null} winnerAt={c?.winnerPickedAt ?? null} />}
+              <RepliesCard campaignId={id} version={repliesVersion} />
+            </>
+          )}
           <Timeline report={r} />
         </>
       )}

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { get, post } from '../api/client';
-import type { PendingComponentText } from '../api/pending';
-import type { Channel, ChannelHealth, TemplateComponent, TemplateList, WebhookRegistration } from '../api/types';
+import type { ApiKeyRotation, Channel, ChannelHealth, TemplateComponent, TemplateList, WebhookRegistration } from '../api/types';
 import { Card, ErrorBox, StatusBadge, useLoad } from '../components/ui';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { href } from '../router';
+import { ChannelOptionsForm } from './channel-options';
 
 /** One channel: details, health, Register webhook, and the template registry. */
 export function ChannelPage({ id }: { id: string }) {
@@ -15,6 +15,7 @@ export function ChannelPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [syncNote, setSyncNote] = useState<string | null>(null);
+  const [rotation, setRotation] = useState<ApiKeyRotation | null>(null);
 
   async function run(name: string, action: () => Promise<void>) {
     setBusy(name);
@@ -58,6 +59,10 @@ export function ChannelPage({ id }: { id: string }) {
               <dd>{c.qualityRating ?? '—'}</dd>
               <dt>Messaging limit</dt>
               <dd>{c.effectiveMessagingLimit === null ? 'unlimited' : formatNumber(c.effectiveMessagingLimit)}</dd>
+              <dt>Marketing Messages API</dt>
+              <dd id="mm-api">{c.marketingMessagesApi ? `on (MARKETING templates go to /marketing_messages${c.marketingMessagesFallback ? '; 131055 falls back to /messages' : ''})` : 'off'}</dd>
+              <dt>Partner channel id</dt>
+              <dd>{c.partnerChannelId ?? '—'}</dd>
               <dt>Last account event</dt>
               <dd>{c.lastAccountEvent ? `${c.lastAccountEvent.summary} (${formatDateTime(c.lastAccountEvent.occurredAt)})` : '—'}</dd>
             </dl>
@@ -96,7 +101,44 @@ export function ChannelPage({ id }: { id: string }) {
               </div>
             )}
           </Card>
+          <Card
+            title="API key"
+            id="api-key"
+            actions={
+              c.partnerChannelId ? (
+                <button
+                  type="button"
+                  disabled={busy !== null}
+                  onClick={() =>
+                    run('rotate', async () => {
+                      setRotation(await post<ApiKeyRotation>(`/v1/channels/${c.id}/api-key/rotate`));
+                      await channel.reload();
+                    })
+                  }
+                >
+                  Rotate key
+                </button>
+              ) : undefined
+            }
+          >
+            <p>
+              Sending with the key ending in <strong>…{c.apiKeyLast4}</strong>.{' '}
+              {c.partnerChannelId ? '' : 'Rotating it through 360dialog’s Partner API needs the channel’s Partner channel id (set it below).'}
+            </p>
+            {rotation && (
+              <div class="notice" role="status" id="rotation-result">
+                <p>
+                  New key …{rotation.apiKeyLast4} (replaces …{rotation.previousApiKeyLast4}) checked for {rotation.phoneNumber}; previous key{' '}
+                  {rotation.previousKeyDeleted ? 'deleted at 360dialog' : 'not deleted yet'}.
+                </p>
+                {rotation.warnings.map((warning) => (
+                  <p key={warning}>Warning: {warning}</p>
+                ))}
+              </div>
+            )}
+          </Card>
           <ErrorBox error={actionError} />
+          <ChannelOptionsForm channel={c} onSaved={() => void channel.reload()} />
           <Card
             title="Templates"
             id="templates"
@@ -150,7 +192,7 @@ export function ChannelPage({ id }: { id: string }) {
   );
 }
 
-export function describeParameters(components: Array<TemplateComponent & PendingComponentText>): string {
+export function describeParameters(components: TemplateComponent[]): string {
   const parts = components.filter((component) => component.parameterCount > 0 || component.buttons.some((b) => b.parameterCount > 0));
   if (parts.length === 0) return 'none';
   return parts

@@ -5,6 +5,7 @@ import { ErrorBox, Field, StatusBadge, useLoad } from '../components/ui';
 import { placeErrors } from '../lib/field-errors';
 import { formatNumber } from '../lib/format';
 import { href, navigate } from '../router';
+import { ChannelOptionFields, type OptionValues } from './channel-options';
 
 /** Channels: the list (generation, rate, quality, messaging limit) and the New channel form. */
 export function ChannelsScreen() {
@@ -94,10 +95,11 @@ function CreatedNotice({ channel }: { channel: CreatedChannel }) {
   );
 }
 
-const FIELDS = ['name', 'phoneNumber', 'apiKey', 'apiGeneration', 'baseUrl', 'messagesPerSecond', 'messagingLimit', 'templateNamespace'] as const;
+const FIELDS = ['name', 'phoneNumber', 'apiKey', 'apiGeneration', 'baseUrl', 'messagesPerSecond', 'messagingLimit', 'templateNamespace', 'marketingMessagesApi', 'partnerChannelId', 'verifyPhoneNumber'] as const;
 
 function NewChannelForm({ onCreated }: { onCreated: (channel: CreatedChannel) => void }) {
   const [form, setForm] = useState({ name: '', phoneNumber: '', apiKey: '', apiGeneration: 'cloud', baseUrl: '', messagesPerSecond: '80', messagingLimit: '', templateNamespace: '' });
+  const [options, setOptions] = useState<OptionValues & { verifyPhoneNumber: boolean }>({ marketingMessagesApi: false, marketingMessagesFallback: false, partnerChannelId: '', verifyPhoneNumber: true });
   const [errors, setErrors] = useState<{ byField: Record<string, string[]>; general: string[] }>({ byField: {}, general: [] });
   const [busy, setBusy] = useState(false);
   const set = (key: keyof typeof form) => (event: { currentTarget: { value: string } }) => setForm({ ...form, [key]: event.currentTarget.value });
@@ -114,6 +116,10 @@ function NewChannelForm({ onCreated }: { onCreated: (channel: CreatedChannel) =>
       ...(form.baseUrl ? { baseUrl: form.baseUrl } : {}),
       ...(form.messagingLimit ? { messagingLimit: Number(form.messagingLimit) } : {}),
       ...(form.templateNamespace ? { templateNamespace: form.templateNamespace } : {}),
+      verifyPhoneNumber: options.verifyPhoneNumber,
+      marketingMessagesApi: options.marketingMessagesApi,
+      marketingMessagesFallback: options.marketingMessagesFallback,
+      ...(options.partnerChannelId.trim() ? { partnerChannelId: options.partnerChannelId.trim() } : {}),
     };
     try {
       const created = await post<CreatedChannel>('/v1/channels', body);
@@ -158,6 +164,14 @@ function NewChannelForm({ onCreated }: { onCreated: (channel: CreatedChannel) =>
       <Field label="Template namespace" error={errors.byField.templateNamespace} hint="On-premise only">
         {(id, d) => <input id={id} aria-describedby={d} value={form.templateNamespace} onInput={set('templateNamespace')} />}
       </Field>
+      <ChannelOptionFields value={options} onChange={(patch) => setOptions({ ...options, ...patch })} cloud={form.apiGeneration === 'cloud'} />
+      <div class="field">
+        <label>
+          <input type="checkbox" checked={options.verifyPhoneNumber} onChange={(e) => setOptions({ ...options, verifyPhoneNumber: e.currentTarget.checked })} /> Verify with
+          360dialog that the key belongs to this number
+        </label>
+        <small class="hint">Turn off only for offline set-ups</small>
+      </div>
       {errors.general.length > 0 && <ErrorBox error={errors.general.join('; ')} />}
       <div class="form-actions">
         <button type="submit" class="primary" disabled={busy}>

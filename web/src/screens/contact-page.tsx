@@ -4,6 +4,7 @@ import type { ContactDetail, List, Page } from '../api/types';
 import { Card, ErrorBox, Field, StatusBadge, useLoad } from '../components/ui';
 import { formatDateTime } from '../lib/format';
 import { href } from '../router';
+import { ContactEdit } from './contact-edit';
 
 /** One contact: fields, lists, consent history, Opt out. */
 export function ContactPage({ id }: { id: string }) {
@@ -106,6 +107,7 @@ export function ContactPage({ id }: { id: string }) {
             )}
             <ErrorBox error={error} />
           </Card>
+          <ContactEdit key={c.updatedAt} contact={c} onSaved={contact.reload} />
         </>
       )}
     </>

@@ -1,9 +1,9 @@
-/** The parts of a campaign's report: counts, chart, errors, waiting reasons, timeline, engagement, variants, cost. */
-import type { PendingCost, PendingEngagement, PendingEstimate, PendingVariant } from '../api/pending';
+/** The parts of a campaign's report: counts, chart, errors, waiting reasons, timeline (engagement: engagement-sections.tsx; money: cost-sections.tsx). */
 import type { Report, TimeseriesPoint } from '../api/types';
 import { Card } from '../components/ui';
 import { chartGeometry, yTicks } from '../lib/chart';
-import { formatDateTime, formatMoney, formatNumber, formatPercent, humanize } from '../lib/format';
+import { formatDateTime, formatNumber, formatPercent } from '../lib/format';
+import { waitingLabel, waitsForEvent } from '../lib/waiting';
 
 export const COUNT_KEYS = ['pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled', 'unknown'] as const;
 
@@ -140,9 +140,9 @@ export function Errors({ report }: { report: Report }) {
           <tbody>
             {report.waiting.map((group) => (
               <tr key={group.reason} data-waiting-reason={group.reason}>
-                <td>{humanize(group.reason)}</td>
+                <td>{waitingLabel(group.reason)}</td>
                 <td class="num">{formatNumber(group.count)}</td>
-                <td>{formatDateTime(group.nextAttemptAt)}</td>
+                <td>{waitsForEvent(group.nextAttemptAt) ? 'when the winner is picked' : formatDateTime(group.nextAttemptAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -172,121 +172,6 @@ export function Timeline({ report }: { report: Report }) {
           </>
         ))}
       </dl>
-    </Card>
-  );
-}
-
-export function Engagement({ engagement, sent }: { engagement: PendingEngagement; sent: number }) {
-  return (
-    <Card title="Engagement" id="engagement">
-      <dl class="stats">
-        <div class="stat">
-          <dt>replied</dt>
-          <dd>{formatNumber(engagement.replied)}</dd>
-        </div>
-        <div class="stat">
-          <dt>reply rate</dt>
-          <dd>{engagement.replyRate === null ? formatPercent(engagement.replied, sent) : `${(engagement.replyRate * 100).toFixed(1)}%`}</dd>
-        </div>
-        <div class="stat">
-          <dt>clicked a button</dt>
-          <dd>{formatNumber(engagement.clicked)}</dd>
-        </div>
-        <div class="stat">
-          <dt>opted out</dt>
-          <dd>{formatNumber(engagement.optedOut)}</dd>
-        </div>
-      </dl>
-      {engagement.buttons.length > 0 && (
-        <table class="data" aria-label="Buttons">
-          <thead>
-            <tr>
-              <th>Button</th>
-              <th class="num">Clicks</th>
-            </tr>
-          </thead>
-          <tbody>
-            {engagement.buttons.map((button) => (
-              <tr key={button.payload}>
-                <td>{button.text ?? button.payload}</td>
-                <td class="num">{formatNumber(button.count)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </Card>
-  );
-}
-
-export function Variants({ variants }: { variants: PendingVariant[] }) {
-  return (
-    <Card title="Variants" id="variants">
-      <table class="data">
-        <thead>
-          <tr>
-            <th>Variant</th>
-            <th class="num">Recipients</th>
-            <th class="num">Delivered</th>
-            <th class="num">Read</th>
-            <th class="num">Replied</th>
-          </tr>
-        </thead>
-        <tbody>
-          {variants.map((variant) => (
-            <tr key={variant.name}>
-              <td>{variant.name}</td>
-              <td class="num">{formatNumber(variant.total)}</td>
-              <td class="num">{formatPercent(variant.reached.delivered, variant.total)}</td>
-              <td class="num">{formatPercent(variant.reached.read, variant.total)}</td>
-              <td class="num">{variant.engagement ? formatNumber(variant.engagement.replied) : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </Card>
-  );
-}
-
-export function Cost({ cost, estimate, estimateState }: { cost?: PendingCost | null; estimate?: PendingEstimate | null; estimateState: 'loading' | 'none' | 'ok' }) {
-  if (!cost && estimateState === 'loading') return null;
-  return (
-    <Card title="Cost" id="cost">
-      {cost ? (
-        <>
-          <dl class="stats">
-            <div class="stat">
-              <dt>estimated</dt>
-              <dd>{formatMoney(cost.estimated, cost.currency)}</dd>
-            </div>
-            <div class="stat">
-              <dt>actual so far</dt>
-              <dd>{formatMoney(cost.actual, cost.currency)}</dd>
-            </div>
-            <div class="stat">
-              <dt>billable messages</dt>
-              <dd>{formatNumber(cost.billableMessages)}</dd>
-            </div>
-          </dl>
-          <table class="data" aria-label="Cost by category">
-            <tbody>
-              {cost.byCategory.map((row) => (
-                <tr key={row.category}>
-                  <td>{row.category}</td>
-                  <td class="num">{formatNumber(row.messages)}</td>
-                  <td class="num">{formatMoney(row.amount, cost.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      ) : estimate ? (
-        <p id="estimate">Estimated cost: {formatMoney(estimate.estimated, estimate.currency)}</p>
-      ) : (
-        <p class="muted" id="estimate">
-          Cost estimate: not available from this engine.
-        </p>
-      )}
     </Card>
   );
 }
