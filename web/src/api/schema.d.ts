@@ -2445,6 +2445,18 @@ export interface components {
             /** @example en */
             language: string;
         };
+        PreviewFrequencyCapDto: {
+            /**
+             * @description At most this many MARKETING templates per contact…
+             * @example 1
+             */
+            max: number;
+            /**
+             * @description …in any window of this many hours (any campaign, any channel of this engine)
+             * @example 24
+             */
+            hours: number;
+        };
         AudiencePreviewDto: {
             /**
              * Format: uuid
@@ -2456,6 +2468,8 @@ export interface components {
             audience: components["schemas"]["AudienceDto"];
             /** @description The campaign's template: contacts who stopped marketing messages are excluded only when it is MARKETING by the channel's registry (or unknown to it). Without it, MARKETING is assumed */
             template?: components["schemas"]["PreviewTemplateDto"];
+            /** @description The campaign's own frequency cap, as in POST /v1/campaigns; without it MARKETING_FREQUENCY_CAP counts (unset: no cap, excluded.frequencyCap is 0) */
+            frequencyCap?: components["schemas"]["PreviewFrequencyCapDto"];
         };
         ExcludedCountsDto: {
             /**
@@ -2464,8 +2478,8 @@ export interface components {
              */
             optedOut: number;
             /**
-             * @description Held back by the marketing frequency cap (not computed by the preview yet: always 0)
-             * @example 0
+             * @description Of `count`, contacts at their marketing frequency cap right now (the request's frequencyCap, else MARKETING_FREQUENCY_CAP; MARKETING templates only, a template the registry does not know or none given counting as MARKETING), by the frequency ledger as the sender counts it. They are still launched: each waits (waitingReason frequency_cap) until the cap allows, or is skipped once validUntil has passed
+             * @example 27
              */
             frequencyCap: number;
         };
