@@ -60,6 +60,7 @@ export interface RecipientClaim {
   claimId: string;
   now: Date;
   budget: number | null;
+  unknownOutcomeMaxWaitSeconds?: number; // UNKNOWN_OUTCOME_MAX_WAIT_SECONDS (unknown-outcome.ts); default 3600
 }
 
 /**
@@ -135,6 +136,7 @@ export class RecipientsRepository {
       claim.campaigns.map((c) => c.frequencyCap?.hours ?? null),
       claim.campaigns.map((c) => c.marketing),
       claim.budget,
+      claim.unknownOutcomeMaxWaitSeconds ?? 3600,
     ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
     const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
     return { claimed, picked: picked.length, waited: rows.length - claimed.length };
@@ -235,6 +237,7 @@ export class RecipientsRepository {
       attempts: row.attempts,
       marketingLimitRetries: row.marketing_limit_retries,
       validUntil: row.valid_until ? new Date(row.valid_until) : null,
+      dispatchedAt: row.dispatched_at ? new Date(row.dispatched_at) : null,
     }));
   }
 

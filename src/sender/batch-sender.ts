@@ -114,7 +114,13 @@ export class BatchSender {
       marketing: campaign.marketing,
       frequencyCap: effectiveFrequencyCap({ marketing: campaign.marketing, frequencyCap: campaign.frequency_cap }, this.config.env.MARKETING_FREQUENCY_CAP),
     }));
-    const claim = { campaigns: claimCampaigns, leaseSeconds: this.config.env.SEND_LEASE_SECONDS, claimId: randomUUID(), now };
+    const claim = {
+      campaigns: claimCampaigns,
+      leaseSeconds: this.config.env.SEND_LEASE_SECONDS,
+      claimId: randomUUID(),
+      now,
+      unknownOutcomeMaxWaitSeconds: this.config.env.UNKNOWN_OUTCOME_MAX_WAIT_SECONDS,
+    };
     const limit = effectiveMessagingLimit(channel).limit;
     if (limit === null) return this.recipients.claimForSending({ ...claim, limit: room, budget: null });
     return this.dataSource.transaction(async (db) => {
