@@ -20,8 +20,6 @@ export class CampaignRepliesAndVariants1796400000500 implements MigrationInterfa
       `CREATE INDEX "ix_campaign_recipients_wa_sent" ON "campaign_recipients" ("channel_id", "wa_id", "sent_at") WHERE sent_at IS NOT NULL`,
     );
     // Report engagement counts: index-only ranges over the few recipients that answered, not the campaign.
-    await queryRunner.query(`CREATE INDEX "ix_campaign_recipients_replied" ON "campaign_recipients" ("campaign_id") WHERE replied_at IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX "ix_campaign_recipients_clicked" ON "campaign_recipients" ("campaign_id") WHERE clicked_button IS NOT NULL`);
     await queryRunner.query(`CREATE INDEX "ix_campaign_recipients_opted_out" ON "campaign_recipients" ("campaign_id") WHERE opted_out_at IS NOT NULL`);
 
     await queryRunner.query(`
@@ -72,8 +70,6 @@ export class CampaignRepliesAndVariants1796400000500 implements MigrationInterfa
     await queryRunner.query(`ALTER TABLE "campaigns" DROP COLUMN "variants"`);
     await queryRunner.query(`DROP TABLE "campaign_replies"`);
     await queryRunner.query(`DROP INDEX "ix_campaign_recipients_opted_out"`);
-    await queryRunner.query(`DROP INDEX "ix_campaign_recipients_clicked"`);
-    await queryRunner.query(`DROP INDEX "ix_campaign_recipients_replied"`);
     await queryRunner.query(`DROP INDEX "ix_campaign_recipients_wa_sent"`);
     await queryRunner.query(`ALTER TABLE "campaign_recipients" DROP COLUMN "opted_out_at"`);
   }

@@ -11,6 +11,33 @@
 import { recipientWindowSql } from './send-window.js';
 import { unknownOutcomeWaitSql } from './unknown-outcome.js';
 import { validUntilSql } from './valid-until.js';
+import type { FrequencyCap } from './frequency-cap.js';
+import type { ClaimedRecipient } from './recipient-sends.queries.js';
+
+/** One campaign of a claim: its cap (frequency-cap.ts, null: none) and whether its template is MARKETING. */
+export interface ClaimCampaign {
+  id: string;
+  marketing: boolean;
+  frequencyCap: FrequencyCap | null;
+}
+
+/** What a claim did: the rows to send or skipped now; how many due rows it looked at (all of `limit`: more may be due); how many it wrote waiting. */
+export interface ClaimResult {
+  claimed: ClaimedRecipient[];
+  picked: number;
+  waited: number;
+}
+
+export interface RecipientClaim {
+  campaigns: ClaimCampaign[];
+  limit: number;
+  leaseSeconds: number;
+  claimId: string;
+  now: Date;
+  budget: number | null;
+  /** UNKNOWN_OUTCOME_MAX_WAIT_SECONDS (unknown-outcome.ts); default 3600. */
+  unknownOutcomeMaxWaitSeconds?: number;
+}
 
 /** The claim's clock as SQL over the parameter `param`. */
 export const claimClock = (param: string): string => `greatest(now(), ${param}::timestamptz)`;

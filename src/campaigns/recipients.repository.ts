@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { execute } from '../database/sql.js';
-import { type FrequencyCap, FREQUENCY_CAP_HOURS } from './frequency-cap.js';
+import { FREQUENCY_CAP_HOURS } from './frequency-cap.js';
 import { buildLaunchStatement, CANCEL_UNSENT_RECIPIENTS, type RecipientLaunch, REQUEUE_RETRYABLE_FAILURES } from './recipient-launch.queries.js';
-import { CLAIM_PICKED, LOCK_CONTACTS, PICK_DUE, PRUNE_FREQUENCY_LEDGER } from './recipient-claim.queries.js';
+import { CLAIM_PICKED, type ClaimResult, LOCK_CONTACTS, PICK_DUE, PRUNE_FREQUENCY_LEDGER, type RecipientClaim } from './recipient-claim.queries.js';
 import { callingCodeZones } from './recipient-zone.js';
 import { IS_RECIPIENT_LOCAL, RESOLVE_RECIPIENT_ZONES } from './recipient-zone.queries.js';
 import {
@@ -39,29 +39,7 @@ import {
 
 import { ERASE_CONTACT_RECIPIENTS } from './recipient-erasure.queries.js';
 
-/** One campaign of a claim: its cap (frequency-cap.ts, null: none) and whether its template is MARKETING. */
-export interface ClaimCampaign {
-  id: string;
-  marketing: boolean;
-  frequencyCap: FrequencyCap | null;
-}
-
-/** What a claim did: the rows to send or skipped now; how many due rows it looked at (all of `limit`: more may be due); how many it wrote waiting. */
-export interface ClaimResult {
-  claimed: ClaimedRecipient[];
-  picked: number;
-  waited: number;
-}
-
-export interface RecipientClaim {
-  campaigns: ClaimCampaign[];
-  limit: number;
-  leaseSeconds: number;
-  claimId: string;
-  now: Date;
-  budget: number | null;
-  unknownOutcomeMaxWaitSeconds?: number; // UNKNOWN_OUTCOME_MAX_WAIT_SECONDS (unknown-outcome.ts); default 3600
-}
+export type { ClaimCampaign, ClaimResult, RecipientClaim } from './recipient-claim.queries.js';
 
 /**
  * The only code that writes campaign_recipients (campaign_counters follow through the trigger of migration CampaignCounterTrigger, inside the same statements).

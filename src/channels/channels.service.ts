@@ -17,7 +17,7 @@ import type { CreateChannelDto } from './dto/create-channel.dto.js';
 import type { ListChannelsQueryDto } from './dto/list-channels.dto.js';
 import type { UpdateChannelDto } from './dto/update-channel.dto.js';
 import { assertMarketingMessagesFits, type ChannelCursor, decodeChannelCursor, encodeChannelCursor, normalizeBaseUrl } from './channel-rules.js';
-import { channelSignalsView } from './channel-events.service.js';
+import { channelResponse } from './channel-response.js';
 import { isUuid } from '../common/ids.js';
 import { basicAuthorization, parseBasicAuthorization, webhookUrl, webhookUrlWarnings } from '../whatsapp/webhook-credentials.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
@@ -264,30 +264,7 @@ export class ChannelsService {
   }
 
   toResponse(channel: Channel): ChannelResponse {
-    return {
-      id: channel.id,
-      name: channel.name,
-      phoneNumber: channel.phoneNumber,
-      apiGeneration: channel.apiGeneration,
-      baseUrl: channel.baseUrl,
-      apiKeyLast4: channel.apiKeyLast4,
-      templateNamespace: channel.templateNamespace,
-      messagesPerSecond: channel.messagesPerSecond,
-      messagingLimit: channel.messagingLimit,
-      marketingMessagesApi: channel.marketingMessagesApi,
-      marketingMessagesFallback: channel.marketingMessagesFallback,
-      partnerChannelId: channel.partnerChannelId,
-      ...channelSignalsView(channel),
-      webhook: {
-        url: webhookUrl(this.config.publicUrl, channel.id),
-        username: channel.webhookUsername,
-        registeredAt: channel.webhookRegisteredAt?.toISOString() ?? null,
-      },
-      pausedReason: channel.pausedReason,
-      throttledUntil: channel.throttledUntil?.toISOString() ?? null,
-      createdAt: channel.createdAt.toISOString(),
-      updatedAt: channel.updatedAt.toISOString(),
-    };
+    return channelResponse(channel, this.config.publicUrl);
   }
 
   /** A baseUrl the engine may call (form and UPSTREAM_ALLOWED_HOSTS), normalised; else 400 naming baseUrl. */

@@ -8,12 +8,9 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsIn,
   IsInt,
   IsISO8601,
   IsNotEmpty,
-  IsNumber,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -24,6 +21,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { CampaignVariantDto, FREQUENCY_CAP, FrequencyCapDto, SendWindowDto, TemplateDto, WinnerRuleDto } from './campaign-parts.dto.js';
+
+export { CampaignVariantDto, FrequencyCapDto, SendWindowDto, TemplateComponentDto, TemplateDto, WinnerRuleDto } from './campaign-parts.dto.js';
 /** Meta's message_send_ttl_seconds bounds for marketing templates (docs/whatsapp-api.md): 12 h to 30 days. */
 export const TTL_SECONDS_MIN = 12 * 3600;
 export const TTL_SECONDS_MAX = 30 * 24 * 3600;
@@ -35,130 +35,6 @@ const WITH_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 const SKIP_TEMPLATE_CHECK =
   "true: schedule and launch without checking the template against the channel's registry (for set-ups where 360dialog cannot be reached); WhatsApp then refuses a wrong template recipient by recipient";
 const OFFSET_MESSAGE = '$property must be an ISO 8601 timestamp with an offset, e.g. 2026-12-01T09:00:00+01:00';
-
-export class TemplateComponentDto {
-  @ApiProperty({ example: 'body', description: 'header, body or button' })
-  @IsIn(['header', 'body', 'button', 'footer'])
-  type: string;
-
-  @ApiPropertyOptional({ example: 'url', description: 'buttons only: url, quick_reply, …' })
-  @IsOptional()
-  @IsString()
-  sub_type?: string;
-
-  @ApiPropertyOptional({ example: '0', description: 'buttons only: position of the button' })
-  @IsOptional()
-  index?: string | number;
-
-  @ApiPropertyOptional({
-    example: [{ type: 'text', text: '{{first_name|there}}' }],
-    description: 'Parameters as 360dialog expects them; any string may hold {{field}} or {{field|fallback}}',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @IsObject({ each: true })
-  parameters?: Array<Record<string, unknown>>;
-}
-
-export class TemplateDto {
-  @ApiProperty({ example: 'spring_sale' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(512)
-  name: string;
-
-  @ApiProperty({ example: 'en' })
-  @IsString()
-  @Matches(/^[a-z]{2,3}([_-][A-Za-z]{2,4})?$/, { message: 'template.language must be a language code such as en or pt_BR' })
-  language: string;
-
-  @ApiPropertyOptional({ description: 'On-Premise channels: the template namespace (defaults to the channel’s)' })
-  @IsOptional()
-  @IsString()
-  namespace?: string;
-
-  @ApiProperty({ type: [TemplateComponentDto] })
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => TemplateComponentDto)
-  components: TemplateComponentDto[];
-}
-
-export class SendWindowDto {
-  @ApiProperty({ example: '09:00' })
-  @IsString()
-  start: string;
-
-  @ApiProperty({ example: '20:00' })
-  @IsString()
-  end: string;
-
-  @ApiProperty({
-    example: 'Europe/Berlin',
-    description:
-      'An IANA time zone, or "recipient": each recipient\'s own time — the contact\'s `timezone` attribute, else the zone of the number\'s country when it has one, else fallbackTimezone',
-  })
-  @IsString()
-  timezone: string;
-
-  @ApiPropertyOptional({
-    example: 'Europe/Berlin',
-    description: 'Required with timezone "recipient" (and only allowed there): the zone of recipients whose own zone is unknown',
-  })
-  @IsOptional()
-  @IsString()
-  fallbackTimezone?: string;
-}
-
-export class FrequencyCapDto {
-  @ApiProperty({ example: 1, minimum: 1, maximum: 100, description: 'At most this many MARKETING templates per contact…' })
-  @IsInt({ message: 'frequencyCap.max must be a whole number' })
-  max: number;
-
-  @ApiProperty({ example: 24, minimum: 1, maximum: 720, description: '…in any window of this many hours (any campaign, any channel of this engine)' })
-  @IsInt({ message: 'frequencyCap.hours must be a whole number of hours' })
-  hours: number;
-}
-
-const FREQUENCY_CAP =
-  'Overrides MARKETING_FREQUENCY_CAP for this campaign (MARKETING templates only). A contact at the cap waits (waitingReason frequency_cap) until allowed, or is skipped when that is after validUntil';
-export class CampaignVariantDto {
-  @ApiProperty({ example: 'A', description: 'Unique within the campaign: 1–64 letters, digits, _ or -' })
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'variants[].name must be 1–64 letters, digits, _ or -' })
-  name: string;
-
-  @ApiProperty({ type: TemplateDto })
-  @ValidateNested()
-  @Type(() => TemplateDto)
-  template: TemplateDto;
-
-  @ApiProperty({ example: 50, description: 'Relative share of the (test) audience: 50/50, 1/1 and 70/30 are all fine' })
-  @IsInt({ message: 'variants[].weight must be a whole number' })
-  @Min(1)
-  @Max(1000)
-  weight: number;
-}
-
-export class WinnerRuleDto {
-  @ApiProperty({ enum: ['read', 'replied', 'clicked'], example: 'clicked', description: 'Rate compared per variant: read, replied or clicked per sent test message' })
-  @IsIn(['read', 'replied', 'clicked'], { message: 'winner.metric must be one of read, replied, clicked' })
-  metric: 'read' | 'replied' | 'clicked';
-
-  @ApiProperty({ example: 20, description: 'Percent of the audience in the test (1–99); the rest waits (waitingReason ab_test) and gets the winner' })
-  @IsInt({ message: 'winner.testShare must be a whole percent' })
-  @Min(1)
-  @Max(99)
-  testShare: number;
-
-  @ApiProperty({ example: 4, description: 'Hours after launch at which the winner is picked (up to 720)' })
-  @IsNumber({}, { message: 'winner.afterHours must be a number of hours' })
-  @Min(0.01)
-  @Max(720)
-  afterHours: number;
-}
 
 export class CreateCampaignDto {
   @ApiProperty({ example: 'Spring sale' })

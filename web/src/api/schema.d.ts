@@ -266,10 +266,10 @@ export interface paths {
         get: operations["ContactsController_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["ContactErasureController_erase"];
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["ContactsController_update"];
         trace?: never;
     };
     "/v1/contacts/{id}/opt-out": {
@@ -574,7 +574,7 @@ export interface paths {
         };
         /**
          * Every recipient as CSV (streamed)
-         * @description Header: phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name,pricing_category,pricing_model,pricing_type,billable,price,replied_at,button. Cells starting with = + - @ tab or CR are prefixed with a single quote so spreadsheets show them as text. Optional status / errorCode filters.
+         * @description Header: phone,status,message_id,error_code,error_title,sent_at,delivered_at,read_at,failed_at,first_name,last_name,pricing_category,pricing_model,pricing_type,billable,price,replied_at,button. Cells starting with = + - @ tab or CR are prefixed with a single quote so spreadsheets show them as text, except plain numbers and E.164 phone numbers (+4915112345678), which are written as they are. Optional status / errorCode filters.
          */
         get: operations["ReportsController_csv"];
         put?: never;
@@ -1457,6 +1457,34 @@ export interface components {
             listIds: string[];
             /** @description Opt-in and opt-out history, oldest first */
             consentHistory: components["schemas"]["ConsentEventResponse"][];
+        };
+        UpdateContactBody: {
+            /**
+             * @description null or "" clears it
+             * @example Maria
+             */
+            firstName?: string | null;
+            /**
+             * @description null or "" clears it
+             * @example Schmidt
+             */
+            lastName?: string | null;
+            /**
+             * @description A language code such as de, en_US or pt-BR; null or "" clears it
+             * @example de
+             */
+            language?: string | null;
+            /**
+             * @description Merged into the attributes: a string sets the key, null removes it (keys: letters, digits and _, at most 64; values at most 1000 characters; at most 100 keys)
+             * @example {
+             *       "plan": "gold",
+             *       "city": "Berlin",
+             *       "old_key": null
+             *     }
+             */
+            attributes?: {
+                [key: string]: string | null;
+            };
         };
         OptOutBody: {
             /**
@@ -3179,6 +3207,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A header of more than 1,000 columns */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ImportsController_get: {
@@ -3200,6 +3235,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ImportResponse"];
                 };
+            };
+            /** @description id is not an import id (a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong API token */
             401: {
@@ -3236,6 +3278,13 @@ export interface operations {
                 content: {
                     "text/csv": string;
                 };
+            };
+            /** @description id is not an import id (a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong API token */
             401: {
@@ -3318,6 +3367,13 @@ export interface operations {
                     "application/json": components["schemas"]["ContactDetailResponse"];
                 };
             };
+            /** @description id is not a contact id (a whole number) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing or wrong API token */
             401: {
                 headers: {
@@ -3327,6 +3383,101 @@ export interface operations {
             };
             /** @description Unknown contact */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ContactErasureController_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased: the contact, its consent history and list memberships are deleted; its campaign recipients keep their rows (counts) without phone, WhatsApp id, rendered parameters or user id, and those not sent yet are skipped (skipReason contact_erased). When the person had opted out, a keyed hash of the number is kept so that an import of it again creates the contact opted out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown contact */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An import is writing contacts; try again when it has finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ContactsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateContactBody"];
+            };
+        };
+        responses: {
+            /** @description Names, language and attributes changed (consent and the number are not edited here) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactDetailResponse"];
+                };
+            };
+            /** @description Nothing to change, a bad language code, an attribute key or value that is not allowed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or wrong API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown contact */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An import is writing contacts; try again when it has finished */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3357,6 +3508,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ContactDetailResponse"];
                 };
+            };
+            /** @description id is not a contact id (a whole number) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong API token */
             401: {
@@ -3404,6 +3562,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ContactDetailResponse"];
                 };
+            };
+            /** @description id is not a contact id (a whole number) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong API token */
             401: {
@@ -3477,6 +3642,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ListResponse"];
                 };
+            };
+            /** @description id is not a list id (a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong API token */
             401: {
@@ -3888,6 +4060,13 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignReportDto"];
                 };
             };
+            /** @description id is not a campaign id (a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing or wrong API token */
             401: {
                 headers: {
@@ -3928,7 +4107,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimeseriesDto"];
                 };
             };
-            /** @description Unknown bucket or malformed from */
+            /** @description id is not a campaign id (a UUID), unknown bucket or malformed from */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3978,7 +4157,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecipientPageDto"];
                 };
             };
-            /** @description Unknown status (the allowed ones are listed), bad cursor or limit */
+            /** @description id is not a campaign id (a UUID), unknown status (the allowed ones are listed), bad cursor or limit */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4026,6 +4205,13 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description id is not a campaign id (a UUID), or an unknown status / errorCode filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing or wrong API token */
             401: {
                 headers: {
@@ -4060,6 +4246,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DownloadLinkDto"];
                 };
+            };
+            /** @description id is not a campaign id (a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing or wrong API token */
             401: {
