@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -21,15 +22,22 @@ const freePort = () =>
     });
   });
 
+async function answers(port: number): Promise<boolean> {
+  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitFor('redis up', () => new Promise<boolean>((resolve) => {
-    import('ioredis').then(({ Redis }) => {
-      const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-      client.on('error', () => undefined);
-      client.connect().then(() => client.ping()).then(() => resolve(true), () => resolve(false)).finally(() => client.disconnect());
-    });
-  }), 10_000, 100);
+  await waitFor('redis up', () => answers(port), 10_000, 100);
   return child;
 }
 
