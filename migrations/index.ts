@@ -18,6 +18,7 @@ import { ClaimRules1796400000300 } from './1796400000300-ClaimRules.js';
 import { Audiences1796400000400 } from './1796400000400-Audiences.js';
 import { CampaignRepliesAndVariants1796400000500 } from './1796400000500-CampaignRepliesAndVariants.js';
 import { UploadChunksAndErasures1796400000700 } from './1796400000700-UploadChunksAndErasures.js';
+import { StatusesSeenThrough1796400000800 } from './1796400000800-StatusesSeenThrough.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -38,4 +39,5 @@ export const migrations = [
   Audiences1796400000400,
   CampaignRepliesAndVariants1796400000500,
   UploadChunksAndErasures1796400000700,
+  StatusesSeenThrough1796400000800,
 ];

@@ -197,7 +197,7 @@ async function crash(recipients: number): Promise<void> {
   sandbox.addKey('bench-key-c', 'cloud');
   // Short lease and grace so that the run ends in about a minute; the logic is the same at 600 s.
   // One ENCRYPTION_KEY for every start: the restarted engine must read the channel's stored API key.
-  const env = { SEND_LEASE_SECONDS: '5', UNKNOWN_OUTCOME_GRACE_SECONDS: '15', SENDER_BATCH_SIZE: '500', ENCRYPTION_KEY: randomBytes(32).toString('hex') };
+  const env = { SEND_LEASE_SECONDS: '5', UNKNOWN_OUTCOME_GRACE_SECONDS: '15', UNKNOWN_OUTCOME_MAX_WAIT_SECONDS: '120', SENDER_BATCH_SIZE: '500', ENCRYPTION_KEY: randomBytes(32).toString('hex') };
   const port = await freePort();
   let engine = await startEngine({ databaseUrl, env, port });
   try {

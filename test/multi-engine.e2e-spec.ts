@@ -49,12 +49,16 @@ describe('two engines on one database', () => {
         apiKey: 'engine-shutdown',
         count,
         firstPhone: 4915250000000,
-        messagesPerSecond: 40,
+        // Slow enough (3 engines × 20/s at most: 2.5 s or more for 150) that the shutdown starts mid-campaign
+        // even when a loaded machine stalls the probe below; mid-campaign is judged when the shutdown
+        // starts, not when it ends (the other engines keep sending while it drains its in-flight sends).
+        messagesPerSecond: 20,
         dueInMs: 300,
       });
-      await waitFor('sends under way', async () => sandbox.stats().accepted >= 20);
+      await waitFor('sends under way', async () => sandbox.stats().accepted >= 20, 20_000, 20);
+      const acceptedAtShutdown = sandbox.stats().accepted;
       await third.close();
-      expect(sandbox.stats().accepted).toBeLessThan(count);
+      expect(acceptedAtShutdown).toBeLessThan(count);
       await waitForCompletion(engines[0], campaignId, count, 60_000);
       expectEachOnce(sandbox, waIds);
       const attempts = (await engines[0].dataSource.query(

@@ -314,13 +314,15 @@ describe('sender against the sandbox', () => {
   });
 
   it('Cloud: a lost answer is not resent while the status webhook (callback data) can reveal it went out', async () => {
-    const numbers = phones(3, 7000);
+    // One recipient on its own channel: no message of the channel is sent after it, so the channel's status
+    // webhooks never show as flowing past it (unknown-outcome.ts), and it is not resent however late its own
+    // status comes (under load: well past the 2 s grace) — short of UNKNOWN_OUTCOME_MAX_WAIT_SECONDS (1 h).
+    // Completion needs its status: had it been resent, the sandbox would have accepted it twice by then.
+    const numbers = phones(1, 7000);
     const { apiKey, channelId, listId } = await setup('cloud', numbers);
     sandbox.injectFailure({ kind: 'lost_response', apiKey, count: 1, to: waId(numbers[0]) });
     const campaignId = await launch(channelId, listId);
     await waitFor('completion', async () => (await campaignStatus(campaignId)).status === 'completed', 30_000);
-    // Wait past the grace period: still exactly one message.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(sandbox.acceptedFor(waId(numbers[0]))).toBe(1);
     const [row] = (await engine.dataSource.query('SELECT status, message_id FROM campaign_recipients WHERE campaign_id = $1 AND wa_id = $2', [
       campaignId,

@@ -9,6 +9,7 @@
  * passes in (a test's injected clock moves time forward, never back).
  */
 import { recipientWindowSql } from './send-window.js';
+import { unknownOutcomeWaitSql } from './unknown-outcome.js';
 import { validUntilSql } from './valid-until.js';
 import type { FrequencyCap } from './frequency-cap.js';
 import type { ClaimedRecipient } from './recipient-sends.queries.js';
@@ -36,6 +37,8 @@ export interface RecipientClaim {
   claimId: string;
   now: Date;
   budget: number | null;
+  /** UNKNOWN_OUTCOME_MAX_WAIT_SECONDS (unknown-outcome.ts); default 3600. */
+  unknownOutcomeMaxWaitSeconds?: number;
 }
 
 /** The claim's clock as SQL over the parameter `param`. */
@@ -68,10 +71,17 @@ export const LOCK_CONTACTS = `
   FROM (SELECT DISTINCT hashtextextended('frequency-cap:' || id, 0) AS key FROM unnest($1::bigint[]) AS id ORDER BY key) k`;
 
 const window = recipientWindowSql('d.send_window', 'd.zone', 'd.clock');
+const outcome = unknownOutcomeWaitSql('r', 'ch', claimClock('$4'), '$11::int');
 
 /**
  * Decides each picked row ($1) and writes the decision:
  * - the contact opted out since launch → `skipped` (opted_out);
+ * - a Cloud recipient whose last send had an unknown outcome, while its channel's status webhooks are
+ *   silent (channels.statuses_seen_through not after its dispatched_at) and less than $11 seconds
+ *   (UNKNOWN_OUTCOME_MAX_WAIT_SECONDS) since that dispatch → keeps waiting (`unknown_outcome`), looked at
+ *   again a few seconds later (unknown-outcome.ts: the rule and its invariant). A status for it moves it
+ *   to sent meanwhile, so it is never picked again. Cost: one channel row per picked row (its primary key);
+ *   only rows requeued for an unknown outcome (rare) ever wait here;
  * - a recipient-local send window (sendWindow.timezone "recipient") closed in the recipient's zone (the
  *   zone stored at launch, else the campaign's fallbackTimezone) → waits (`send_window`) until it opens
  *   there;
@@ -102,9 +112,11 @@ export const CLAIM_PICKED = `
       ${validUntilSql('c')} AS valid_until,
       c.send_window, c.send_window ->> 'timezone' = 'recipient' AS local_window,
       coalesce(r.timezone, c.send_window ->> 'fallbackTimezone') AS zone,
-      s.cap_max, s.cap_hours, coalesce(s.marketing, false) AS marketing
+      s.cap_max, s.cap_hours, coalesce(s.marketing, false) AS marketing,
+      ${outcome.waits} AS outcome_waits, ${outcome.until} AS outcome_until
     FROM campaign_recipients r
     JOIN campaigns c ON c.id = r.campaign_id
+    JOIN channels ch ON ch.id = c.channel_id
     JOIN contacts ct ON ct.id = r.contact_id
     -- One settings row per (campaign, variant): an A/B recipient is judged by its own variant's template.
     LEFT JOIN settings s ON s.campaign_id = r.campaign_id AND s.variant IS NOT DISTINCT FROM r.variant
@@ -114,6 +126,7 @@ export const CLAIM_PICKED = `
     SELECT d.*, w.opens_at, used.until,
       CASE
         WHEN d.opted_out THEN 'skip_opted_out'
+        WHEN d.outcome_waits THEN 'wait_outcome'
         WHEN d.local_window AND NOT w.inside THEN 'wait_window'
         WHEN used.counted >= d.cap_max AND used.until > d.valid_until THEN 'skip_cap'
         WHEN used.counted >= d.cap_max THEN 'wait_cap'
@@ -161,8 +174,8 @@ export const CLAIM_PICKED = `
     attempts = r.attempts + CASE WHEN d.action = 'send' THEN 1 ELSE 0 END,
     claim_id = CASE WHEN d.action = 'send' THEN $3::uuid ELSE r.claim_id END,
     dispatched_at = CASE WHEN d.action = 'send' THEN NULL ELSE r.dispatched_at END,
-    next_attempt_at = CASE d.action WHEN 'wait_window' THEN d.opens_at WHEN 'wait_cap' THEN d.until ELSE r.next_attempt_at END,
-    waiting_reason = CASE d.action WHEN 'wait_window' THEN 'send_window' WHEN 'wait_cap' THEN 'frequency_cap' END
+    next_attempt_at = CASE d.action WHEN 'wait_window' THEN d.opens_at WHEN 'wait_cap' THEN d.until WHEN 'wait_outcome' THEN d.outcome_until ELSE r.next_attempt_at END,
+    waiting_reason = CASE d.action WHEN 'wait_window' THEN 'send_window' WHEN 'wait_cap' THEN 'frequency_cap' WHEN 'wait_outcome' THEN 'unknown_outcome' END
   FROM decided d
   WHERE r.id = d.id AND d.action <> 'leave'
   RETURNING r.id, r.campaign_id, r.wa_id, r.components, r.status, r.attempts, r.marketing_limit_retries, r.claim_id,

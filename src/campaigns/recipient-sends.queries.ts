@@ -142,7 +142,8 @@ export const RECORD_UNKNOWN = `
  *   giving back the attempt.
  * - Dispatched: whether the message left is unknown. Cloud: wait (pending, not due) until the grace
  *   period after dispatch has passed — a status webhook carrying `biz_opaque_callback_data` moves it
- *   to sent meanwhile; only then resend. On-Premise (no callback data): the configured policy,
+ *   to sent meanwhile; only then may the claim resend it (unknown-outcome.ts: once the channel's status
+ *   webhooks flow past it, or after UNKNOWN_OUTCOME_MAX_WAIT_SECONDS). On-Premise (no callback data): the configured policy,
  *   `unknown` or resend at once.
  * $1: the grace in seconds, $2: the On-Premise policy.
  */

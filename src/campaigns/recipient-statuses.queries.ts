@@ -19,6 +19,7 @@ export interface StatusRecipientRow {
   attempts: number;
   marketing_limit_retries: number;
   valid_until: Date | null;
+  dispatched_at: Date | null;
 }
 
 /** A recipient a status may name (RecipientsRepository.findForStatuses). */
@@ -36,6 +37,8 @@ export interface StatusRecipient {
   marketingLimitRetries: number;
   /** The campaign's validUntil (valid-until.ts). */
   validUntil: Date | null;
+  /** When its current message was handed to 360dialog (the channel's status watermark: unknown-outcome.ts). */
+  dispatchedAt: Date | null;
 }
 
 /** A status event seen for the first time, matched to its recipient: one input row of APPLY_STATUS_EVENTS. */
@@ -71,7 +74,7 @@ export interface MarketingLimitWait {
 
 /** Candidates for status events: by message id, and by the recipient id of the callback data. */
 const FOUND_COLUMNS = `r.id::text AS id, r.message_id, r.channel_id, r.campaign_id, r.contact_id::text AS contact_id, r.wa_id, r.attempts, r.marketing_limit_retries,
-    ${validUntilSql('c')} AS valid_until`;
+    ${validUntilSql('c')} AS valid_until, r.dispatched_at`;
 export const FIND_RECIPIENTS = `
   SELECT ${FOUND_COLUMNS} FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE r.message_id = ANY($1::text[])
   UNION

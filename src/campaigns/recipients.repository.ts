@@ -115,6 +115,7 @@ export class RecipientsRepository {
       claim.campaigns.map((c) => c.marketing),
       claim.budget,
       claim.campaigns.map((c) => c.variant ?? null),
+      claim.unknownOutcomeMaxWaitSeconds ?? 3600,
     ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
     const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
     return { claimed, picked: picked.length, waited: rows.length - claimed.length };
@@ -215,6 +216,7 @@ export class RecipientsRepository {
       attempts: row.attempts,
       marketingLimitRetries: row.marketing_limit_retries,
       validUntil: row.valid_until ? new Date(row.valid_until) : null,
+      dispatchedAt: row.dispatched_at ? new Date(row.dispatched_at) : null,
     }));
   }
 

@@ -90,6 +90,14 @@ export class Channel {
   @Column('text', { name: 'partner_channel_id', nullable: true })
   partnerChannelId: string | null;
 
+  /**
+   * The status-webhook watermark (migration StatusesSeenThrough): the latest dispatch time of a message
+   * of this channel a status webhook was applied for; null: none yet. Written only by
+   * ChannelsRepository.advanceStatusWatermarks; read by the sender's claim (unknown outcomes).
+   */
+  @Column('timestamptz', { name: 'statuses_seen_through', nullable: true, select: false })
+  statusesSeenThrough?: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -94,6 +94,27 @@ export class ChannelsRepository {
 
   // ·
 
+  // ── Status-webhook watermark (webhooks/) ──
+
+  /**
+   * Moves each channel's statuses_seen_through forward to `through` (the latest dispatch of a message a
+   * status webhook was applied for), never back. Called after the status batch committed, outside its
+   * transaction: no lock on the channel row is held while a batch runs, and a watermark never claims a
+   * status that could still roll back (migration StatusesSeenThrough states the invariant). Rows already
+   * past `through` are not locked or written (a hot path: one probe per channel per webhook batch).
+   */
+  async advanceStatusWatermarks(through: ReadonlyMap<string, Date>): Promise<void> {
+    if (through.size === 0) return;
+    await this.dataSource.query(
+      `UPDATE channels ch SET statuses_seen_through = v.through
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, through)
+       WHERE ch.id = v.id AND (ch.statuses_seen_through IS NULL OR ch.statuses_seen_through < v.through)`,
+      [[...through.keys()], [...through.values()]],
+    );
+  }
+
+  // ·
+
   // ── Account signals (webhooks/) ──
   // (methods of this section go below this line)
 

@@ -75,6 +75,11 @@ export const configSchema = z.object({
   TEMPLATE_FAILURE_PAUSE_AFTER: z.coerce.number().int().min(1).default(5),
   UNKNOWN_OUTCOME_GRACE_SECONDS: z.coerce.number().int().min(0).default(600),
   ONPREMISE_UNKNOWN_OUTCOME_POLICY: z.enum(['mark_unknown', 'resend']).default('mark_unknown'),
+  /**
+   * Cloud: the longest an unknown outcome waits, from its dispatch, while the channel's status webhooks
+   * are silent (no status yet for a message sent after it); then it is resent (recipient-claim.queries.ts).
+   */
+  UNKNOWN_OUTCOME_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).default(3600),
   WEBHOOK_PROCESSOR_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   WEBHOOK_PROCESSOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
   WEBHOOK_PROCESSOR_YIELD_UTILIZATION: z.coerce.number().min(0).max(1).default(0.8),

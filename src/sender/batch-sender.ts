@@ -110,7 +110,13 @@ export class BatchSender {
   private async claim(channel: Channel, campaigns: RunningCampaign[], room: number, now: Date): Promise<ClaimResult | 'limit_reached'> {
     // Per (campaign, variant): an A/B recipient is capped and counted by its own variant's template (variant-routing.ts).
     const claimCampaigns = claimSettings(campaigns, this.config.env.MARKETING_FREQUENCY_CAP);
-    const claim = { campaigns: claimCampaigns, leaseSeconds: this.config.env.SEND_LEASE_SECONDS, claimId: randomUUID(), now };
+    const claim = {
+      campaigns: claimCampaigns,
+      leaseSeconds: this.config.env.SEND_LEASE_SECONDS,
+      claimId: randomUUID(),
+      now,
+      unknownOutcomeMaxWaitSeconds: this.config.env.UNKNOWN_OUTCOME_MAX_WAIT_SECONDS,
+    };
     const limit = effectiveMessagingLimit(channel).limit;
     if (limit === null) return this.recipients.claimForSending({ ...claim, limit: room, budget: null });
     return this.dataSource.transaction(async (db) => {

@@ -85,7 +85,9 @@ export function retryLater(attempts: number, random: () => number): RecipientFat
 /** The call may have gone out: Cloud waits for a status webhook before resending; On-Premise follows its policy. */
 export function unknownOutcome(generation: ApiGeneration, settings: OutcomeSettings): RecipientFate {
   if (generation === 'cloud') {
-    // A status webhook carrying r:<id> may still reveal that it went out; wait before resending.
+    // A status webhook carrying r:<id> may still reveal that it went out; wait before resending. After the
+    // grace, the claim resends it only once the channel's webhooks are seen flowing past it, or after
+    // UNKNOWN_OUTCOME_MAX_WAIT_SECONDS (campaigns/unknown-outcome.ts).
     return { kind: 'requeue', delayMs: settings.unknownOutcomeGraceSeconds * 1000, uncount: false, reason: 'unknown_outcome' };
   }
   if (settings.onPremiseUnknownOutcome === 'resend') return { kind: 'requeue', delayMs: 0, uncount: false, reason: 'unknown_outcome' };

@@ -30,10 +30,12 @@ export interface BatchTally {
   signals: Map<string, number>;
   /** Messages whose pricing was stored in this batch, once per message id (the cost metrics). */
   priced: NewlyPriced[];
+  /** Per channel, the latest dispatch of a message a status was applied for now (the watermark, written after commit). */
+  statusesSeenThrough: Map<string, Date>;
 }
 
 export function emptyTally(): BatchTally {
-  return { applied: new Map(), duplicates: 0, unknownRetried: 0, unknownParked: 0, inbound: 0, optOuts: 0, parkedItems: 0, signals: new Map(), priced: [] };
+  return { applied: new Map(), duplicates: 0, unknownRetried: 0, unknownParked: 0, inbound: 0, optOuts: 0, parkedItems: 0, signals: new Map(), priced: [], statusesSeenThrough: new Map() };
 }
 
 /** Maps the stored body of either payload generation to its events (pure). */

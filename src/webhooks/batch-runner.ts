@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { errorMessage } from '../common/errors.js';
+import { ChannelsRepository } from '../channels/channels.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { BatchApplier } from './batch-applier.js';
@@ -58,7 +59,19 @@ export class BatchRunner {
     private readonly metrics: MetricsService,
     private readonly inbox: InboxRepository,
     private readonly applier: BatchApplier,
+    private readonly channels: ChannelsRepository,
   ) {}
+
+  /**
+   * After a batch committed: its counts into the metrics, and the channels' status watermarks forward
+   * (unknown-outcome.ts). Best effort: a watermark not written only makes an unknown outcome wait longer.
+   */
+  private async committed(tally: BatchTally): Promise<void> {
+    this.applier.count(tally);
+    await this.channels.advanceStatusWatermarks(tally.statusesSeenThrough).catch((error: unknown) => {
+      this.logger.warn(`Could not move the status watermark of ${tally.statusesSeenThrough.size} channel(s) forward: ${errorMessage(error)}`);
+    });
+  }
 
   /**
    * Claims and processes one batch; says how many inbox items it took, how long the oldest had been due,
@@ -95,7 +108,7 @@ export class BatchRunner {
       }
       return result(false);
     }
-    this.applier.count(tally);
+    await this.committed(tally);
     return result(false);
   }
 
@@ -107,7 +120,7 @@ export class BatchRunner {
   private async processOne(id: string): Promise<ItemOutcome> {
     try {
       const tally = await this.dataSource.transaction(async (manager) => this.applier.apply(manager, await this.inbox.claimItem(id, manager)));
-      this.applier.count(tally);
+      await this.committed(tally);
       return 'done';
     } catch (error) {
       const reason = errorMessage(error);

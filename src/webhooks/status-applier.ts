@@ -57,6 +57,12 @@ export class StatusApplier {
     for (const priced of await this.recipients.applyStatusEvents(fresh, db)) tally.priced.push(priced);
     await this.errorPolicy.apply(fresh, found, db);
     for (const status of fresh) tally.applied.set(status.status, (tally.applied.get(status.status) ?? 0) + 1);
+    for (const status of fresh) {
+      const recipient = found.get(status.recipientId);
+      if (!recipient?.dispatchedAt) continue;
+      const through = tally.statusesSeenThrough.get(recipient.channelId);
+      if (!through || through < recipient.dispatchedAt) tally.statusesSeenThrough.set(recipient.channelId, recipient.dispatchedAt);
+    }
     return matchedEvents;
   }
 
