@@ -42,7 +42,16 @@ interface WebhookCredentialsEntry {
   username: string;
   /** sha256 hex as stored; a malformed one never matches (credentialsMatch). */
   passwordHash: string;
+  /**
+   * Authorization headers already found to match these credentials (at most VERIFIED_HEADERS_PER_CHANNEL):
+   * 360dialog sends the same header with every call, so the receiver checks it once per credentials load
+   * instead of hashing it per request. A hash lookup (Set.has), so no timing on where two headers differ;
+   * the set belongs to this entry, so a reload (rotated credentials) starts empty.
+   */
+  verified: Set<string>;
 }
+
+const VERIFIED_HEADERS_PER_CHANNEL = 4;
 
 interface CachedHealth {
   expiresAt: number;
@@ -210,11 +219,16 @@ export class ChannelsService {
   async verifyWebhookCredentials(channelId: string, authorizationHeader: string | undefined | null): Promise<WebhookCredentialsVerdict> {
     if (!isUuid(channelId)) return 'unknown_channel';
     await this.freshWebhookCredentials();
+    if (typeof authorizationHeader === 'string' && this.webhookCredentials.get(channelId)?.verified.has(authorizationHeader)) return 'ok';
     const given = parseBasicAuthorization(authorizationHeader);
     let verdict = this.checkWebhookCredentials(channelId, given);
     if (verdict !== 'ok' && performance.now() - this.webhookCredentialsLoadedAt > WEBHOOK_CREDENTIALS_MISS_RELOAD_MS) {
       await this.reloadWebhookCredentials();
       verdict = this.checkWebhookCredentials(channelId, given);
+    }
+    const entry = this.webhookCredentials.get(channelId);
+    if (verdict === 'ok' && typeof authorizationHeader === 'string' && entry && entry.verified.size < VERIFIED_HEADERS_PER_CHANNEL) {
+      entry.verified.add(authorizationHeader);
     }
     return verdict;
   }
@@ -339,7 +353,7 @@ export class ChannelsService {
       try {
         const rows = await this.repository.webhookCredentials();
         const next = new Map<string, WebhookCredentialsEntry>();
-        for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: row.webhookPasswordHash });
+        for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: row.webhookPasswordHash, verified: new Set() });
         this.webhookCredentials = next;
         this.webhookCredentialsLoadedAt = performance.now();
       } finally {
@@ -350,6 +364,6 @@ export class ChannelsService {
   }
 
   private rememberWebhookCredentials(id: string, username: string, passwordHashHex: string): void {
-    this.webhookCredentials.set(id, { username, passwordHash: passwordHashHex });
+    this.webhookCredentials.set(id, { username, passwordHash: passwordHashHex, verified: new Set() });
   }
 }
