@@ -42,16 +42,9 @@ interface WebhookCredentialsEntry {
   username: string;
   /** sha256 hex as stored; a malformed one never matches (credentialsMatch). */
   passwordHash: string;
-  /**
-   * Authorization headers already found to match these credentials (at most VERIFIED_HEADERS_PER_CHANNEL):
-   * 360dialog sends the same header with every call, so the receiver checks it once per credentials load
-   * instead of hashing it per request. A hash lookup (Set.has), so no timing on where two headers differ;
-   * the set belongs to this entry, so a reload (rotated credentials) starts empty.
-   */
+  /** Up to 4 Authorization headers found to match (360dialog resends the same one): Set.has, no hash per call; a reload starts empty. */
   verified: Set<string>;
 }
-
-const VERIFIED_HEADERS_PER_CHANNEL = 4;
 
 interface CachedHealth {
   expiresAt: number;
@@ -227,9 +220,7 @@ export class ChannelsService {
       verdict = this.checkWebhookCredentials(channelId, given);
     }
     const entry = this.webhookCredentials.get(channelId);
-    if (verdict === 'ok' && typeof authorizationHeader === 'string' && entry && entry.verified.size < VERIFIED_HEADERS_PER_CHANNEL) {
-      entry.verified.add(authorizationHeader);
-    }
+    if (verdict === 'ok' && typeof authorizationHeader === 'string' && entry && entry.verified.size < 4) entry.verified.add(authorizationHeader);
     return verdict;
   }
 
