@@ -4,12 +4,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { requestIdFor } from './common/access-log.js';
 import { AllErrorsFilter } from './common/domain-error.filter.js';
 import { jsonNestedDeeperThan } from './common/json-depth.js';
 import type { AppConfig } from './config/app-config.js';
-import { installWebhookRawBody } from './webhooks/webhook-raw-body.js';
+import { installWebhookAccessLog, installWebhookRawBody } from './webhooks/webhook-raw-body.js';
 import { serveConsole } from './console/serve-console.js';
 
 const WORKER_PATHS = ['/health', '/metrics'];
@@ -74,6 +74,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Webhook routes get their body as raw bytes (stored as received, signature over the bytes, a
   // non-JSON body answered by the receiver itself); every other route keeps the default parsers.
   installWebhookRawBody(fastify, config.env.BODY_LIMIT_KB * 1024);
+  installWebhookAccessLog(fastify, () => PinoLogger.root);
   installJsonDepthLimit(app, fastify, config.env.BODY_LIMIT_KB * 1024, config.env.JSON_MAX_DEPTH);
   // The access log names the route pattern (/v1/campaigns/:id), not only the URL (common/access-log.ts).
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -146,8 +146,24 @@ describe('hardening', () => {
       expect(apiLines).toHaveLength(1);
       expect(apiLines[0]).toMatchObject({ req: { method: 'GET', id: expect.stringMatching(/^[0-9a-f-]{36}$/) }, res: { statusCode: 404 }, route: '/v1/campaigns/:id', msg: 'GET /v1/campaigns/:id 404' });
 
+      // The webhook route is logged by its own Fastify hook (pino-http is not mounted on it, for speed): same line.
+      const channelId = randomUUID();
+      const webhookAuth = 'Basic ' + Buffer.from('hook-user:hook-secret-4711').toString('base64');
+      await request(engine.url).post(`/webhooks/360dialog/${channelId}`).set('authorization', webhookAuth).set('x-request-id', 'hook-4711').send({ statuses: [] });
+      await waitForLog(() => logLines.some((line) => line.includes(`/webhooks/360dialog/${channelId}`)));
+      const hookLines = logLines.map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry.req?.url === `/webhooks/360dialog/${channelId}`);
+      expect(hookLines).toHaveLength(1);
+      expect(hookLines[0]).toMatchObject({
+        req: { id: 'hook-4711', method: 'POST' },
+        res: { statusCode: 404 },
+        route: '/webhooks/360dialog/:channelId',
+        responseTime: expect.any(Number),
+        msg: 'POST /webhooks/360dialog/:channelId 404',
+      });
+
       const everything = logLines.join('\n');
       expect(everything).not.toContain(grant);
+      expect(everything).not.toContain(webhookAuth.slice(6));
       expect(everything).not.toContain(engine.token);
     });
   });

@@ -42,6 +42,8 @@ interface WebhookCredentialsEntry {
   username: string;
   /** sha256 hex as stored; a malformed one never matches (credentialsMatch). */
   passwordHash: string;
+  /** Up to 4 Authorization headers found to match (360dialog resends the same one): Set.has, no hash per call; a reload starts empty. */
+  verified: Set<string>;
 }
 
 interface CachedHealth {
@@ -210,12 +212,15 @@ export class ChannelsService {
   async verifyWebhookCredentials(channelId: string, authorizationHeader: string | undefined | null): Promise<WebhookCredentialsVerdict> {
     if (!isUuid(channelId)) return 'unknown_channel';
     await this.freshWebhookCredentials();
+    if (typeof authorizationHeader === 'string' && this.webhookCredentials.get(channelId)?.verified.has(authorizationHeader)) return 'ok';
     const given = parseBasicAuthorization(authorizationHeader);
     let verdict = this.checkWebhookCredentials(channelId, given);
     if (verdict !== 'ok' && performance.now() - this.webhookCredentialsLoadedAt > WEBHOOK_CREDENTIALS_MISS_RELOAD_MS) {
       await this.reloadWebhookCredentials();
       verdict = this.checkWebhookCredentials(channelId, given);
     }
+    const entry = this.webhookCredentials.get(channelId);
+    if (verdict === 'ok' && typeof authorizationHeader === 'string' && entry && entry.verified.size < 4) entry.verified.add(authorizationHeader);
     return verdict;
   }
 
@@ -316,7 +321,7 @@ export class ChannelsService {
       try {
         const rows = await this.repository.webhookCredentials();
         const next = new Map<string, WebhookCredentialsEntry>();
-        for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: row.webhookPasswordHash });
+        for (const row of rows) next.set(row.id, { username: row.webhookUsername, passwordHash: row.webhookPasswordHash, verified: new Set() });
         this.webhookCredentials = next;
         this.webhookCredentialsLoadedAt = performance.now();
       } finally {
@@ -327,6 +332,6 @@ export class ChannelsService {
   }
 
   private rememberWebhookCredentials(id: string, username: string, passwordHashHex: string): void {
-    this.webhookCredentials.set(id, { username, passwordHash: passwordHashHex });
+    this.webhookCredentials.set(id, { username, passwordHash: passwordHashHex, verified: new Set() });
   }
 }

@@ -86,12 +86,8 @@ export class InboxRepository {
 
   /** One INSERT (one commit) for every row given. */
   async insert(rows: readonly NewInboxRow[]): Promise<void> {
-    await this.dataSource.query(INSERT_INBOX_ROWS, [
-      rows.map((row) => row.channelId),
-      rows.map((row) => row.body),
-      rows.map((row) => row.state),
-      rows.map((row) => row.lastError),
-    ]);
+    const json = JSON.stringify(rows.map((row) => ({ channel_id: row.channelId, body: row.body, state: row.state, last_error: row.lastError })));
+    await this.dataSource.query(INSERT_INBOX_ROWS, [json]);
   }
 
   // ── The processor, inside a batch's transaction ──

@@ -26,7 +26,21 @@ export interface UpstreamAnswer {
  * errors and the deadline's TimeoutError; the caller classifies them.
  */
 export async function upstreamRequest(dispatcher: Dispatcher, call: UpstreamRequest): Promise<UpstreamAnswer> {
-  const signal = AbortSignal.timeout(call.deadlineMs);
+  // Not AbortSignal.timeout: its timer, and with it the signal, undici's abort listener and the
+  // request it closes over, stay alive until the deadline passes even when the answer came in 5 ms.
+  // At 3,000 sends/s with a 30 s deadline that kept ~90,000 finished requests in memory (engine RSS
+  // 640 MB for 40,000 sends, 16% of the CPU in GC; docs/performance.md). This timer is cleared as soon
+  // as the answer is read; the abort reason is the same TimeoutError DOMException.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), call.deadlineMs);
+  try {
+    return await readAnswer(dispatcher, call, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readAnswer(dispatcher: Dispatcher, call: UpstreamRequest, signal: AbortSignal): Promise<UpstreamAnswer> {
   const response = await request(call.url, {
     method: call.method,
     dispatcher,
