@@ -19,20 +19,16 @@
  * Options: --contacts N, --runs R, --keep (do not drop the database).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { benchPostgres } from './lib/bench-postgres.js';
 import { type Audience, oneList, type ResolvedAudience, toResolved } from '../src/audiences/audience.js';
 import { checkAudience } from '../src/audiences/audience-rules.js';
 import { previewCountsStatement, previewSampleStatement } from '../src/audiences/audience.queries.js';
 import { MARK_LAUNCHED } from '../src/campaigns/campaigns.queries.js';
 import { buildLaunchStatement } from '../src/campaigns/recipient-launch.queries.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { runMigrationsWithLock } from '../src/database/migrate.js';
-import { freePort } from './lib/engine-process.js';
 
 /** Issue 16: the audience launch may take at most this many times the plain launch. */
 const TARGET_RATIO = 2;
@@ -54,35 +50,6 @@ const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 };
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** A PostgreSQL server to create the bench database on, and how to stop it if this script started it. */
-async function server(): Promise<{ adminUrl: string; label: string; stop: () => Promise<void> }> {
-  for (const url of [process.env.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/postgres'].filter((u): u is string => !!u)) {
-    if (await reachable(url)) return { adminUrl: url, label: `PostgreSQL at ${new URL(url).host}`, stop: async () => undefined };
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'wa-bench-audience-pg-'));
-  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres' });
-  return {
-    adminUrl: embedded.url,
-    label: 'embedded PostgreSQL (no server answered at 127.0.0.1:5432)',
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -150,7 +117,7 @@ async function launch(client: pg.Client, seeded: Seeded, reach: { listId: string
 async function main(): Promise<void> {
   log(`# bench:audience — ${new Date().toISOString()}, Node ${process.version}`);
   log(`contacts: ${T.toLocaleString('en-US')}, plain list: ${N.toLocaleString('en-US')}, runs: ${RUNS} of each`);
-  const pgServer = await server();
+  const pgServer = await benchPostgres('audience');
   const databaseName = `wa_bench_audience_${randomBytes(4).toString('hex')}`;
   await adminQuery(pgServer.adminUrl, `CREATE DATABASE ${databaseName}`);
   const url = new URL(pgServer.adminUrl);
@@ -192,7 +159,8 @@ async function main(): Promise<void> {
     let previewMatches = true;
     for (let run = 1; run <= RUNS; run++) {
       for (const kind of run % 2 ? (['plain', 'audience'] as const) : (['audience', 'plain'] as const)) {
-        await client.query('TRUNCATE campaign_recipients, campaign_counters');
+        // The counters follow campaign_recipients through row triggers, which TRUNCATE does not fire; the ledger and replies reference it.
+        await client.query('TRUNCATE campaign_recipients, campaign_counters, campaign_cost_counters, frequency_ledger, campaign_replies');
         // Each launch starts from the same state: no dirty pages of the previous one to write meanwhile.
         await client.query('CHECKPOINT').catch(() => undefined);
         const result = await launch(client, seeded, kind === 'plain' ? { listId: seeded.lists.plain } : { audience });

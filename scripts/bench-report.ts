@@ -16,14 +16,12 @@
  * Options: --keep (do not drop the database), --size N (the large campaign, default 1,000,000).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { benchPostgres } from './lib/bench-postgres.js';
 import { selectReport } from '../src/reports/reports.queries.js';
-import { type EngineProcess, freePort, startEngine } from './lib/engine-process.js';
+import { type EngineProcess, startEngine } from './lib/engine-process.js';
 import { EXPORT_HEAP_CAP_MB, EXPORT_MEMORY_BUDGET_KB, exportMemoryGrowthKb, withinExportMemoryBudget } from './lib/export-memory.js';
 
 const args = process.argv.slice(2);
@@ -37,40 +35,6 @@ const TOKEN = randomBytes(24).toString('base64url');
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** A Postgres server to create the bench database on: where, and how to stop it if we started it. */
-async function server(): Promise<{ adminUrl: string; label: string; stop: () => Promise<void> }> {
-  const candidates = [process.env.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/postgres'].filter((url): url is string => !!url);
-  for (const url of candidates) {
-    if (await reachable(url)) {
-      const admin = new URL(url);
-      return { adminUrl: url, label: `PostgreSQL at ${admin.host}`, stop: async () => undefined };
-    }
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'wa-bench-report-pg-'));
-  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres' });
-  return {
-    adminUrl: embedded.url,
-    label: 'embedded PostgreSQL (no server answered at 127.0.0.1:5432)',
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -286,7 +250,7 @@ function rssByProgress(samples: Array<{ bytes: number; rss: number }>, total: nu
 
 async function main(): Promise<void> {
   log(`# bench:report — ${new Date().toISOString()}, Node ${process.version}`);
-  const pgServer = await server();
+  const pgServer = await benchPostgres('report');
   const databaseName = `wa_bench_report_${randomBytes(4).toString('hex')}`;
   await withClient(pgServer.adminUrl, (client) => client.query(`CREATE DATABASE ${databaseName}`));
   const databaseUrl = (() => {
