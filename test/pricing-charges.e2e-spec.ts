@@ -109,11 +109,13 @@ describe('pricing: charged messages from webhook statuses', () => {
     expect(metrics).toContain(`wa_message_cost_total{channel="${channel.id}",category="marketing",currency="EUR"} 0.1131`);
 
     // A message that was sent and then failed with 131049 is not delivered: it waits for a retry as a new
-    // message, its pricing (and its charge) goes.
+    // message, its pricing (and its charge) goes. The failure is dated now: its retry (a day later) must
+    // lie in the future, or the running sender could claim the row before it is read here.
     const limited = await insertRecipient(db, campaignId, channel.id);
     await postStatuses([status(limited, 'sent', 1, PMP('marketing'))]);
     expect((await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth)).body.cost.billableMessages).toBe(5);
-    await postStatuses([{ ...status(limited, 'failed', 2, PMP('marketing', 'regular', false)), errors: [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }] }]);
+    const failedNow = Math.floor(Date.now() / 1000) - T0;
+    await postStatuses([{ ...status(limited, 'failed', failedNow, PMP('marketing', 'regular', false)), errors: [{ code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.' }] }]);
     const [waiting] = await db.query('SELECT status, waiting_reason, pricing_category FROM campaign_recipients WHERE id = $1', [limited.id]);
     expect(waiting).toEqual({ status: 'pending', waiting_reason: 'marketing_limit', pricing_category: null });
     expect((await request(engine.url).get(`/v1/campaigns/${campaignId}/report`).set(engine.auth)).body.cost).toMatchObject({ billableMessages: 4, actual: '0.2223' });
