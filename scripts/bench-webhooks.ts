@@ -453,7 +453,7 @@ class Engine {
 
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(root, 'dist', 'src', 'main.js')], { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;

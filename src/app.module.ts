@@ -2,7 +2,7 @@ import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { accessLogOptions } from './common/access-log.js';
+import { PINO_HTTP_PREFIXES, accessLogOptions } from './common/access-log.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -25,9 +25,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-          // The webhook receiver logs its own line from a Fastify hook (webhooks/webhook-raw-body.ts): same fields, a tenth of its CPU less.
-          exclude: [{ path: 'webhooks/360dialog/:channelId', method: RequestMethod.POST }],
+          // pino-http (a request-bound logger for everything logged while an API request runs) only on the
+          // API's routes: mounted on every path, its middleware costs every webhook a seventh of the
+          // receiver's CPU even when excluded (docs/performance.md). Every other request — the webhook
+          // receiver, docs, the console's files, unknown paths — gets the same access-log line from a
+          // Fastify hook (common/access-log.ts, installDirectAccessLog).
+          forRoutes: PINO_HTTP_PREFIXES.map((prefix) => ({ path: `${prefix.slice(1)}*path`, method: RequestMethod.ALL })),
           pinoHttp: logStream ? [accessLogOptions(config.env.LOG_LEVEL), logStream] : accessLogOptions(config.env.LOG_LEVEL),
         }),
         DatabaseModule.forRoot(databaseUrl),

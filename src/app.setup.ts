@@ -5,11 +5,14 @@ import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import { requestIdFor } from './common/access-log.js';
+import { installDirectAccessLog, requestIdFor } from './common/access-log.js';
 import { AllErrorsFilter } from './common/domain-error.filter.js';
 import { jsonNestedDeeperThan } from './common/json-depth.js';
 import type { AppConfig } from './config/app-config.js';
-import { installWebhookAccessLog, installWebhookRawBody } from './webhooks/webhook-raw-body.js';
+import { describeWebhookRoute } from './webhooks/webhook-openapi.js';
+import { installWebhookRawBody } from './webhooks/webhook-raw-body.js';
+import { WebhookReceiver } from './webhooks/webhook-receiver.js';
+import { installWebhookRoute } from './webhooks/webhook-route.js';
 import { serveConsole } from './console/serve-console.js';
 
 const WORKER_PATHS = ['/health', '/metrics'];
@@ -74,7 +77,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Webhook routes get their body as raw bytes (stored as received, signature over the bytes, a
   // non-JSON body answered by the receiver itself); every other route keeps the default parsers.
   installWebhookRawBody(fastify, config.env.BODY_LIMIT_KB * 1024);
-  installWebhookAccessLog(fastify, () => PinoLogger.root);
+  installDirectAccessLog(fastify, () => PinoLogger.root);
   installJsonDepthLimit(app, fastify, config.env.BODY_LIMIT_KB * 1024, config.env.JSON_MAX_DEPTH);
   // The access log names the route pattern (/v1/campaigns/:id), not only the URL (common/access-log.ts).
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -96,11 +99,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   if (config.runsApi) await serveConsole(app);
+  installWebhookRoute(fastify, app.get(WebhookReceiver));
 }
 
 /** The OpenAPI document of `app`; also built without a database by scripts/openapi-document.ts for the console's types. */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('WhatsApp campaign engine')
@@ -110,4 +114,6 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .addBasicAuth()
       .build(),
   );
+  describeWebhookRoute(document);
+  return document;
 }

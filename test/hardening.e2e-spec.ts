@@ -146,7 +146,7 @@ describe('hardening', () => {
       expect(apiLines).toHaveLength(1);
       expect(apiLines[0]).toMatchObject({ req: { method: 'GET', id: expect.stringMatching(/^[0-9a-f-]{36}$/) }, res: { statusCode: 404 }, route: '/v1/campaigns/:id', msg: 'GET /v1/campaigns/:id 404' });
 
-      // The webhook route is logged by its own Fastify hook (pino-http is not mounted on it, for speed): same line.
+      // The webhook route is logged by a Fastify hook (pino-http is mounted on the API only, for speed): same line.
       const channelId = randomUUID();
       const webhookAuth = 'Basic ' + Buffer.from('hook-user:hook-secret-4711').toString('base64');
       await request(engine.url).post(`/webhooks/360dialog/${channelId}`).set('authorization', webhookAuth).set('x-request-id', 'hook-4711').send({ statuses: [] });
@@ -160,6 +160,14 @@ describe('hardening', () => {
         responseTime: expect.any(Number),
         msg: 'POST /webhooks/360dialog/:channelId 404',
       });
+
+      // Outside the API (docs, the console's files, unknown paths) the hook writes the line, once.
+      const unknownPath = `/no-such-page-${channelId}`;
+      await request(engine.url).get(unknownPath).expect(404);
+      await request(engine.url).get('/docs-json').set('x-request-id', `docs-${channelId}`).expect(200);
+      await waitForLog(() => logLines.some((line) => line.includes(`docs-${channelId}`)));
+      const outside = logLines.map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry.req?.url === unknownPath || entry.req?.id === `docs-${channelId}`);
+      expect(outside.map((entry) => entry.msg).sort()).toEqual(['GET - 404', 'GET /docs-json 200']);
 
       const everything = logLines.join('\n');
       expect(everything).not.toContain(grant);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as Pino } from 'pino';
 import type { Options } from 'pino-http';
@@ -12,6 +13,10 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const QUIET_PATHS = ['/health', '/metrics'];
 
 type RawRequest = IncomingMessage & { id?: unknown; routePattern?: string; originalUrl?: string };
+
+function isQuietPath(url: string | undefined): boolean {
+  return QUIET_PATHS.some((path) => (url ?? '').startsWith(path));
+}
 
 /** The request's id: the client's `x-request-id` when it is well-formed, else a fresh UUID. */
 export function requestIdFor(request: IncomingMessage): string {
@@ -65,16 +70,16 @@ export function accessLogOptions(level: string): Options {
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: (request, response) => `${request.method} ${(request as RawRequest).routePattern ?? '-'} ${response.statusCode}`,
     customErrorMessage: (request, response) => `${request.method} ${(request as RawRequest).routePattern ?? '-'} ${response.statusCode}`,
-    autoLogging: { ignore: (request) => QUIET_PATHS.some((path) => (request.url ?? '').startsWith(path)) },
+    autoLogging: { ignore: (request) => isQuietPath(request.url) },
   };
 }
 
 /**
  * The same access-log line as pino-http writes (same fields through the same serializers, same level
- * and message), for a route that bypasses the pino-http middleware: the webhook receiver, called
- * thousands of times a second by 360dialog, where pino-http's per-request child logger, listeners and
- * closures cost about a tenth of the receiver's CPU (docs/performance.md). `logger` is pino-http's own
- * (PinoLogger.root). Nothing is built when the level is off.
+ * and message), for the requests pino-http is not mounted on (app.module.ts): above all the webhook
+ * receiver, called thousands of times a second by 360dialog, where pino-http's middleware, child logger,
+ * listeners and closures cost a large share of the CPU (docs/performance.md). `logger` is pino-http's
+ * own (PinoLogger.root). Nothing is built when the level is off.
  */
 export function logAccessDirectly(logger: Pino, request: IncomingMessage, response: ServerResponse, id: string, responseTime: number): void {
   const level = response.statusCode >= 500 ? 'error' : 'info';
@@ -83,4 +88,21 @@ export function logAccessDirectly(logger: Pino, request: IncomingMessage, respon
   raw.id = id;
   const route = raw.routePattern ?? '-';
   logger[level]({ req: request, res: response, route, responseTime: Math.round(responseTime) }, `${request.method} ${route} ${response.statusCode}`);
+}
+
+/**
+ * The paths pino-http is mounted on (app.module.ts): the Nest controllers' — the API and the signed CSV
+ * download — where a request-bound logger carries the request into every line logged while it runs.
+ */
+export const PINO_HTTP_PREFIXES = ['/v1/', '/campaigns/'] as const;
+
+/** One access-log line for every request outside PINO_HTTP_PREFIXES, quiet probes aside: none unlogged, none twice. */
+export function installDirectAccessLog(fastify: FastifyInstance, logger: () => Pino | undefined): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const root = logger();
+    if (root && !PINO_HTTP_PREFIXES.some((prefix) => request.url.startsWith(prefix)) && !isQuietPath(request.url)) {
+      logAccessDirectly(root, request.raw, reply.raw, request.id, reply.elapsedTime);
+    }
+    done();
+  });
 }

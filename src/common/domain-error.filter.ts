@@ -29,34 +29,41 @@ const REASON: Record<number, string> = {
 /** One error shape for every route: {"statusCode","error","message"} (docs/api.md § Conventions). */
 @Catch()
 export class AllErrorsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    let statusCode = 500;
-    let message: unknown = 'Internal server error';
-    let extra: Record<string, unknown> | undefined;
-
-    if (exception instanceof DomainError) {
-      statusCode = STATUS_BY_CODE[exception.code];
-      message = exception.message;
-      extra = exception.details;
-    } else if (exception instanceof HttpException) {
-      statusCode = exception.getStatus();
-      const body = exception.getResponse();
-      message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
-    } else if (isFastifyError(exception)) {
-      statusCode = exception.statusCode;
-      message = exception.message;
-    } else {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    }
-    if (Array.isArray(message)) message = message.join('; ');
-    void reply
-      .status(statusCode)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({ statusCode, error: REASON[statusCode] ?? 'Error', message, ...extra });
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), exception);
   }
+}
+
+const logger = new Logger('Errors');
+
+/**
+ * Answers `exception` in the one error shape. AllErrorsFilter uses it for Nest's routes, and plain
+ * Fastify routes (webhooks/webhook-route.ts) as their error handler, so both answer alike.
+ */
+export function sendError(reply: FastifyReply, exception: unknown): void {
+  let statusCode = 500;
+  let message: unknown = 'Internal server error';
+  let extra: Record<string, unknown> | undefined;
+
+  if (exception instanceof DomainError) {
+    statusCode = STATUS_BY_CODE[exception.code];
+    message = exception.message;
+    extra = exception.details;
+  } else if (exception instanceof HttpException) {
+    statusCode = exception.getStatus();
+    const body = exception.getResponse();
+    message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+  } else if (isFastifyError(exception)) {
+    statusCode = exception.statusCode;
+    message = exception.message;
+  } else {
+    logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  }
+  if (Array.isArray(message)) message = message.join('; ');
+  void reply
+    .status(statusCode)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send({ statusCode, error: REASON[statusCode] ?? 'Error', message, ...extra });
 }
 
 function isFastifyError(error: unknown): error is { statusCode: number; message: string } {

@@ -7,8 +7,14 @@ interface Waiting extends NewInboxRow {
   reject(error: Error): void;
 }
 
-/** At most this many INSERTs in flight: the rest of the arrivals wait and go in the next one. */
-const MAX_IN_FLIGHT = 4;
+/**
+ * At most this many INSERTs in flight: the rest of the arrivals wait and go in the next one. Fewer,
+ * larger commits ingest more: on 2 cores, 64 connections flooding, 1–2 in flight stored about twice
+ * as many bodies per second as 4 (each commit is a WAL flush that competes for the same disk and CPU,
+ * docs/performance.md). Two rather than one, so a slow insert or a bisection does not hold up every
+ * waiting request.
+ */
+const MAX_IN_FLIGHT = 2;
 const MAX_ROWS_PER_INSERT = 2000;
 const MAX_BYTES_PER_INSERT = 16 * 1024 * 1024;
 

@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger as Pino } from 'pino';
-import { logAccessDirectly } from '../common/access-log.js';
 
 /** Every route under this prefix receives its body as raw bytes (a Buffer), whatever its content type. */
 export const WEBHOOK_PATH_PREFIX = '/webhooks/';
@@ -36,18 +34,4 @@ export function rawWebhookBody(request: FastifyRequest): Buffer {
 
 export function originalContentType(request: FastifyRequest): string | undefined {
   return (request as unknown as Record<symbol, string | undefined>)[ORIGINAL_CONTENT_TYPE];
-}
-
-/**
- * The webhook route's access log: pino-http is not mounted on it (app.module.ts excludes it, for speed),
- * so this onResponse hook writes the same line (common/access-log.ts, logAccessDirectly).
- */
-export function installWebhookAccessLog(fastify: FastifyInstance, logger: () => Pino | undefined): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const root = logger();
-    if (root && request.method === 'POST' && request.url.startsWith(WEBHOOK_PATH_PREFIX)) {
-      logAccessDirectly(root, request.raw, reply.raw, request.id, reply.elapsedTime);
-    }
-    done();
-  });
 }

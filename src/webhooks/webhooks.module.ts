@@ -20,25 +20,26 @@ import { StatusApplier } from './status-applier.js';
 import { WebhookInboxItem } from './webhook-inbox.entity.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
 import { WebhookProcessorService } from './webhook-processor.service.js';
-import { WebhooksController } from './webhooks.controller.js';
+import { WebhookReceiver } from './webhook-receiver.js';
 
 /**
  * Receives 360dialog's webhooks (POST /webhooks/360dialog/:channelId → webhook_inbox, group commit)
  * and applies them (WebhookProcessorService, where ROLE runs workers: BatchRunner, BatchApplier with
  * StatusApplier, InboundApplier and ItemSettling). webhook_inbox and message_events are written only
  * through InboxRepository and MessageEventsRepository; the recipients and contacts a batch moves,
- * through RecipientsRepository and ContactsRepository. The raw-body hook it needs is
- * installed by app.setup.ts (installWebhookRawBody). Operators list and re-drive parked items under
+ * through RecipientsRepository and ContactsRepository. The receiver is a plain Fastify route
+ * (webhook-route.ts, WebhookReceiver), installed with its raw-body hook by app.setup.ts. Operators list and re-drive parked items under
  * /v1/webhooks/inbox (InboxController).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookInboxItem, MessageEvent]), ChannelsModule, CampaignsModule, ContactsModule],
-  controllers: [WebhooksController, InboxController],
+  controllers: [InboxController],
   providers: [
     StatusErrorPolicy,
     InboxRepository,
     MessageEventsRepository,
     WebhookInboxWriter,
+    WebhookReceiver,
     StatusApplier,
     InboundApplier,
     ItemSettling,
@@ -50,6 +51,6 @@ import { WebhooksController } from './webhooks.controller.js';
     ApiTokenGuard,
     RetentionWorker,
   ],
-  exports: [WebhookProcessorService],
+  exports: [WebhookProcessorService, WebhookReceiver],
 })
 export class WebhooksModule {}

@@ -448,26 +448,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/webhooks/360dialog/{channelId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Status and inbound-message webhooks from 360dialog (Cloud API and On-Premise payloads)
-         * @description Basic auth with the channel's webhook credentials (given when the channel was created). The raw body is stored durably (group commit) before the 200; a processor applies it afterwards. With WEBHOOK_PARTNER_SECRET set, `x-360dialog-signature` (HMAC-SHA256 of the raw body, hex, optional `sha256=` prefix) is required.
-         */
-        post: operations["WebhooksController_receive"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/webhooks/inbox/parked": {
         parameters: {
             query?: never;
@@ -739,6 +719,26 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["SegmentsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/360dialog/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Status and inbound-message webhooks from 360dialog (Cloud API and On-Premise payloads)
+         * @description Basic auth with the channel's webhook credentials (given when the channel was created). The raw body is stored durably (group commit) before the 200; a processor applies it afterwards. With WEBHOOK_PARTNER_SECRET set, `x-360dialog-signature` (HMAC-SHA256 of the raw body, hex, optional `sha256=` prefix) is required.
+         */
+        post: operations["receiveWebhook"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3922,72 +3922,6 @@ export interface operations {
             };
         };
     };
-    WebhooksController_receive: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description HMAC-SHA256 of the raw body (checked when WEBHOOK_PARTNER_SECRET is set) */
-                "x-360dialog-signature"?: string;
-            };
-            path: {
-                channelId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
-            };
-        };
-        responses: {
-            /** @description Stored; it will be applied shortly */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description The body is not a JSON object; it was stored as rejected (360dialog retrying would not help) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Wrong or missing webhook credentials, or a wrong signature */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unknown channel */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Body over the size limit (BODY_LIMIT_KB) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The database could not store the body; 360dialog will retry */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     InboxController_parked: {
         parameters: {
             query?: {
@@ -4596,6 +4530,72 @@ export interface operations {
             };
             /** @description A campaign not launched yet uses the segment */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description HMAC-SHA256 of the raw body (checked when WEBHOOK_PARTNER_SECRET is set) */
+                "x-360dialog-signature"?: string;
+            };
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored; it will be applied shortly */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The body is not a JSON object; it was stored as rejected (360dialog retrying would not help) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Wrong or missing webhook credentials, or a wrong signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Body over the size limit (BODY_LIMIT_KB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The database could not store the body; 360dialog will retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
