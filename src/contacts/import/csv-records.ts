@@ -3,6 +3,9 @@ import { finished } from 'node:stream/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import { errorMessage } from '../../common/errors.js';
 import type { Delimiter } from './csv-header.js';
+import { fastRecords } from './csv-fast-path.js';
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** A record bigger than this is refused: in practice a quote that is never closed swallowing the file. */
 export const MAX_RECORD_CHARS = 1024 * 1024;
@@ -92,32 +95,27 @@ function trailingIncomplete(bytes: Buffer): number {
  * line where a record ends, and counts a CRLF inside quotes as two lines, so lines are counted here
  * from the line breaks inside each record's cells. Blank records are returned too (callers skip them)
  * so that every physical line is accounted for.
+ *
+ * Records of the common shapes are split by csv-fast-path.ts; from the first record it leaves to
+ * csv-parse (or bytes that are not UTF-8, or the file's last record) on, csv-parse reads the rest.
  */
 export class CsvRecordReader {
-  private readonly parser: Parser;
+  private parser: Parser | undefined;
   private readonly utf8 = new Utf8Guard();
   private nextLine = 1;
   /** What the parser threw, the first time (wrapped: a thrown value may be anything, even undefined). */
   private failure: { error: unknown } | undefined;
   private utf8Suspect = false;
   private bytes = 0;
+  /** Bytes after the last record the fast path returned (the start of a record not complete yet). */
+  private pending: Buffer = Buffer.alloc(0);
+  /** Whether the file's first bytes were looked at for a BOM (and it was removed). */
+  private bomChecked = false;
 
-  constructor(delimiter: Delimiter, maxRecordChars = MAX_RECORD_CHARS) {
-    this.parser = parse({
-      delimiter,
-      bom: true,
-      // Every kind of line end, always: csv-parse otherwise keeps the one the first line used, and files
-      // that were appended to in another program mix them (CRLF header, LF rows and the reverse).
-      record_delimiter: ['\r\n', '\n', '\r'],
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      max_record_size: maxRecordChars,
-    });
-    this.parser.on('error', (error: Error) => {
-      this.failure ??= { error };
-    });
-  }
+  constructor(
+    private readonly delimiter: Delimiter,
+    private readonly maxRecordChars = MAX_RECORD_CHARS,
+  ) {}
 
   get bytesRead(): number {
     return this.bytes;
@@ -127,30 +125,85 @@ export class CsvRecordReader {
   push(chunk: Buffer): RecordBatch {
     this.bytes += chunk.length;
     if (!this.utf8.check(chunk)) this.utf8Suspect = true;
-    this.parser.write(chunk);
-    return this.drain();
+    if (this.parser) {
+      this.parser.write(chunk);
+      return this.drain();
+    }
+    let bytes = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (this.utf8Suspect) return this.handOverToCsvParse(bytes);
+    if (!this.bomChecked) {
+      if (bytes.length < UTF8_BOM.length) {
+        this.pending = Buffer.from(bytes);
+        return { lines: [], records: [] };
+      }
+      if (bytes.subarray(0, UTF8_BOM.length).equals(UTF8_BOM)) bytes = bytes.subarray(UTF8_BOM.length);
+      this.bomChecked = true;
+    }
+    // Valid UTF-8 so far: only a character cut at the end can decode to U+FFFD, and it lies in the
+    // incomplete record left over, so the consumed characters map back to bytes exactly.
+    const text = bytes.toString('utf8');
+    const found = fastRecords(text, this.delimiter, this.maxRecordChars);
+    const consumedBytes = found.consumed === text.length ? bytes.length : Buffer.byteLength(text.slice(0, found.consumed));
+    const lines: number[] = [];
+    for (let index = 0; index < found.records.length; index++) {
+      lines.push(this.nextLine);
+      this.nextLine += 1 + found.breaks[index];
+    }
+    const batch = { lines, records: found.records };
+    const rest = bytes.subarray(consumedBytes);
+    if (!found.bail) {
+      this.pending = Buffer.from(rest);
+      return batch;
+    }
+    const more = this.handOverToCsvParse(rest);
+    return { lines: lines.concat(more.lines), records: batch.records.concat(more.records) };
   }
 
   /** Ends the file: returns the last records, or throws CsvFileError (an unclosed quote, bad UTF-8). */
   async end(): Promise<RecordBatch> {
     if (!this.utf8.end()) this.utf8Suspect = true;
+    // The last record (it may have no line end, or an unclosed quote) is csv-parse's to judge.
+    const last = this.parser ? { lines: [], records: [] } : this.handOverToCsvParse(this.pending);
+    const parser = this.parser!;
     if (this.failure) throw this.translate(this.failure.error);
-    this.parser.end();
+    parser.end();
     try {
-      await finished(this.parser, { readable: false });
+      await finished(parser, { readable: false });
     } catch (error) {
       this.failure ??= { error };
     }
     const batch = this.drain();
     if (this.utf8Suspect) throw this.notUtf8(this.nextLine);
-    return batch;
+    return { lines: last.lines.concat(batch.lines), records: last.records.concat(batch.records) };
+  }
+
+  /** csv-parse reads the rest of the file from `bytes` on (which start a record). */
+  private handOverToCsvParse(bytes: Buffer): RecordBatch {
+    this.pending = Buffer.alloc(0);
+    this.parser = parse({
+      delimiter: this.delimiter,
+      // Only at the start of the file (a BOM the fast path removed is gone from `bytes`).
+      bom: !this.bomChecked,
+      // Every kind of line end, always: csv-parse otherwise keeps the one the first line used, and files
+      // that were appended to in another program mix them (CRLF header, LF rows and the reverse).
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: this.maxRecordChars,
+    });
+    this.parser.on('error', (error: Error) => {
+      this.failure ??= { error };
+    });
+    if (bytes.length > 0) this.parser.write(bytes);
+    return this.drain();
   }
 
   private drain(): RecordBatch {
     const lines: number[] = [];
     const records: string[][] = [];
     let record: string[] | null;
-    while ((record = this.parser.read() as string[] | null) !== null) {
+    while ((record = this.parser!.read() as string[] | null) !== null) {
       if (this.utf8Suspect && record.some((cell) => cell.includes('\uFFFD'))) throw this.notUtf8(this.nextLine);
       lines.push(this.nextLine);
       records.push(record);

@@ -94,7 +94,9 @@ const ERASURE_SOURCE = 'erasure_registry';
  *   keeps it; across chunks a contact this import already handled is recognised by its xmin (a row
  *   this transaction inserted or updated) or, for a known contact left unchanged, by import_seen.
  * - New phone: inserted, opted in (the file's opted_in_at/opt_in_source/opt_in_proof, else the
- *   import's time, optInSource and "import <id> line <n>"), consent event recorded.
+ *   import's time, optInSource and "import <id> line <n>"). That opt-in is its consent event as it
+ *   stands in the row (opt_in_event_in_row; the view consent_history shows it): no consent_events row
+ *   per new contact. Opt-outs of erased numbers, and the opt-in of a known contact, are rows.
  * - Known phone: counted as updated. Fields from the file replace stored ones only where the file
  *   has a value; attributes are merged (the file's keys win). Unchanged rows are not rewritten, so a
  *   re-import costs reads, not writes. Consent is never touched: an opted-out contact stays opted
@@ -132,13 +134,13 @@ export function mergeImportChunk(stageTable: string): string {
                                   AND e.phone_hash = sha256($6::bytea || sha256($5::bytea || convert_to(d.phone, 'UTF8')))
     ), ins AS (
       INSERT INTO contacts (phone, wa_id, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof,
-                            opted_out_at, opt_out_reason, marketing_opted_out_at)
+                            opt_in_event_in_row, opted_out_at, opt_out_reason, marketing_opted_out_at)
       SELECT phone, wa_id, country, first_name, last_name, language, attributes,
              coalesce(opted_in_at, $2::timestamptz), coalesce(opt_in_source, $3::text),
-             coalesce(opt_in_proof, 'import ' || $4::text || ' line ' || line),
+             coalesce(opt_in_proof, 'import ' || $4::text || ' line ' || line), true,
              erased_opted_out_at, CASE WHEN erased_opted_out_at IS NOT NULL THEN '${ERASED_OPT_OUT_REASON}' END, erased_marketing_opted_out_at
       FROM m WHERE contact_id IS NULL
-      RETURNING id, opted_in_at, opt_in_source, opt_in_proof, opted_out_at, marketing_opted_out_at
+      RETURNING id, opted_out_at, marketing_opted_out_at
     ), upd AS (
       UPDATE contacts c SET
         first_name = coalesce(m.first_name, c.first_name),
@@ -165,8 +167,6 @@ export function mergeImportChunk(stageTable: string): string {
       ON CONFLICT (list_id, contact_id) DO NOTHING
     ), consent AS (
       INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
-      SELECT id, 'opt_in', opt_in_source, opt_in_proof, opted_in_at FROM ins
-      UNION ALL
       SELECT id, 'opt_in', opt_in_source, opt_in_proof, opted_in_at FROM upd WHERE needs_opt_in
       UNION ALL
       SELECT id, 'opt_out', '${ERASURE_SOURCE}', NULL, opted_out_at FROM ins WHERE opted_out_at IS NOT NULL
