@@ -63,8 +63,8 @@ export interface ImportRunDependencies {
 
 const DEFAULT_OPT_IN_SOURCE = 'import';
 const REJECTS_PER_WRITE = 5_000;
-/** The first chunk is this much smaller than the others (see chunkLimit). */
-const FIRST_CHUNK_DIVISOR = 5;
+/** Rows of the first chunk at most (see chunkLimit): a fifth of the default chunk. */
+const FIRST_CHUNK_ROWS = 10_000;
 /** Staged chunks that may wait for the writer (in unlogged tables) before parsing pauses. */
 const WRITER_LAG = 2;
 /** Small pieces keep the event loop turning, so COPY data flows to PostgreSQL while the next chunk is parsed. */
@@ -211,12 +211,12 @@ export class ImportRun {
   }
 
   /**
-   * Rows of the chunk being filled. The first chunk is a fifth of the others: the writer, which takes
-   * the longest per chunk, starts merging after a fifth of the parsing and staging, and the chunks that
-   * follow reach it before it is done.
+   * Rows of the chunk being filled. The first one is smaller (at most FIRST_CHUNK_ROWS): the writer,
+   * which takes the longest per chunk, starts merging after a fifth of a chunk's parsing and staging,
+   * and the full chunks that follow reach it before it is done.
    */
   private chunkLimit(): number {
-    return this.chunkNumber === 0 ? Math.max(1, Math.floor(this.deps.chunkRows / FIRST_CHUNK_DIVISOR)) : this.deps.chunkRows;
+    return this.chunkNumber === 0 ? Math.min(this.deps.chunkRows, FIRST_CHUNK_ROWS) : this.deps.chunkRows;
   }
 
   private headerContext(cells: string[], line: number): RowContext {
