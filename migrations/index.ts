@@ -19,6 +19,7 @@ import { Audiences1796400000400 } from './1796400000400-Audiences.js';
 import { CampaignRepliesAndVariants1796400000500 } from './1796400000500-CampaignRepliesAndVariants.js';
 import { UploadChunksAndErasures1796400000700 } from './1796400000700-UploadChunksAndErasures.js';
 import { StatusesSeenThrough1796400000800 } from './1796400000800-StatusesSeenThrough.js';
+import { ImportOptInInContactRow1796500000100 } from './1796500000100-ImportOptInInContactRow.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -40,4 +41,5 @@ export const migrations = [
   CampaignRepliesAndVariants1796400000500,
   UploadChunksAndErasures1796400000700,
   StatusesSeenThrough1796400000800,
+  ImportOptInInContactRow1796500000100,
 ];

@@ -26,13 +26,13 @@ describe('contacts API and opt-in registry', () => {
       const first = await importCsv(engine, csv('Anna'), { list: 'Loyal' });
       expect(first).toMatchObject({ status: 'completed', totalRows: 5, imported: 3, updated: 0, duplicates: 1, rejected: 1 });
       const [before] = await engine.dataSource.query(
-        `SELECT (SELECT count(*) FROM contacts)::int AS contacts, (SELECT count(*) FROM consent_events)::int AS events,
+        `SELECT (SELECT count(*) FROM contacts)::int AS contacts, (SELECT count(*) FROM consent_history)::int AS events,
                 (SELECT count(*) FROM list_members)::int AS members, (SELECT max(updated_at) FROM contacts) AS updated`,
       );
       const second = await importCsv(engine, csv('Anna'), { list: 'Loyal' });
       expect(second).toMatchObject({ status: 'completed', totalRows: 5, imported: 0, updated: 3, duplicates: 1, rejected: 1, listId: first.listId });
       const [after] = await engine.dataSource.query(
-        `SELECT (SELECT count(*) FROM contacts)::int AS contacts, (SELECT count(*) FROM consent_events)::int AS events,
+        `SELECT (SELECT count(*) FROM contacts)::int AS contacts, (SELECT count(*) FROM consent_history)::int AS events,
                 (SELECT count(*) FROM list_members)::int AS members, (SELECT max(updated_at) FROM contacts) AS updated`,
       );
       expect(after).toEqual(before); // unchanged rows are not even rewritten
@@ -59,6 +59,8 @@ describe('contacts API and opt-in registry', () => {
 
     it('opts a contact in again only through an explicit opt-in with a source', async () => {
       const anna = await contactByPhone(engine, germanMobile(1));
+      const before = await events(anna.id); // the import's opt-in (held in the contact row) and the opt-out
+      expect(before[0]).toMatchObject({ kind: 'opt_in', source: 'import', proof: expect.stringMatching(/^import .+ line 2$/) });
       const missing = await api().post(`/v1/contacts/${anna.id}/opt-in`).set(engine.auth).send({ proof: 'x' }).expect(400);
       expect(missing.body.message).toMatch(/source/);
       const optedIn = await api()
@@ -78,6 +80,8 @@ describe('contacts API and opt-in registry', () => {
         ['opt_out', 'api'],
         ['opt_in', 'double opt-in email'],
       ]);
+      // The import's event, written out when the opt-in replaced the row's values, reads as before.
+      expect(optedIn.body.consentHistory.slice(0, 2)).toEqual(before);
       const unknownField = await api().post(`/v1/contacts/${anna.id}/opt-in`).set(engine.auth).send({ source: 'x', extra: 1 }).expect(400);
       expect(unknownField.body.message).toMatch(/extra/);
     });

@@ -121,7 +121,7 @@ describe('contacts: edit, erase; retention', () => {
       const [left] = await engine.dataSource.query(
         `SELECT (SELECT count(*) FROM contacts WHERE id = ANY($1::bigint[]))::int AS contacts,
                 (SELECT count(*) FROM list_members WHERE contact_id = ANY($1::bigint[]))::int AS members,
-                (SELECT count(*) FROM consent_events WHERE contact_id = ANY($1::bigint[]))::int AS events,
+                (SELECT count(*) FROM consent_history WHERE contact_id = ANY($1::bigint[]))::int AS events,
                 (SELECT count(*) FROM contact_erasures)::int AS erasures`,
         [ids],
       );

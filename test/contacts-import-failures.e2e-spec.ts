@@ -24,7 +24,7 @@ describe('contacts import: refused and failed files', () => {
     const [row] = await app.dataSource.query(
       `SELECT (SELECT count(*) FROM imports)::int AS imports, (SELECT count(*) FROM lists)::int AS lists,
               (SELECT count(*) FROM contacts)::int AS contacts, (SELECT count(*) FROM list_members)::int AS members,
-              (SELECT count(*) FROM consent_events)::int AS events,
+              (SELECT count(*) FROM consent_history)::int AS events,
               (SELECT count(*) FROM import_upload_chunks)::int AS chunks`,
     );
     return row as { imports: number; lists: number; contacts: number; members: number; events: number; chunks: number };

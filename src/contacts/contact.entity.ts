@@ -1,6 +1,8 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('contacts')
+@Check('CHK_contacts_wa_id_is_phone_digits', `"phone" = '+' || "wa_id"`)
+@Check('CHK_contacts_opt_in_event_in_row', `NOT "opt_in_event_in_row" OR ("opted_in_at" IS NOT NULL AND "opt_in_source" IS NOT NULL)`)
 export class Contact {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -10,8 +12,10 @@ export class Contact {
   @Column({ type: 'text', collation: 'C' })
   phone: string;
 
-  /** Digits of the E.164 number, as WhatsApp names the user. */
-  @Index('ix_contacts_wa_id')
+  /**
+   * Digits of the E.164 number, as WhatsApp names the user (a CHECK keeps it so). Not indexed: lookups by
+   * wa_id probe uq_contacts_phone with '+' || wa_id (contacts/inbound.queries.ts).
+   */
   @Column({ type: 'text', name: 'wa_id', collation: 'C' })
   waId: string;
 
@@ -38,6 +42,14 @@ export class Contact {
 
   @Column('text', { name: 'opt_in_proof', nullable: true })
   optInProof: string | null;
+
+  /**
+   * The opt-in event of this contact is opted_in_at / opt_in_source / opt_in_proof themselves, not a
+   * consent_events row (set by an import on the contacts it creates; see the view consent_history and
+   * migration ImportOptInInContactRow). Whoever replaces those columns writes the event out first.
+   */
+  @Column('boolean', { name: 'opt_in_event_in_row', default: false })
+  optInEventInRow: boolean;
 
   @Column('timestamptz', { name: 'opted_out_at', nullable: true })
   optedOutAt: Date | null;

@@ -55,12 +55,17 @@ export const CONTACT_BY_ID = `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.
 
 export const CONTACT_LIST_IDS = `SELECT list_id::text AS list_id FROM list_members WHERE contact_id = $1::bigint ORDER BY added_at, list_id`;
 
+/**
+ * The history: consent_events and the opt-in an import left in the contact row (view consent_history,
+ * migration ImportOptInInContactRow). The in-row event has no id and was recorded first (with the contact).
+ */
 export const CONTACT_CONSENT_EVENTS = `
-  SELECT id::text AS id, kind, source, proof, occurred_at, created_at FROM consent_events
-  WHERE contact_id = $1::bigint ORDER BY occurred_at, id`;
+  SELECT id::text AS id, kind, source, proof, occurred_at, created_at FROM consent_history
+  WHERE contact_id = $1::bigint ORDER BY occurred_at, id NULLS FIRST`;
 
 export interface ConsentEventRecord {
-  id: string;
+  /** Null for the opt-in held in the contact row. */
+  id: string | null;
   kind: string;
   source: string;
   proof: string | null;
@@ -107,16 +112,29 @@ export const OPT_OUT_CONTACT = `
   )
   SELECT count(*)::int AS changed FROM changed`;
 
-/** Explicit opt-in: the only way back in after an opt-out. Every call is recorded. */
+/**
+ * Explicit opt-in: the only way back in after an opt-out. Every call is recorded. It replaces the
+ * opted_in_at / opt_in_source / opt_in_proof an import may have left as the contact's opt-in event
+ * (opt_in_event_in_row): that event is written out first (before the new one, with its own recording
+ * time), so the history stays the same.
+ */
 export const OPT_IN_CONTACT = `
-  WITH changed AS (
-    UPDATE contacts SET opted_in_at = $2, opt_in_source = $3, opt_in_proof = $4, opted_out_at = NULL, opt_out_reason = NULL,
-           updated_at = now()
-    WHERE id = $1::bigint
-    RETURNING id
+  WITH before AS (
+    SELECT id, opted_in_at, opt_in_source, opt_in_proof, created_at, opt_in_event_in_row FROM contacts
+    WHERE id = $1::bigint FOR UPDATE
+  ), changed AS (
+    UPDATE contacts c SET opted_in_at = $2, opt_in_source = $3, opt_in_proof = $4, opted_out_at = NULL, opt_out_reason = NULL,
+           opt_in_event_in_row = false, updated_at = now()
+    FROM before b WHERE c.id = b.id
+    RETURNING c.id
   ), consent AS (
-    INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
-    SELECT id, 'opt_in', $3, $4, $2 FROM changed
+    INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at, created_at)
+    SELECT contact_id, 'opt_in', source, proof, occurred_at, created_at FROM (
+      SELECT 1 AS position, b.id AS contact_id, b.opt_in_source AS source, b.opt_in_proof AS proof, b.opted_in_at AS occurred_at, b.created_at
+      FROM before b WHERE b.opt_in_event_in_row
+      UNION ALL
+      SELECT 2, id, $3, $4, $2, now() FROM changed
+    ) e ORDER BY position
   )
   SELECT count(*)::int AS changed FROM changed`;
 

@@ -1,8 +1,9 @@
 /**
  * The contacts statements of inbound messages (webhooks/), run only through ContactsRepository
  * ("Inbound messages" section), inside the webhook batch's one transaction. Set-based: one statement
- * per batch, whatever its size. Contacts are found by wa_id (ix_contacts_wa_id), the id WhatsApp
- * names the sender by.
+ * per batch, whatever its size. Contacts are found by wa_id, the id WhatsApp names the sender by,
+ * through uq_contacts_phone: a contact's wa_id is its phone's digits (CHECK phone = '+' || wa_id), so
+ * `c.phone = '+' || wa_id` finds the same contacts as `c.wa_id = wa_id`, and wa_id needs no index of its own.
  */
 
 /** An inbound message of a batch: who wrote, and when. */
@@ -54,7 +55,7 @@ export const TOUCH_LAST_INBOUND = `
     FROM (
       SELECT wa_id, max(at) AS at FROM unnest($1::text[], $2::timestamptz[]) AS u(wa_id, at) GROUP BY wa_id ORDER BY wa_id
     ) m
-    WHERE c.wa_id = m.wa_id AND (c.last_inbound_at IS NULL OR c.last_inbound_at < m.at)
+    WHERE c.phone = '+' || m.wa_id AND (c.last_inbound_at IS NULL OR c.last_inbound_at < m.at)
     RETURNING c.id
   )
   SELECT id::text AS id FROM touched ORDER BY id`;
@@ -79,12 +80,12 @@ export const OPT_OUT_BY_KEYWORD = `
   ), known AS (
     UPDATE contacts c SET opted_out_at = o.at, opt_out_reason = o.reason, last_inbound_at = greatest(c.last_inbound_at, o.at), updated_at = now()
     FROM o
-    WHERE c.wa_id = o.wa_id AND c.opted_out_at IS NULL
+    WHERE c.phone = '+' || o.wa_id AND c.opted_out_at IS NULL
     RETURNING c.id, o.wa_id, c.phone, false AS created
   ), unknown AS (
     INSERT INTO contacts (phone, wa_id, country, opted_out_at, opt_out_reason, last_inbound_at)
     SELECT '+' || o.wa_id, o.wa_id, o.country, o.at, o.unknown_reason, o.at FROM o
-    WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.wa_id = o.wa_id)
+    WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.phone = '+' || o.wa_id)
     ON CONFLICT (phone) DO UPDATE SET opted_out_at = EXCLUDED.opted_out_at, opt_out_reason = EXCLUDED.opt_out_reason, updated_at = now()
       WHERE contacts.opted_out_at IS NULL
     RETURNING id, wa_id, phone, (xmax = 0) AS created
@@ -110,7 +111,7 @@ export const MARKETING_OPT_OUT = `
   ), changed AS (
     UPDATE contacts c SET marketing_opted_out_at = r.at, updated_at = now()
     FROM r
-    WHERE c.wa_id = r.wa_id AND c.marketing_opted_out_at IS NULL
+    WHERE c.phone = '+' || r.wa_id AND c.marketing_opted_out_at IS NULL
     RETURNING c.id, r.wa_id
   ), consent AS (
     INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
@@ -123,5 +124,5 @@ export const RECORD_MARKETING_RESUME = `
   INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
   SELECT c.id, 'marketing_resume', u.source, u.proof, u.at
   FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS u(wa_id, at, source, proof)
-  JOIN contacts c ON c.wa_id = u.wa_id
+  JOIN contacts c ON c.phone = '+' || u.wa_id
   RETURNING contact_id::text AS id`;

@@ -63,6 +63,8 @@ export interface ImportRunDependencies {
 
 const DEFAULT_OPT_IN_SOURCE = 'import';
 const REJECTS_PER_WRITE = 5_000;
+/** Rows of the first chunk at most (see chunkLimit): a fifth of the default chunk. */
+const FIRST_CHUNK_ROWS = 10_000;
 /** Staged chunks that may wait for the writer (in unlogged tables) before parsing pauses. */
 const WRITER_LAG = 2;
 /** Small pieces keep the event loop turning, so COPY data flows to PostgreSQL while the next chunk is parsed. */
@@ -198,7 +200,7 @@ export class ImportRun {
       const result = mapRow(cells, this.context);
       if (result.ok) {
         this.chunk.append(stageLine(lines[index], result.row));
-        if (this.chunk.rows >= this.deps.chunkRows) await this.handOver();
+        if (this.chunk.rows >= this.chunkLimit()) await this.handOver();
       } else {
         this.counts.rejected++;
         this.rejects.push(errorLine(this.job.id, lines[index], result.reject));
@@ -206,6 +208,15 @@ export class ImportRun {
         if (this.rejects.length >= REJECTS_PER_WRITE) await this.saveRejects();
       }
     }
+  }
+
+  /**
+   * Rows of the chunk being filled. The first one is smaller (at most FIRST_CHUNK_ROWS): the writer,
+   * which takes the longest per chunk, starts merging after a fifth of a chunk's parsing and staging,
+   * and the full chunks that follow reach it before it is done.
+   */
+  private chunkLimit(): number {
+    return this.chunkNumber === 0 ? Math.min(this.deps.chunkRows, FIRST_CHUNK_ROWS) : this.deps.chunkRows;
   }
 
   private headerContext(cells: string[], line: number): RowContext {

@@ -91,10 +91,13 @@ const ERASURE_SOURCE = 'erasure_registry';
  *   marketing) as the erased person was, with the opt-out consent events; it counts as opted out.
  *
  * - In-file duplicates: the first row of a phone wins (lowest line). Within the chunk DISTINCT ON
- *   keeps it; across chunks a contact this import already handled is recognised by its xmin (a row
+ *   keeps it (d, read once: its sorted rows stream into the join, phones in index order, never
+ *   stored); across chunks a contact this import already handled is recognised by its xmin (a row
  *   this transaction inserted or updated) or, for a known contact left unchanged, by import_seen.
  * - New phone: inserted, opted in (the file's opted_in_at/opt_in_source/opt_in_proof, else the
- *   import's time, optInSource and "import <id> line <n>"), consent event recorded.
+ *   import's time, optInSource and "import <id> line <n>"). That opt-in is its consent event as it
+ *   stands in the row (opt_in_event_in_row; the view consent_history shows it): no consent_events row
+ *   per new contact. Opt-outs of erased numbers, and the opt-in of a known contact, are rows.
  * - Known phone: counted as updated. Fields from the file replace stored ones only where the file
  *   has a value; attributes are merged (the file's keys win). Unchanged rows are not rewritten, so a
  *   re-import costs reads, not writes. Consent is never touched: an opted-out contact stays opted
@@ -109,9 +112,7 @@ const ERASURE_SOURCE = 'erasure_registry';
  */
 export function mergeImportChunk(stageTable: string): string {
   return `
-    WITH d AS (
-      SELECT DISTINCT ON (phone) * FROM ${stageTable} ORDER BY phone, line
-    ), m AS (
+    WITH m AS (
       SELECT d.*,
              c.id AS contact_id,
              (c.id IS NOT NULL AND (s.id IS NOT NULL OR c.xmin = pg_current_xact_id()::xid)) AS seen,
@@ -125,20 +126,20 @@ export function mergeImportChunk(stageTable: string): string {
                OR (d.country IS NOT NULL AND d.country IS DISTINCT FROM c.country)
                OR NOT (c.attributes @> d.attributes))) AS changed
              , e.opted_out_at AS erased_opted_out_at, e.marketing_opted_out_at AS erased_marketing_opted_out_at
-      FROM d
+      FROM (SELECT DISTINCT ON (phone) * FROM ${stageTable} ORDER BY phone, line) d
       LEFT JOIN contacts c ON c.phone = d.phone
       LEFT JOIN import_seen s ON s.id = c.id
       LEFT JOIN contact_erasures e ON $7::boolean AND c.id IS NULL
                                   AND e.phone_hash = sha256($6::bytea || sha256($5::bytea || convert_to(d.phone, 'UTF8')))
     ), ins AS (
       INSERT INTO contacts (phone, wa_id, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof,
-                            opted_out_at, opt_out_reason, marketing_opted_out_at)
+                            opt_in_event_in_row, opted_out_at, opt_out_reason, marketing_opted_out_at)
       SELECT phone, wa_id, country, first_name, last_name, language, attributes,
              coalesce(opted_in_at, $2::timestamptz), coalesce(opt_in_source, $3::text),
-             coalesce(opt_in_proof, 'import ' || $4::text || ' line ' || line),
+             coalesce(opt_in_proof, 'import ' || $4::text || ' line ' || line), true,
              erased_opted_out_at, CASE WHEN erased_opted_out_at IS NOT NULL THEN '${ERASED_OPT_OUT_REASON}' END, erased_marketing_opted_out_at
       FROM m WHERE contact_id IS NULL
-      RETURNING id, opted_in_at, opt_in_source, opt_in_proof, opted_out_at, marketing_opted_out_at
+      RETURNING id, opted_out_at, marketing_opted_out_at
     ), upd AS (
       UPDATE contacts c SET
         first_name = coalesce(m.first_name, c.first_name),
@@ -165,20 +166,21 @@ export function mergeImportChunk(stageTable: string): string {
       ON CONFLICT (list_id, contact_id) DO NOTHING
     ), consent AS (
       INSERT INTO consent_events (contact_id, kind, source, proof, occurred_at)
-      SELECT id, 'opt_in', opt_in_source, opt_in_proof, opted_in_at FROM ins
-      UNION ALL
       SELECT id, 'opt_in', opt_in_source, opt_in_proof, opted_in_at FROM upd WHERE needs_opt_in
       UNION ALL
       SELECT id, 'opt_out', '${ERASURE_SOURCE}', NULL, opted_out_at FROM ins WHERE opted_out_at IS NOT NULL
       UNION ALL
       SELECT id, 'marketing_opt_out', '${ERASURE_SOURCE}', NULL, marketing_opted_out_at FROM ins WHERE marketing_opted_out_at IS NOT NULL
+    ), counts AS (
+      SELECT count(*)::int AS distinct_phones,
+             (count(*) FILTER (WHERE contact_id IS NOT NULL AND NOT seen))::int AS updated,
+             (count(*) FILTER (WHERE seen))::int AS seen_before,
+             (count(*) FILTER (WHERE opted_out AND NOT seen))::int AS known_opted_out
+      FROM m
     )
-    SELECT (SELECT count(*) FROM ${stageTable})::int AS staged,
-           (SELECT count(*) FROM d)::int AS distinct_phones,
-           (SELECT count(*) FROM ins)::int AS inserted,
-           (SELECT count(*) FROM m WHERE contact_id IS NOT NULL AND NOT seen)::int AS updated,
-           (SELECT count(*) FROM m WHERE seen)::int AS seen_before,
-           (SELECT count(*) FROM m WHERE opted_out AND NOT seen)::int + (SELECT count(*) FROM ins WHERE opted_out_at IS NOT NULL)::int AS opted_out`;
+    SELECT (SELECT count(*) FROM ${stageTable})::int AS staged, distinct_phones, (SELECT count(*) FROM ins)::int AS inserted, updated, seen_before,
+           known_opted_out + (SELECT count(*) FROM ins WHERE opted_out_at IS NOT NULL)::int AS opted_out
+    FROM counts`;
 }
 
 export interface MergeChunkResult {

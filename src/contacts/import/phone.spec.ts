@@ -1,6 +1,6 @@
 import { type CountryCode, getCountryCallingCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
-import { fastInternational, fastNational, normalisePhone, parseWithLibrary, toCountryCode } from './phone.js';
+import { directValidity, fastInternational, fastNational, libraryValidity, normalisePhone, parseWithLibrary, toCountryCode } from './phone.js';
 
 describe('normalisePhone', () => {
   it.each([
@@ -102,6 +102,7 @@ describe('the direct path agrees with the library parser', () => {
   it('on numbers of every country, international and national, valid or not', () => {
     let compared = 0;
     let direct = 0;
+    let validNumbers = 0;
     for (const [country, example] of Object.entries(examples as Record<string, string>)) {
       const code = getCountryCallingCode(country as CountryCode);
       for (let i = 0; i < 150; i++) {
@@ -116,9 +117,15 @@ describe('the direct path agrees with the library parser', () => {
           direct++;
           expect([country, `0${nsn}`, national]).toEqual([country, `0${nsn}`, parseWithLibrary(`0${nsn}`, country as CountryCode)]);
         }
+        const verdict = directValidity(country as CountryCode, nsn);
+        if (verdict !== null) {
+          expect([country, nsn, verdict]).toEqual([country, nsn, libraryValidity(country as CountryCode, nsn)]);
+          if (verdict) validNumbers++;
+        }
         compared++;
       }
     }
+    expect(validNumbers).toBeGreaterThan(3_000);
     expect(compared).toBeGreaterThan(10_000);
     expect(direct).toBeGreaterThan(3_000);
   });

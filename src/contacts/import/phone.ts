@@ -126,6 +126,7 @@ function invalid(): PhoneResult {
 
 interface Plan {
   country: CountryCode;
+  callingCode: string;
   /** The parser would try to strip a national prefix or carrier code from an NSN matching this. */
   prefixForParsing: RegExp | null;
   /** A plain-digit trunk prefix ("0") the parser strips from national numbers, or null when it is more involved. */
@@ -134,10 +135,21 @@ interface Plan {
   idd: RegExp | null;
   /** The country's calling code is not shared with other countries. */
   ownsCallingCode: boolean;
+  /** The country's national number pattern, anchored. */
+  general: RegExp;
+  /** Number types with a pattern (fixed line, mobile, toll free …): a valid number matches one. */
+  types: Array<{ pattern: RegExp; lengths: number[] | undefined }>;
 }
+
+/** The types libphonenumber-js's getNumberType tries (FIXED_LINE, then NON_FIXED_LINE_PHONE_TYPES). */
+const NUMBER_TYPES = ['FIXED_LINE', 'MOBILE', 'PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
 
 const plans = new Map<string, Plan | null>();
 const callingCodes = (METADATA as unknown as { country_calling_codes: Record<string, string[]> }).country_calling_codes;
+
+function entirely(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
 
 function planOf(country: CountryCode): Plan | null {
   let plan = plans.get(country);
@@ -150,17 +162,31 @@ function planOf(country: CountryCode): Plan | null {
     nationalPrefixTransformRule(): string | undefined;
     IDDPrefix(): string | undefined;
     callingCode(): string;
+    nationalNumberPattern(): string;
+    hasTypes(): boolean;
+    type(name: string): { pattern(): string | undefined; possibleLengths(): number[] | undefined } | undefined;
   };
   const prefix = numbering.nationalPrefix();
   const forParsing = numbering.nationalPrefixForParsing();
   const plainTrunk = prefix !== undefined && /^\d+$/.test(prefix) && forParsing === prefix && !numbering.nationalPrefixTransformRule();
   const idd = numbering.IDDPrefix();
+  // Without types in the metadata the library checks the national number pattern only.
+  const types = numbering.hasTypes()
+    ? NUMBER_TYPES.flatMap((name) => {
+        const type = numbering.type(name);
+        const pattern = type?.pattern();
+        return type && pattern ? [{ pattern: entirely(pattern), lengths: type.possibleLengths() }] : [];
+      })
+    : [{ pattern: /^/, lengths: undefined }];
   plan = {
     country,
+    callingCode: numbering.callingCode(),
     prefixForParsing: forParsing ? new RegExp(`^(?:${forParsing})`) : null,
     trunk: plainTrunk ? prefix : null,
     idd: idd ? new RegExp(`^(?:${idd})`) : null,
     ownsCallingCode: callingCodes[numbering.callingCode()]?.length === 1,
+    general: entirely(numbering.nationalNumberPattern()),
+    types,
   };
   plans.set(country, plan);
   return plan;
@@ -175,7 +201,7 @@ export function fastInternational(digits: string): PhoneResult | null {
     const plan = planOf(countries[0] as CountryCode);
     const nsn = digits.slice(length);
     if (!plan || plan.prefixForParsing?.test(nsn)) return null;
-    return valid(plan.country, nsn);
+    return valid(plan, nsn);
   }
   return null;
 }
@@ -184,14 +210,35 @@ export function fastInternational(digits: string): PhoneResult | null {
 export function fastNational(text: string, country: CountryCode): PhoneResult | null {
   const plan = planOf(country);
   if (!plan || !plan.ownsCallingCode || plan.trunk === null || !text.startsWith(plan.trunk) || plan.idd?.test(text)) return null;
-  return valid(country, text.slice(plan.trunk.length));
+  return valid(plan, text.slice(plan.trunk.length));
 }
 
-function valid(country: CountryCode, nsn: string): PhoneResult | null {
-  if (nsn.length < 2) return null;
-  // The constructor also takes (country, national number, metadata); its typings only show (E.164, metadata).
-  const Constructor = PhoneNumber as unknown as new (country: string, nsn: string, metadata: MetadataJson) => { isValid(): boolean; number: string };
-  const number = new Constructor(country, nsn, METADATA);
-  if (!number.isValid()) return null;
-  return { ok: true, value: { phone: number.number, waId: number.number.slice(1), country } };
+function valid(plan: Plan, nsn: string): PhoneResult | null {
+  if (nsn.length < 2 || !isValidNationalNumber(plan, nsn)) return null;
+  const phone = `+${plan.callingCode}${nsn}`;
+  return { ok: true, value: { phone, waId: phone.slice(1), country: plan.country } };
+}
+
+/**
+ * PhoneNumber(country, nsn).isValid() without its per-call objects (metadata wrappers, option objects):
+ * the national number pattern, then a number type whose lengths and pattern it fits (getNumberType).
+ */
+function isValidNationalNumber(plan: Plan, nsn: string): boolean {
+  if (!plan.general.test(nsn)) return false;
+  for (const type of plan.types) {
+    if ((type.lengths === undefined || type.lengths.includes(nsn.length)) && type.pattern.test(nsn)) return true;
+  }
+  return false;
+}
+
+/** The library's verdict on a national number (phone.spec.ts compares it with isValidNationalNumber). */
+export function libraryValidity(country: CountryCode, nsn: string): boolean {
+  const Constructor = PhoneNumber as unknown as new (country: string, nsn: string, metadata: MetadataJson) => { isValid(): boolean };
+  return new Constructor(country, nsn, METADATA).isValid();
+}
+
+/** The direct check of a national number (null: the country has no numbering plan here). */
+export function directValidity(country: CountryCode, nsn: string): boolean | null {
+  const plan = planOf(country);
+  return plan ? isValidNationalNumber(plan, nsn) : null;
 }
