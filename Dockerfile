@@ -15,4 +15,5 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
-CMD ["node", "dist/src/main.js"]
+# The V8 heap flags of `npm start` (package.json; src/engine-start.spec.ts keeps the two the same).
+CMD ["node", "--max-old-space-size=320", "--max-semi-space-size=32", "dist/src/main.js"]

@@ -18,6 +18,17 @@ function findProjectRoot(): string {
 
 export const ENGINE_MAIN = join(findProjectRoot(), 'dist', 'src', 'main.js');
 
+/**
+ * The Node flags `npm start` runs the engine with (package.json; the Dockerfile's CMD has the same):
+ * scripts start the engine as users do, heap cap included.
+ */
+export const ENGINE_NODE_FLAGS: string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(join(findProjectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const match = /\bnode ((?:--\S+ )*)dist\/src\/main\.js/.exec(scripts.start);
+  if (!match) throw new Error(`package.json's start script does not run node … dist/src/main.js: ${scripts.start}`);
+  return match[1].split(' ').filter(Boolean);
+})();
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -76,7 +87,7 @@ export interface EngineOptions {
   port?: number;
   token?: string;
   quiet?: boolean;
-  /** Node flags for the engine (e.g. --max-old-space-size=96). The caller's NODE_OPTIONS is not passed on. */
+  /** Node flags for the engine after ENGINE_NODE_FLAGS (so e.g. --max-old-space-size=96 wins). The caller's NODE_OPTIONS is not passed on. */
   nodeOptions?: string[];
 }
 
@@ -98,7 +109,7 @@ export async function startEngine(options: EngineOptions): Promise<EngineProcess
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ENGINE_MAIN], { env, stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...(options.nodeOptions ?? []), ENGINE_MAIN], { env, stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

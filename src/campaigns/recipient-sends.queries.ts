@@ -75,11 +75,13 @@ export interface RecoveredLease {
  * campaign still runs, renew their lease and stamp them dispatched. The campaigns are read FOR SHARE:
  * a pause or cancel (which locks its campaign FOR UPDATE) either committed first and is honoured here,
  * or waits for this statement — whose rows the caller hands to HTTP the moment it returns.
+ * $4 are the batch's campaigns as the claim returned them (a row's campaign_id never changes): a row
+ * of a campaign missing from $4 is not locked, so it is not confirmed either (r.campaign_id = live.id).
  */
 export const CONFIRM_BEFORE_SEND = `
   WITH live AS (
     SELECT c.id FROM campaigns c
-    WHERE c.id IN (SELECT campaign_id FROM campaign_recipients WHERE id = ANY($1::bigint[])) AND c.status = 'running'
+    WHERE c.id = ANY($4::uuid[]) AND c.status = 'running'
     ORDER BY c.id
     FOR SHARE
   )

@@ -128,26 +128,29 @@ export class RecipientsRepository {
   }
 
   /** Right before a batch goes out: the ids of `ids` that this claim still owns and may send now (see CONFIRM_BEFORE_SEND). */
-  async confirmBeforeSend(batch: { ids: string[]; leaseSeconds: number; claimId: string }, db?: EntityManager): Promise<string[]> {
-    const [rows] = (await (db ?? this.dataSource).query(CONFIRM_BEFORE_SEND, [batch.ids, batch.leaseSeconds, batch.claimId])) as [
+  async confirmBeforeSend(batch: { ids: string[]; campaignIds: string[]; leaseSeconds: number; claimId: string }, db?: EntityManager): Promise<string[]> {
+    const [rows] = (await (db ?? this.dataSource).query(CONFIRM_BEFORE_SEND, [batch.ids, batch.leaseSeconds, batch.claimId, batch.campaignIds])) as [
       Array<{ id: string }>,
       number,
     ];
     return rows.map((row) => row.id);
   }
 
-  /** Writes a buffer of send outcomes, each kind with one set-based statement, in one transaction (the caller's `db`, else its own). */
+  /** Writes a buffer of send outcomes, each kind with one set-based statement; two kinds or more in one transaction (the caller's `db`, else its own). */
   async recordSendOutcomes(outcomes: SendOutcomes, db?: EntityManager): Promise<void> {
-    if (!db) return this.dataSource.transaction((manager) => this.recordSendOutcomes(outcomes, manager));
     const { accepted, failed, requeued, unknown } = outcomes;
+    // One statement is atomic by itself: no BEGIN and COMMIT round trips (the common case, all accepted).
+    const kinds = [accepted, failed, requeued, unknown].filter((list) => list.length > 0).length;
+    if (!db && kinds > 1) return this.dataSource.transaction((manager) => this.recordSendOutcomes(outcomes, manager));
+    const runner = db ?? this.dataSource;
     if (accepted.length) {
-      await db.query(RECORD_ACCEPTED, [accepted.map((o) => o.id), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt)]);
+      await runner.query(RECORD_ACCEPTED, [accepted.map((o) => o.id), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt)]);
     }
     if (failed.length) {
-      await db.query(RECORD_FAILED, [failed.map((o) => o.id), failed.map((o) => o.claimId), failed.map((o) => o.code), failed.map((o) => o.title)]);
+      await runner.query(RECORD_FAILED, [failed.map((o) => o.id), failed.map((o) => o.claimId), failed.map((o) => o.code), failed.map((o) => o.title)]);
     }
     if (requeued.length) {
-      await db.query(REQUEUE, [
+      await runner.query(REQUEUE, [
         requeued.map((o) => o.id),
         requeued.map((o) => o.claimId),
         requeued.map((o) => Math.round(o.delayMs)),
@@ -157,7 +160,7 @@ export class RecipientsRepository {
         requeued.map((o) => o.title),
       ]);
     }
-    if (unknown.length) await db.query(RECORD_UNKNOWN, [unknown.map((o) => o.id), unknown.map((o) => o.claimId), unknown.map((o) => o.title)]);
+    if (unknown.length) await runner.query(RECORD_UNKNOWN, [unknown.map((o) => o.id), unknown.map((o) => o.claimId), unknown.map((o) => o.title)]);
   }
 
   /** Gives back rows of one claim that were never handed to 360dialog (see RELEASE_UNSENT). */

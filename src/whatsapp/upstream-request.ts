@@ -1,9 +1,10 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  headers: Record<string, string>;
+  /** Flat name/value list (`[name, value, name, value…]`), or an object. */
+  headers: string[] | Record<string, string>;
   /** Serialised as JSON when given. */
   body?: unknown;
   /** One deadline for the whole call: connect, headers and body. */
@@ -20,51 +21,93 @@ export interface UpstreamAnswer {
 }
 
 /**
- * One 360dialog call: a real deadline (AbortSignal, not undici's gap timers, which a server dripping a
- * byte at a time never trips), the answer read in chunks up to a cap (a 200 MB answer costs at most the
- * cap in memory), and redirects not followed (undici's request never follows them). Throws transport
- * errors and the deadline's TimeoutError; the caller classifies them.
+ * One 360dialog call: a real deadline (one timer for the whole call, not undici's gap timers, which a
+ * server dripping a byte at a time never trips), the answer read in chunks up to a cap (a 200 MB answer
+ * costs at most the cap in memory), and redirects not followed (a bare dispatch never follows them).
+ * Throws transport errors and the deadline's TimeoutError DOMException; the caller classifies them.
+ *
+ * Dispatched with a handler of its own rather than undici's `request`: at thousands of sends per
+ * second, `request`'s per-call AbortController, event listeners, async resource and body stream were
+ * a large share of the engine's CPU and garbage (docs/performance.md, Sending).
  */
-export async function upstreamRequest(dispatcher: Dispatcher, call: UpstreamRequest): Promise<UpstreamAnswer> {
-  // Not AbortSignal.timeout: its timer, and with it the signal, undici's abort listener and the
-  // request it closes over, stay alive until the deadline passes even when the answer came in 5 ms.
-  // At 3,000 sends/s with a 30 s deadline that kept ~90,000 finished requests in memory (engine RSS
-  // 640 MB for 40,000 sends, 16% of the CPU in GC; docs/performance.md). This timer is cleared as soon
-  // as the answer is read; the abort reason is the same TimeoutError DOMException.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), call.deadlineMs);
-  try {
-    return await readAnswer(dispatcher, call, controller.signal);
-  } finally {
-    clearTimeout(timer);
-  }
+export function upstreamRequest(dispatcher: Dispatcher, call: UpstreamRequest): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(call.url);
+    let headers = call.headers;
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      body = JSON.stringify(call.body);
+      headers = Array.isArray(headers) ? [...headers, 'content-type', 'application/json'] : { ...headers, 'content-type': 'application/json' };
+    }
+    const reader = new AnswerReader(call.maxBodyBytes, resolve, reject);
+    reader.startDeadline(call.deadlineMs);
+    dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: call.method, headers, body }, reader);
+  });
 }
 
-async function readAnswer(dispatcher: Dispatcher, call: UpstreamRequest, signal: AbortSignal): Promise<UpstreamAnswer> {
-  const response = await request(call.url, {
-    method: call.method,
-    dispatcher,
-    signal,
-    headers: {
-      ...call.headers,
-      ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: call.body !== undefined ? JSON.stringify(call.body) : undefined,
-  });
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let truncated = false;
-  for await (const chunk of response.body) {
-    const bytes = chunk as Buffer;
-    chunks.push(bytes);
-    length += bytes.length;
-    if (length > call.maxBodyBytes) {
-      truncated = true;
-      // Stop reading: undici closes the connection rather than draining the rest.
-      response.body.destroy();
-      break;
-    }
+/** Reads one answer up to the cap and settles the call's promise exactly once. */
+class AnswerReader implements Dispatcher.DispatchHandler {
+  private abort: ((error?: Error) => void) | null = null;
+  /** Set when the call ended before it reached a connection: it is aborted there, never sent. */
+  private reason: Error | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private settled = false;
+  private httpStatus = 0;
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
+
+  constructor(
+    private readonly maxBodyBytes: number,
+    private readonly resolve: (answer: UpstreamAnswer) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  startDeadline(deadlineMs: number): void {
+    this.timer = setTimeout(() => this.fail(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), deadlineMs);
   }
-  const body = Buffer.concat(chunks, length);
-  return { httpStatus: response.statusCode, rawBody: body.toString('utf8', 0, Math.min(length, call.maxBodyBytes)), truncated };
+
+  onConnect(abort: (error?: Error) => void): void {
+    if (this.reason) abort(this.reason);
+    else this.abort = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    this.httpStatus = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    if (this.length <= this.maxBodyBytes) return true;
+    // Over the cap: answer with its start and drop the connection rather than read the rest.
+    this.finish(true);
+    this.abort?.(new Error('answer over the size cap'));
+    return false;
+  }
+
+  onComplete(): void {
+    this.finish(false);
+  }
+
+  onError(error: Error): void {
+    this.fail(error);
+  }
+
+  private finish(truncated: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.length);
+    this.resolve({ httpStatus: this.httpStatus, rawBody: body.toString('utf8', 0, Math.min(this.length, this.maxBodyBytes)), truncated });
+  }
+
+  private fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.reason = error;
+    this.abort?.(error);
+    this.reject(error);
+  }
 }

@@ -220,7 +220,7 @@ export class WhatsAppClient implements OnApplicationShutdown {
     return upstreamRequest(this.agent, {
       method,
       url,
-      headers: { 'D360-API-KEY': apiKey, accept: 'application/json' },
+      headers: ['D360-API-KEY', apiKey, 'accept', 'application/json'],
       body,
       deadlineMs: this.timeoutMs,
       maxBodyBytes,
