@@ -36,6 +36,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { ENGINE_NODE_FLAGS } from './lib/engine-process.js';
 import { compareToFloor, webhookFloor } from './lib/floors.js';
 
 interface AutocannonRequest {
@@ -453,7 +454,7 @@ class Engine {
 
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [...(process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(root, 'dist', 'src', 'main.js')], { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...(process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(root, 'dist', 'src', 'main.js')], { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;
