@@ -222,6 +222,34 @@ describe('360dialog set-up: Marketing Messages API, phone number check, key rota
       expect((await api().get(`/v1/channels/${channelId}`).set(engine.auth).expect(200)).body.apiKeyLast4).toBe(apiKey.slice(-4));
     });
 
+    it('409 on another instance while a rotation of the channel is under way; the first ends with one new key', async () => {
+      // The second engine waits 3 s before deleting the previous key: its rotation is under way meanwhile.
+      const slow = await createTestApp({
+        databaseUrl: engine.databaseUrl,
+        env: { SENDER_ENABLED: 'false', PARTNER_ID: PARTNER.partnerId, PARTNER_API_TOKEN: PARTNER.token, PARTNER_API_URL: `${sandbox.url}/api/v2`, API_KEY_ROTATION_GRACE_MS: '3000' },
+      });
+      try {
+        const { apiKey: oldKey, channelId } = await channelWith({ partnerChannelId: 'ch-rotate-twice' }, { partnerChannelId: 'ch-rotate-twice' });
+        const channelKeys = async () =>
+          ((await request(sandbox.url).get('/_sandbox/keys').expect(200)).body.keys as Array<{ apiKey: string; partnerChannelId: string | null }>)
+            .filter((key) => key.partnerChannelId === 'ch-rotate-twice')
+            .map((key) => key.apiKey);
+        const first = request(slow.url).post(`/v1/channels/${channelId}/api-key/rotate`).set(slow.auth).then((response) => response);
+        await waitFor('the first rotation created its key', async () => (await channelKeys()).length === 2);
+
+        const refused = await api().post(`/v1/channels/${channelId}/api-key/rotate`).set(engine.auth).expect(409);
+        expect(refused.body.message).toMatch(/a key rotation of channel .* is already under way/);
+        const done = await first;
+        expect(done.status).toBe(200);
+        expect(done.body).toMatchObject({ previousApiKeyLast4: oldKey.slice(-4), previousKeyDeleted: true, warnings: [] });
+        expect(await channelKeys()).toEqual([expect.stringMatching(new RegExp(`${done.body.apiKeyLast4}$`))]);
+        // The lock went with the rotation: the next one goes through.
+        await api().post(`/v1/channels/${channelId}/api-key/rotate`).set(engine.auth).expect(200);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('409 naming partnerChannelId when the channel has none', async () => {
       const { channelId } = await channelWith();
       const response = await api().post(`/v1/channels/${channelId}/api-key/rotate`).set(engine.auth).expect(409);

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { PartnerClient, type PartnerCallResult } from '../whatsapp/partner-client.js';
 import { findPartnerKey } from '../whatsapp/phone-number.js';
 import type { ChannelCredentials } from '../whatsapp/types.js';
+import { ChannelsRepository } from './channels.repository.js';
 import { ApiKeyUnreadableError, ChannelsService } from './channels.service.js';
 import type { ApiKeyRotationResponse } from './dto/channel-response.dto.js';
 import { PhoneNumberCheck } from './phone-number-check.js';
@@ -19,14 +20,12 @@ import { PhoneNumberCheck } from './phone-number-check.js';
 @Injectable()
 export class ApiKeyRotationService {
   private readonly logger = new Logger(ApiKeyRotationService.name);
-  /** Channels with a rotation under way in this process. */
-  private readonly rotating = new Set<string>();
-
   constructor(
     private readonly config: AppConfig,
     private readonly channels: ChannelsService,
     private readonly partner: PartnerClient,
     private readonly phoneNumbers: PhoneNumberCheck,
+    private readonly repository: ChannelsRepository,
   ) {}
 
   async rotate(id: string): Promise<ApiKeyRotationResponse> {
@@ -36,51 +35,52 @@ export class ApiKeyRotationService {
         'the 360dialog Partner API is not configured: set PARTNER_ID and PARTNER_API_TOKEN (and PARTNER_API_URL when it is not https://hub.360dialog.io/api/v2) and restart the engine',
       );
     }
+    // Read under the lock: a rotation another instance just finished changed the key this one replaces.
+    const rotated = await this.repository.whileRotatingKey(id, () => this.rotateHoldingLock(id));
+    if (!rotated) throw new DomainError('conflict', `a key rotation of channel ${id} is already under way: wait for its answer`);
+    return rotated.value;
+  }
+
+  private async rotateHoldingLock(id: string): Promise<ApiKeyRotationResponse> {
     const channel = await this.channels.requireChannel(id);
     const partnerChannelId = channel.partnerChannelId;
     if (!partnerChannelId) {
       throw new DomainError('conflict', `channel ${id} has no partnerChannelId: set its 360dialog channel id with PATCH /v1/channels/${id} {"partnerChannelId": "…"} first`);
     }
-    if (this.rotating.has(id)) throw new DomainError('conflict', `a key rotation of channel ${id} is already under way: wait for its answer`);
-    this.rotating.add(id);
+    let previousKey: string | null = null;
     try {
-      let previousKey: string | null = null;
-      try {
-        previousKey = this.channels.credentialsFor(channel).apiKey;
-      } catch (error) {
-        if (!(error instanceof ApiKeyUnreadableError)) throw error;
-      }
-      const created = upstreamOrThrow(await this.partner.createApiKey(partnerChannelId), 'create a new API key');
-      const credentials: ChannelCredentials = {
-        channelId: id,
-        apiGeneration: channel.apiGeneration,
-        baseUrl: channel.baseUrl,
-        apiKey: created.api_key,
-        templateNamespace: channel.templateNamespace,
-      };
-      try {
-        await this.phoneNumbers.assertKeyBelongsTo(credentials, channel.phoneNumber);
-      } catch (error) {
-        // A key that cannot be used here is not left behind upstream.
-        await this.partner.deleteApiKey(partnerChannelId, created.id);
-        throw error;
-      }
-      const updated = await this.channels.update(id, { apiKey: created.api_key, verifyPhoneNumber: false });
-      this.logger.log(`Channel ${id}: API key rotated (…${channel.apiKeyLast4} → …${updated.apiKeyLast4})`);
-      const warnings: string[] = [];
-      const previousKeyDeleted = previousKey === null ? false : await this.deletePrevious(partnerChannelId, previousKey, created.id, warnings);
-      if (previousKey === null) warnings.push('the previous key could not be decrypted (ENCRYPTION_KEY changed?): delete it in the 360dialog hub');
-      return {
-        channelId: id,
-        apiKeyLast4: updated.apiKeyLast4,
-        previousApiKeyLast4: channel.apiKeyLast4,
-        phoneNumber: channel.phoneNumber,
-        previousKeyDeleted,
-        warnings,
-      };
-    } finally {
-      this.rotating.delete(id);
+      previousKey = this.channels.credentialsFor(channel).apiKey;
+    } catch (error) {
+      if (!(error instanceof ApiKeyUnreadableError)) throw error;
     }
+    const created = upstreamOrThrow(await this.partner.createApiKey(partnerChannelId), 'create a new API key');
+    const credentials: ChannelCredentials = {
+      channelId: id,
+      apiGeneration: channel.apiGeneration,
+      baseUrl: channel.baseUrl,
+      apiKey: created.api_key,
+      templateNamespace: channel.templateNamespace,
+    };
+    try {
+      await this.phoneNumbers.assertKeyBelongsTo(credentials, channel.phoneNumber);
+    } catch (error) {
+      // A key that cannot be used here is not left behind upstream.
+      await this.partner.deleteApiKey(partnerChannelId, created.id);
+      throw error;
+    }
+    const updated = await this.channels.update(id, { apiKey: created.api_key, verifyPhoneNumber: false });
+    this.logger.log(`Channel ${id}: API key rotated (…${channel.apiKeyLast4} → …${updated.apiKeyLast4})`);
+    const warnings: string[] = [];
+    const previousKeyDeleted = previousKey === null ? false : await this.deletePrevious(partnerChannelId, previousKey, created.id, warnings);
+    if (previousKey === null) warnings.push('the previous key could not be decrypted (ENCRYPTION_KEY changed?): delete it in the 360dialog hub');
+    return {
+      channelId: id,
+      apiKeyLast4: updated.apiKeyLast4,
+      previousApiKeyLast4: channel.apiKeyLast4,
+      phoneNumber: channel.phoneNumber,
+      previousKeyDeleted,
+      warnings,
+    };
   }
 
   /** Waits for sends already holding the previous key, then deletes it upstream; false (with a warning) when it could not. */

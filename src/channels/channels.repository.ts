@@ -24,6 +24,27 @@ export class ChannelsRepository {
     if (Object.keys(edit).length > 0) await this.dataSource.getRepository(Channel).update({ id }, edit);
   }
 
+  /**
+   * Runs `work` holding the channel's key-rotation lock, or answers null at once when a rotation of the
+   * channel holds it — in this process or any other instance. A session-level advisory lock on a
+   * connection of its own: a process that dies mid-rotation releases it with its connection.
+   */
+  async whileRotatingKey<T>(channelId: string, work: () => Promise<T>): Promise<{ value: T } | null> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock(hashtextextended('api-key-rotation:' || $1, 0)) AS locked`, [channelId])) as [{ locked: boolean }];
+      if (!locked) return null;
+      try {
+        return { value: await work() };
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtextextended('api-key-rotation:' || $1, 0))`, [channelId]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** The webhook password 360dialog accepted (stored as its hash) and when. */
   async recordWebhookRegistration(id: string, registration: { passwordHash: string; registeredAt: Date }): Promise<void> {
     await this.dataSource.getRepository(Channel).update({ id }, { webhookPasswordHash: registration.passwordHash, webhookRegisteredAt: registration.registeredAt });
