@@ -341,6 +341,11 @@ describe('the web console in headless Chromium', () => {
     await page.getByLabel('Fallback time zone').fill('Europe/Berlin');
     await page.getByLabel('At most (messages per contact)').fill('5');
     await page.getByLabel('Per hours').fill('24');
+    await page.getByLabel('Valid until').fill('2099-01-01T12:00');
+    await page.getByLabel('Keep delivering for (hours)').fill('6');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.locator('.field-error').getByText(/whole number of hours from 12 to 720/).waitFor();
+    await page.getByLabel('Keep delivering for (hours)').fill('48');
 
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByRole('heading', { name: 'Berlin only' }).or(page.locator('.field-error, .notice.error').first()).waitFor();
@@ -356,13 +361,28 @@ describe('the web console in headless Chromium', () => {
       sendWindow: { start: '00:00', end: '23:59', timezone: 'recipient', fallbackTimezone: 'Europe/Berlin' },
       frequencyCap: { max: 5, hours: 24 },
       audience: { listIds: [listId], where: [{ field: 'city', op: 'eq', value: 'Berlin' }] },
+      ttlSeconds: 48 * 3600,
     });
+    expect(new Date(draft.validUntil).getTime()).toBe(new Date(2099, 0, 1, 12, 0).getTime());
     expect(await page.locator('#settings-audience').textContent()).toBe('in Spring customers; city is Berlin');
     await shot('10-draft-estimate');
     await page.getByRole('form', { name: 'Schedule' }).getByRole('button', { name: 'Schedule' }).click();
     await page.locator('#status').getByText(/scheduled|running|completed/).waitFor();
     await page.locator('#cost').waitFor({ timeout: 60_000 });
   }, 90_000);
+
+  it('deletes a saved segment after a confirmation', async () => {
+    const { body: throwaway } = await request(engine.url).post('/v1/segments').set(engine.auth).send({ name: 'Throwaway', audience: { listIds: [listId] } }).expect(201);
+    await nav('Campaigns');
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Segment', { exact: true }).locator('option', { hasText: 'Throwaway' }).waitFor({ state: 'attached' });
+    await page.getByLabel('Segment', { exact: true }).selectOption(throwaway.id);
+    await page.getByRole('button', { name: 'Delete segment…' }).click();
+    await page.getByRole('alertdialog', { name: 'Confirm delete segment' }).getByRole('button', { name: 'Delete segment' }).click();
+    await page.getByLabel('Segment', { exact: true }).locator('option', { hasText: 'Throwaway' }).waitFor({ state: 'detached' });
+    expect(await page.getByLabel('Segment', { exact: true }).inputValue()).toBe('');
+    await api(`/v1/segments/${throwaway.id}`).expect(404);
+  });
 
   it('runs an A/B test of two templates and compares the variants', async () => {
     await nav('Campaigns');

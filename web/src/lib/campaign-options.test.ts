@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOptions, EMPTY_OPTIONS, frequencyCapBody, sendWindowBody, winnerBody } from './campaign-options';
+import { checkOptions, deliveryBody, EMPTY_OPTIONS, frequencyCapBody, sendWindowBody, winnerBody } from './campaign-options';
 
 const form = (patch: Partial<typeof EMPTY_OPTIONS>) => ({ ...EMPTY_OPTIONS, timezone: 'Europe/Berlin', ...patch });
 
@@ -25,6 +25,18 @@ describe('campaign options', () => {
 
   it.each([
     [{}, {}],
+    [{ ttlHours: '48' }, { ttlSeconds: 172800 }],
+    [{ validUntil: '2026-12-24T18:00', ttlHours: ' ' }, { validUntil: expect.stringMatching(/^2026-12-24T18:00:00[+-]\d{2}:\d{2}$/) }],
+  ])('delivery %j → %j', (patch, expected) => expect(deliveryBody(form(patch))).toEqual(expected));
+
+  it.each([
+    [{}, {}],
+    [{ ttlHours: '12' }, {}],
+    [{ ttlHours: '720' }, {}],
+    [{ ttlHours: '11' }, { ttlSeconds: expect.stringContaining('from 12 to 720') }],
+    [{ ttlHours: '721' }, { ttlSeconds: expect.any(String) }],
+    [{ ttlHours: '24.5' }, { ttlSeconds: expect.any(String) }],
+    [{ validUntil: '24.12.2026' }, { validUntil: expect.stringContaining('not a date') }],
     [{ windowStart: '09:00' }, { sendWindow: expect.stringContaining('both') }],
     [{ windowStart: '09:00', windowEnd: '10:00', recipientZone: true }, { sendWindow: expect.stringContaining('fallback') }],
     [{ capMax: '1' }, { frequencyCap: expect.stringContaining('both numbers') }],

@@ -5,6 +5,10 @@
  * 400 names what is wrong.
  */
 import type { FrequencyCap, SendWindow, WinnerRule } from '../api/types';
+import { localInputToIso } from './format';
+
+/** Meta's bounds for message_send_ttl_seconds, in the hours the form asks for (the API's ttlSeconds: 12 h to 30 days). */
+export const TTL_HOURS = { min: 12, max: 30 * 24 } as const;
 
 export interface OptionsForm {
   windowStart: string;
@@ -17,6 +21,10 @@ export interface OptionsForm {
   winnerMetric: '' | WinnerRule['metric'];
   testShare: string;
   afterHours: string;
+  /** datetime-local text: not sent after it. */
+  validUntil: string;
+  /** Hours WhatsApp keeps trying to deliver (Marketing Messages API channels). */
+  ttlHours: string;
 }
 
 export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -32,6 +40,8 @@ export const EMPTY_OPTIONS: OptionsForm = {
   winnerMetric: '',
   testShare: '20',
   afterHours: '4',
+  validUntil: '',
+  ttlHours: '',
 };
 
 /** The send window, or undefined when neither end is given. "recipient": each recipient's own zone, with the fallback. */
@@ -56,6 +66,13 @@ export function winnerBody(form: OptionsForm): WinnerRule | undefined {
   return { metric: form.winnerMetric, testShare: toNumber(form.testShare), afterHours: toNumber(form.afterHours) };
 }
 
+/** validUntil and ttlSeconds as the API takes them; an empty field is left out (no end; WhatsApp's default TTL). */
+export function deliveryBody(form: OptionsForm): { validUntil?: string; ttlSeconds?: number } {
+  const validUntil = form.validUntil ? localInputToIso(form.validUntil) : null;
+  const ttlHours = toNumber(form.ttlHours);
+  return { ...(validUntil ? { validUntil } : {}), ...(Number.isFinite(ttlHours) ? { ttlSeconds: Math.round(ttlHours * 3600) } : {}) };
+}
+
 /** What the form can tell before asking the engine: field → message. */
 export function checkOptions(form: OptionsForm): Record<string, string> {
   const problems: Record<string, string> = {};
@@ -66,5 +83,9 @@ export function checkOptions(form: OptionsForm): Record<string, string> {
   if (cap && !(Number.isInteger(cap.max) && Number.isInteger(cap.hours))) problems.frequencyCap = 'Give both numbers of the frequency cap: at most N messages per H hours.';
   const winner = winnerBody(form);
   if (winner && !(Number.isFinite(winner.testShare) && Number.isFinite(winner.afterHours))) problems.winner = 'Give the test share (%) and the hours after which the winner is picked.';
+  if (form.validUntil && !localInputToIso(form.validUntil)) problems.validUntil = 'Valid until is not a date and time.';
+  const ttlHours = toNumber(form.ttlHours);
+  if (form.ttlHours.trim() && !(Number.isInteger(ttlHours) && ttlHours >= TTL_HOURS.min && ttlHours <= TTL_HOURS.max))
+    problems.ttlSeconds = `Keep delivering for a whole number of hours from ${TTL_HOURS.min} to ${TTL_HOURS.max} (30 days), or leave it empty.`;
   return problems;
 }

@@ -10,6 +10,7 @@ import { ErrorBox, Field, useLoad } from '../components/ui';
 import { type AudienceChoice, audienceBody, type ConditionDraft, OPERATORS, segmentAudience, takesNoValue } from '../lib/audience';
 import { formatNumber } from '../lib/format';
 import { href } from '../router';
+import { SegmentDelete } from './segment-delete';
 
 type Count = { state: 'idle' } | { state: 'counting' } | { state: 'ok'; value: AudiencePreview } | { state: 'error'; message: string };
 
@@ -75,6 +76,7 @@ export function AudienceBuilder(props: {
   }
 
   const from = value.fromCampaign;
+  const chosenSegment = segments.data?.items.find((segment) => segment.id === value.segmentId);
   return (
     <fieldset class="wide audience">
       <legend>Who receives it</legend>
@@ -127,6 +129,15 @@ export function AudienceBuilder(props: {
           </select>
         )}
       </Field>
+      {chosenSegment && (
+        <SegmentDelete
+          segment={chosenSegment}
+          onDeleted={() => {
+            onChange({ ...value, segmentId: '' });
+            void segments.reload();
+          }}
+        />
+      )}
       {value.where.map((condition, index) => (
         <div class="condition" role="group" aria-label={`Condition ${index + 1}`} key={index}>
           <Field label={`Condition ${index + 1} field`}>

@@ -1,5 +1,5 @@
-/** New campaign's optional rules: send window (a zone, or each recipient's own), frequency cap, A/B winner rule. */
-import type { OptionsForm } from '../lib/campaign-options';
+/** New campaign's optional rules: send window (a zone, or each recipient's own), frequency cap, delivery limits, A/B winner rule. */
+import { type OptionsForm, TTL_HOURS } from '../lib/campaign-options';
 import { Field } from '../components/ui';
 
 export function CampaignOptions(props: { value: OptionsForm; onChange: (value: OptionsForm) => void; abTest: boolean; errors: Record<string, string[]> }) {
@@ -34,6 +34,19 @@ export function CampaignOptions(props: { value: OptionsForm; onChange: (value: O
           {(id, d) => <input id={id} aria-describedby={d} type="number" min={1} max={100} value={value.capMax} onInput={text('capMax')} />}
         </Field>
         <Field label="Per hours">{(id) => <input id={id} type="number" min={1} max={720} value={value.capHours} onInput={text('capHours')} />}</Field>
+      </fieldset>
+      <fieldset class="wide window">
+        <legend>Delivery (optional)</legend>
+        <Field label="Valid until" error={errors.validUntil} hint="Not sent after this; a retry is not made past it. Empty: no end">
+          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" value={value.validUntil} onInput={text('validUntil')} />}
+        </Field>
+        <Field
+          label="Keep delivering for (hours)"
+          error={errors.ttlSeconds}
+          hint="Marketing Messages API channels: how long WhatsApp retries delivery. Empty: WhatsApp's default (30 days)"
+        >
+          {(id, d) => <input id={id} aria-describedby={d} type="number" min={TTL_HOURS.min} max={TTL_HOURS.max} value={value.ttlHours} onInput={text('ttlHours')} />}
+        </Field>
       </fieldset>
       {props.abTest && (
         <fieldset class="wide window">

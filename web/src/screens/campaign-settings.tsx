@@ -3,7 +3,7 @@ import { get, query } from '../api/client';
 import type { Campaign, List, Page, Segment } from '../api/types';
 import { Card, useLoad } from '../components/ui';
 import { describeAudience } from '../lib/audience';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, formatNumber } from '../lib/format';
 import { href } from '../router';
 
 export function CampaignSettings({ campaign }: { campaign: Campaign }) {
@@ -47,6 +47,8 @@ export function CampaignSettings({ campaign }: { campaign: Campaign }) {
         )}
         <dt>Valid until</dt>
         <dd>{formatDateTime(campaign.validUntil)}</dd>
+        <dt>Delivery TTL</dt>
+        <dd>{campaign.ttlSeconds === null ? "WhatsApp's default" : `${formatNumber(campaign.ttlSeconds / 3600)} h (Marketing Messages API)`}</dd>
       </dl>
     </Card>
   );

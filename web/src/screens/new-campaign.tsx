@@ -3,7 +3,7 @@ import { ApiError, get, post, query } from '../api/client';
 import type { AudiencePreview, Campaign, Channel, ContactDetail, CreateCampaign, List, Page, TemplateList } from '../api/types';
 import { ErrorBox, Field, useLoad } from '../components/ui';
 import { AGAIN_LABELS, againAudience, type AudienceChoice, campaignTarget, EMPTY_AUDIENCE, isAgainKind } from '../lib/audience';
-import { browserZone, checkOptions, EMPTY_OPTIONS, frequencyCapBody, type OptionsForm, sendWindowBody, winnerBody } from '../lib/campaign-options';
+import { browserZone, checkOptions, deliveryBody, EMPTY_OPTIONS, frequencyCapBody, type OptionsForm, sendWindowBody, winnerBody } from '../lib/campaign-options';
 import { placeErrors, type PlacedErrors } from '../lib/field-errors';
 import { localInputToIso } from '../lib/format';
 import { valuesFrom } from '../lib/template-slots';
@@ -12,8 +12,8 @@ import { AudienceBuilder } from './audience-builder';
 import { CampaignOptions } from './campaign-options';
 import { templateBody, templateKey, TemplateFields } from './template-fields';
 
-const FIELDS = ['name', 'channelId', 'listId', 'template', 'variants', 'scheduledAt', 'sendWindow', 'audience', 'frequencyCap', 'winner'] as const;
-const ALIASES = { template: ['template', 'parameter', 'component'], audience: ['audience'], scheduledAt: ['scheduledAt', 'send at'], sendWindow: ['window', 'timezone'], variants: ['variant'] };
+const FIELDS = ['name', 'channelId', 'listId', 'template', 'variants', 'scheduledAt', 'sendWindow', 'audience', 'frequencyCap', 'winner', 'validUntil', 'ttlSeconds'] as const;
+const ALIASES = { template: ['template', 'parameter', 'component'], audience: ['audience'], scheduledAt: ['scheduledAt', 'send at'], sendWindow: ['window', 'timezone'], variants: ['variant'], validUntil: ['validUntil'], ttlSeconds: ['ttlSeconds'] };
 
 export function NewCampaign({ params }: { params: URLSearchParams }) {
   const fromId = params.get('from');
@@ -85,7 +85,9 @@ export function NewCampaign({ params }: { params: URLSearchParams }) {
     if (!target) local.byField.audience = ['Choose a list, a segment or an earlier campaign.'];
     if (schedule && form.sendAt && !scheduledAt) local.byField.scheduledAt = ['Send at is not a date and time.'];
     for (const [field, message] of Object.entries(checkOptions(options))) local.byField[field] = [message];
-    if (Object.keys(local.byField).length > 0) return setErrors(local);
+    // the form's own checks pass: what they said before is stale, and the engine's answer says what is still wrong
+    setErrors(local);
+    if (Object.keys(local.byField).length > 0) return;
     const sendWindow = sendWindowBody(options);
     const frequencyCap = frequencyCapBody(options);
     const winner = form.abTest ? winnerBody(options) : undefined;
@@ -105,6 +107,7 @@ export function NewCampaign({ params }: { params: URLSearchParams }) {
       ...(schedule && scheduledAt ? { scheduledAt } : {}),
       ...(sendWindow ? { sendWindow } : {}),
       ...(frequencyCap ? { frequencyCap } : {}),
+      ...deliveryBody(options),
     };
     setBusy(true);
     try {
