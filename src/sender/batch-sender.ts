@@ -16,7 +16,7 @@ import { ConversationsRepository } from './conversations.repository.js';
 import { OutcomeHandler } from './outcome-handler.js';
 import { planPacing } from './pacing.js';
 import { claimSize } from './rate-plan.js';
-import { fallsBackToMessages, sendEndpointFor } from './send-endpoint.js';
+import { fallsBackToMessages, MarketingRefusals, sendEndpointFor } from './send-endpoint.js';
 import { SendSlots } from './send-slots.js';
 import type { RunningCampaign } from './sender.queries.js';
 import { claimSettings, sendingFor } from './variant-routing.js';
@@ -39,6 +39,7 @@ export class BatchSender {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Open 360dialog calls per channel, at most SENDER_MAX_IN_FLIGHT each (send-slots.ts). */
   private readonly slots = new Map<string, SendSlots>();
+  private readonly marketingRefusals = new MarketingRefusals();
 
   constructor(
     private readonly config: AppConfig,
@@ -206,7 +207,9 @@ export class BatchSender {
     let result: SendResult;
     try {
       const { template } = campaign;
-      const endpoint = sendEndpointFor(channel, campaign.template_category);
+      const templateKey = `${template.name}/${template.language}`;
+      const preferred = sendEndpointFor(channel, campaign.template_category);
+      const endpoint = channel.marketingMessagesFallback ? this.marketingRefusals.route(preferred, channel.id, templateKey, Date.now()) : preferred;
       const message: TemplateMessage = {
         to: recipient.wa_id,
         template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
@@ -216,7 +219,10 @@ export class BatchSender {
       };
       result = await this.client.send(credentials, message);
       // 131055 and marketingMessagesFallback: nothing went out; the same message goes through /messages.
-      if (fallsBackToMessages(endpoint, channel.marketingMessagesFallback, result)) result = await this.client.send(credentials, { ...message, endpoint: 'messages' });
+      if (fallsBackToMessages(endpoint, channel.marketingMessagesFallback, result)) {
+        this.marketingRefusals.remember(channel.id, templateKey, Date.now());
+        result = await this.client.send(credentials, { ...message, endpoint: 'messages' });
+      }
     } catch (error) {
       // The client answers every HTTP or network failure with a value; anything else may have left after all.
       result = { ok: false, latencyMs: 0, httpStatus: null, errorCode: null, errorTitle: `send failed: ${errorMessage(error)}`, outcomeUnknown: true };

@@ -1,5 +1,5 @@
 import type { SendResult } from '../whatsapp/types.js';
-import { fallsBackToMessages, sendEndpointFor } from './send-endpoint.js';
+import { fallsBackToMessages, MARKETING_REFUSAL_MEMORY_MS, MarketingRefusals, sendEndpointFor } from './send-endpoint.js';
 
 describe('sendEndpointFor', () => {
   it.each([
@@ -28,5 +28,33 @@ describe('fallsBackToMessages', () => {
     ['accepted', 'marketing_messages', true, accepted, false],
   ])('%s → %s', (_, endpoint, fallback, result, expected) => {
     expect(fallsBackToMessages(endpoint, fallback, result)).toBe(expected);
+  });
+});
+
+describe('MarketingRefusals', () => {
+  const refusedAt = 1_000_000;
+  const memory = () => {
+    const refusals = new MarketingRefusals();
+    refusals.remember('ch-1', 'promo/en', refusedAt);
+    return refusals;
+  };
+
+  it.each<[string, 'messages' | 'marketing_messages', string, string, number, 'messages' | 'marketing_messages']>([
+    ['the refused pair, at once', 'marketing_messages', 'ch-1', 'promo/en', refusedAt, 'messages'],
+    ['the refused pair, just before the memory ends', 'marketing_messages', 'ch-1', 'promo/en', refusedAt + MARKETING_REFUSAL_MEMORY_MS - 1, 'messages'],
+    ['the refused pair, when the memory ends: asked again', 'marketing_messages', 'ch-1', 'promo/en', refusedAt + MARKETING_REFUSAL_MEMORY_MS, 'marketing_messages'],
+    ['another template of the channel', 'marketing_messages', 'ch-1', 'promo/de', refusedAt, 'marketing_messages'],
+    ['the same template on another channel', 'marketing_messages', 'ch-2', 'promo/en', refusedAt, 'marketing_messages'],
+    ['a send that goes to /messages anyway', 'messages', 'ch-1', 'promo/en', refusedAt, 'messages'],
+  ])('%s → %s', (_, preferred, channelId, template, now, expected) => {
+    expect(memory().route(preferred, channelId, template, now)).toBe(expected);
+  });
+
+  it('forgets a pair whose memory ended, until it is refused again', () => {
+    const refusals = memory();
+    expect(refusals.route('marketing_messages', 'ch-1', 'promo/en', refusedAt + MARKETING_REFUSAL_MEMORY_MS)).toBe('marketing_messages');
+    expect(refusals.route('marketing_messages', 'ch-1', 'promo/en', refusedAt)).toBe('marketing_messages');
+    refusals.remember('ch-1', 'promo/en', refusedAt);
+    expect(refusals.route('marketing_messages', 'ch-1', 'promo/en', refusedAt)).toBe('messages');
   });
 });
