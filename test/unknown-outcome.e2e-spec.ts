@@ -117,6 +117,41 @@ describe('unknown outcomes wait for the channel status webhooks', () => {
     expect(sandbox.acceptedFor(waId(lost))).toBe(1);
   });
 
+  it('in the last batch: resent once a status recorded well after its dispatch shows the webhooks flowing', async () => {
+    const { channelId, apiKey } = await webhookChannel();
+    const [lost, mate] = phones(2);
+    // Nothing is dispatched after this batch, and no status comes by itself.
+    sandbox.configure({ statuses: [] });
+    sandbox.injectFailure({ kind: 'reset', apiKey, to: waId(lost) });
+    const { listId } = await seedList(engine.dataSource, 'last batch', [{ phone: lost }, { phone: mate }]);
+    const campaignId = await launchCampaign(engine, { channelId, listId });
+    const sentAt = new Date();
+    await pollAt(engine, sentAt);
+    expect(sandbox.acceptedFor(waId(mate))).toBe(1);
+    expect(await row(campaignId, lost)).toMatchObject({ status: 'pending', waiting_reason: 'unknown_outcome' });
+    // The batch left three minutes ago (the processor stamps statuses by the wall clock, which a test cannot move).
+    await engine.dataSource.query(`UPDATE campaign_recipients SET dispatched_at = dispatched_at - interval '3 minutes' WHERE campaign_id = $1`, [campaignId]);
+    const dispatched = (await row(campaignId, lost)).dispatched_at;
+
+    await pollAt(engine, after(sentAt, GRACE + 1));
+    expect(sandbox.acceptedFor(waId(lost))).toBe(0);
+
+    // The batch-mate is read now, three minutes after the batch left: its status, and the lost one's had
+    // it gone out, had their turn.
+    const [mateMessage] = sandbox.recentMessages({ to: waId(mate) });
+    sandbox.sendStatus(mateMessage.id, 'read');
+    await waitFor('the batch-mate read', async () => (await row(campaignId, mate)).status === 'read');
+    await waitFor('the watermark written after the batch committed', async () => {
+      const [channel] = (await engine.dataSource.query('SELECT statuses_seen_through > $2 AS past FROM channels WHERE id = $1', [channelId, dispatched])) as Array<{ past: boolean }>;
+      return channel.past;
+    });
+
+    await pollAt(engine, after(sentAt, GRACE + 20));
+    expect(sandbox.acceptedFor(waId(lost))).toBe(1);
+    await pollAt(engine, after(sentAt, MAX_WAIT + GRACE));
+    expect(sandbox.acceptedFor(waId(lost))).toBe(1);
+  });
+
   it('a late status of the lost answer: never resent, neither while waiting nor after the max wait', async () => {
     const { channelId, apiKey } = await webhookChannel();
     const [lost] = phones(1);

@@ -15,7 +15,26 @@
  * say nothing either way, a message that never left is worse than one sent twice, and the campaign
  * finishes. (360dialog retries an unanswered webhook for a day or more: a late status still moves the
  * recipient forward whenever it comes.)
+ *
+ * A status also speaks for the time WhatsApp recorded it (statusWatermark): a delivered or read status
+ * recorded well after a dispatch shows the channel's webhooks flowing after that dispatch too. Without
+ * it, an unknown outcome in a campaign's last batch — nothing dispatched after it — would always wait
+ * the full UNKNOWN_OUTCOME_MAX_WAIT_SECONDS.
  */
+
+/** How far a status may trail, in webhook order, the statuses of messages WhatsApp handled before it. */
+export const STATUS_ORDER_SLACK_SECONDS = 60;
+
+/**
+ * Through which dispatch a status applied now shows the channel's webhooks flowing: its message's
+ * dispatch, or — when later — the time WhatsApp recorded the status less STATUS_ORDER_SLACK_SECONDS
+ * (the status of a message that left before then would have come first), never past `now` (a status
+ * stamped ahead of this clock says nothing about what is still to come).
+ */
+export function statusWatermark(dispatchedAt: Date, recordedAt: Date, now: Date): Date {
+  const recorded = Math.min(recordedAt.getTime(), now.getTime()) - STATUS_ORDER_SLACK_SECONDS * 1000;
+  return recorded > dispatchedAt.getTime() ? new Date(recorded) : dispatchedAt;
+}
 
 /** How often a waiting recipient is looked at again while the channel's webhooks are silent. */
 export const UNKNOWN_OUTCOME_RECHECK_SECONDS = 5;

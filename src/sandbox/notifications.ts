@@ -64,3 +64,22 @@ export async function sendInbound(state: SandboxState, apiKey: string, from: str
   const delivered = await state.dispatcher.deliverNow(apiKey, body, 1);
   return { messageId: id, delivered };
 }
+
+/**
+ * Posts one more status of an accepted message (one of the recent ones) at once, recorded at
+ * `timestamp` (Unix seconds; default now): a read that comes long after the message, as WhatsApp's do.
+ */
+export function sendStatus(state: SandboxState, messageId: string, status: 'sent' | 'delivered' | 'read', timestamp = Math.floor(Date.now() / 1000)): void {
+  const message = state.recentMessages().find((recent) => recent.id === messageId);
+  if (!message) throw new RequestError(404, `No recent accepted message ${messageId}`);
+  const template = state.behaviour.templates.find((entry) => entry.name === message.template && entry.language === message.language);
+  const event: StatusEvent = {
+    messageId,
+    recipientId: message.to,
+    status,
+    timestamp,
+    callbackData: message.callbackData,
+    pricingCategory: (template?.category ?? 'MARKETING').toLowerCase(),
+  };
+  state.dispatcher.scheduleStatus(message.apiKey, event, 0);
+}

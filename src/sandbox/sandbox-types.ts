@@ -174,6 +174,8 @@ export interface Sandbox {
   sendInbound(apiKey: string, from: string, text: string, options?: InboundOptions): Promise<InboundResult>;
   /** Posts an account-level webhook (template status/category, quality, account, capability, user_preferences; field `messages` with `errors`: a value-level error) to the key's registered webhook. */
   sendSignal(apiKey: string, signal: SignalRequest): Promise<SignalResult>;
+  /** Posts one more status of a recent accepted message to its key's webhook, recorded at `timestamp` (Unix seconds; default now). */
+  sendStatus(messageId: string, status: 'sent' | 'delivered' | 'read', timestamp?: number): void;
   /** Resolves true once no webhook is waiting or in flight; false after timeoutMs (default 10 s). */
   webhooksIdle(timeoutMs?: number): Promise<boolean>;
   /** Clears counters, queued webhooks, injected failures and recent messages; keeps keys, webhooks and behaviour. */

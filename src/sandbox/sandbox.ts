@@ -11,7 +11,7 @@
  * templates.ts and default-templates.ts (the template registry sends are checked against).
  */
 import { Responder } from './http.js';
-import { sendInbound } from './notifications.js';
+import { sendInbound, sendStatus } from './notifications.js';
 import { sendSignal } from './signals.js';
 import type { Sandbox, SandboxOptions } from './sandbox-types.js';
 import { startServer } from './server.js';
@@ -68,6 +68,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     clearFailures: () => state.failures.clear(),
     sendInbound: (apiKey, from, text, inboundOptions) => sendInbound(state, apiKey, from, text, inboundOptions),
     sendSignal: (apiKey, signal) => sendSignal(state, apiKey, signal),
+    sendStatus: (messageId, status, timestamp) => sendStatus(state, messageId, status, timestamp),
     webhooksIdle: (timeoutMs = 10_000) => state.dispatcher.idle(timeoutMs),
     reset: () => state.reset(),
     close: () => server.close(),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RecipientStatusEvent, StatusRecipient } from '../campaigns/recipient-statuses.queries.js';
 import { RecipientsRepository } from '../campaigns/recipients.repository.js';
+import { statusWatermark } from '../campaigns/unknown-outcome.js';
 import { parseCallbackData } from '../whatsapp/callback-data.js';
 import type { StatusEvent } from '../whatsapp/webhook-events.js';
 import { type BatchTally, type ItemPlan, unique } from './batch-plan.js';
@@ -57,11 +58,13 @@ export class StatusApplier {
     for (const priced of await this.recipients.applyStatusEvents(fresh, db)) tally.priced.push(priced);
     await this.errorPolicy.apply(fresh, found, db);
     for (const status of fresh) tally.applied.set(status.status, (tally.applied.get(status.status) ?? 0) + 1);
+    const now = new Date();
     for (const status of fresh) {
       const recipient = found.get(status.recipientId);
       if (!recipient?.dispatchedAt) continue;
+      const seen = statusWatermark(recipient.dispatchedAt, status.event.timestamp, now);
       const through = tally.statusesSeenThrough.get(recipient.channelId);
-      if (!through || through < recipient.dispatchedAt) tally.statusesSeenThrough.set(recipient.channelId, recipient.dispatchedAt);
+      if (!through || through < seen) tally.statusesSeenThrough.set(recipient.channelId, seen);
     }
     return matchedEvents;
   }
