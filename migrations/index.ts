@@ -20,6 +20,7 @@ import { CampaignRepliesAndVariants1796400000500 } from './1796400000500-Campaig
 import { UploadChunksAndErasures1796400000700 } from './1796400000700-UploadChunksAndErasures.js';
 import { StatusesSeenThrough1796400000800 } from './1796400000800-StatusesSeenThrough.js';
 import { ImportOptInInContactRow1796500000100 } from './1796500000100-ImportOptInInContactRow.js';
+import { RecipientConfirmHot1796500000200 } from './1796500000200-RecipientConfirmHot.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -42,4 +43,5 @@ export const migrations = [
   UploadChunksAndErasures1796400000700,
   StatusesSeenThrough1796400000800,
   ImportOptInInContactRow1796500000100,
+  RecipientConfirmHot1796500000200,
 ];

@@ -6,7 +6,8 @@ import type { TemplateComponent } from '../whatsapp/types.js';
 @Entity('campaign_recipients')
 @Index('uq_campaign_recipients_contact', ['campaignId', 'contactId'], { unique: true })
 @Index('ix_campaign_recipients_due', ['campaignId', 'nextAttemptAt', 'id'], { where: "status = 'pending'" })
-@Index('ix_campaign_recipients_lease', ['leaseUntil'], { where: "status = 'sending'" })
+// By id, not lease_until: the confirm before sending sets the lease and stays a HOT update (migration RecipientConfirmHot).
+@Index('ix_campaign_recipients_lease', ['id'], { where: "status = 'sending'" })
 @Index('ix_campaign_recipients_status', ['campaignId', 'status', 'id'])
 @Index('ix_campaign_recipients_sent_at', ['campaignId', 'sentAt'], { where: 'sent_at IS NOT NULL' })
 // Reports (src/reports): keyset listing/export by id, waiting groups, error filter, deliveries chart.

@@ -17,6 +17,10 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     migrationsRun: false,
     migrations,
     migrationsTableName: 'typeorm_migrations',
-    extra: { max: poolSize, application_name: 'wa-campaign-engine' },
+    // jit off for the engine's sessions: its statements are short, and once the planner's estimate of one
+    // passes jit_above_cost the compilation costs more than the statement. The sender's claim
+    // (CLAIM_PICKED) does as soon as frequency_ledger has statistics: ~4.5 s of JIT for a 5,000-row claim
+    // that runs in ~0.4 s without (EXPLAIN ANALYZE in docs/performance.md, "Send, third pass").
+    extra: { max: poolSize, application_name: 'wa-campaign-engine', options: '-c jit=off' },
   };
 }
