@@ -239,8 +239,9 @@ export class ImportRun {
     this.chunk = this.spareBuffers.pop() ?? new CopyBuffer();
     const table = importTableName(this.job.id, `s${++this.chunkNumber}`);
     this.tables.push(table);
-    const staged = this.stage(buffer, table);
-    const merged = Promise.all([this.merged, staged]).then(() => this.merge(table));
+    const stagedRows = this.stage(buffer, table);
+    const staged = stagedRows.then(() => undefined);
+    const merged = Promise.all([stagedRows, this.merged]).then(([rows]) => this.merge(table, rows));
     staged.catch(() => undefined); // both are awaited later; never an unhandled rejection meanwhile
     merged.catch(() => undefined);
     this.staged = staged;
@@ -248,13 +249,16 @@ export class ImportRun {
     this.merges.push(merged);
   }
 
-  private async stage(buffer: CopyBuffer, table: string): Promise<void> {
+  /** COPYs a chunk into its stage table; resolves to the rows PostgreSQL copied. */
+  private async stage(buffer: CopyBuffer, table: string): Promise<number> {
     const stager = this.stager!;
     const started = Date.now();
+    let rows: number;
     await stager.query('BEGIN');
     try {
       await stager.query(createStageTable(table));
-      await copyIn(stager, copyIntoStage(table), buffer.bytes());
+      rows = await copyIn(stager, copyIntoStage(table), buffer.bytes());
+      if (rows !== buffer.rows) throw new Error(`internal error: ${buffer.rows} rows sent to COPY, ${rows} copied`);
       await stager.query('COMMIT');
     } catch (error) {
       await stager.query('ROLLBACK').catch(() => undefined);
@@ -264,9 +268,10 @@ export class ImportRun {
       this.spareBuffers.push(buffer);
     }
     Logger.debug(`Import ${this.job.id}: ${table} staged in ${Date.now() - started} ms`, 'ContactImport');
+    return rows;
   }
 
-  private async merge(table: string): Promise<void> {
+  private async merge(table: string, stagedRows: number): Promise<void> {
     const started = Date.now();
     const { rows } = await this.writer!.query<MergeChunkResult>(mergeImportChunk(table), [
       this.listId,
@@ -276,6 +281,7 @@ export class ImportRun {
       this.deps.erasurePads.ipad,
       this.deps.erasurePads.opad,
       this.anyErasure,
+      stagedRows,
     ]);
     const merged = rows[0];
     const c = this.counts;
@@ -332,8 +338,10 @@ export class ImportRun {
   }
 }
 
-async function copyIn(client: PoolClient, sql: string, text: string | Buffer): Promise<void> {
+/** Runs a COPY … FROM STDIN with `text` as its data; resolves to the rows PostgreSQL copied. */
+async function copyIn(client: PoolClient, sql: string, text: string | Buffer): Promise<number> {
   const stream = client.query(copyFrom(sql));
   stream.end(text);
   await finished(stream);
+  return stream.rowCount;
 }

@@ -85,7 +85,8 @@ const ERASURE_SOURCE = 'erasure_registry';
 /**
  * Merges one staged chunk into contacts (writer). $1 list id (or null), $2 the import's time (default
  * opted_in_at), $3 default opt-in source, $4 import id (default proof), $5/$6 the HMAC pads of the
- * erasure key (contacts/phone-hash.ts), $7 whether any erasure is remembered (else the hash is skipped).
+ * erasure key (contacts/phone-hash.ts), $7 whether any erasure is remembered (else the hash is skipped),
+ * $8 the chunk's rows as its COPY counted them (no second scan of the stage table for the count).
  *
  * - Erased numbers: a new phone whose HMAC is in contact_erasures is inserted opted out (and/or out of
  *   marketing) as the erased person was, with the opt-out consent events; it counts as opted out.
@@ -178,7 +179,7 @@ export function mergeImportChunk(stageTable: string): string {
              (count(*) FILTER (WHERE opted_out AND NOT seen))::int AS known_opted_out
       FROM m
     )
-    SELECT (SELECT count(*) FROM ${stageTable})::int AS staged, distinct_phones, (SELECT count(*) FROM ins)::int AS inserted, updated, seen_before,
+    SELECT $8::int AS staged, distinct_phones, (SELECT count(*) FROM ins)::int AS inserted, updated, seen_before,
            known_opted_out + (SELECT count(*) FROM ins WHERE opted_out_at IS NOT NULL)::int AS opted_out
     FROM counts`;
 }
