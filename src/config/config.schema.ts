@@ -83,6 +83,7 @@ export const configSchema = z.object({
   WEBHOOK_PROCESSOR_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   WEBHOOK_PROCESSOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
   WEBHOOK_PROCESSOR_YIELD_UTILIZATION: z.coerce.number().min(0).max(1).default(0.8),
+  WEBHOOK_PROCESSOR_YIELD_ARRIVALS_PER_SECOND: z.coerce.number().int().min(0).default(1000),
   WEBHOOK_PROCESSOR_YIELD_MS: z.coerce.number().int().min(1).max(5000).default(200),
   WEBHOOK_PROCESSOR_MAX_LAG_SECONDS: z.coerce.number().int().min(0).default(30),
   WEBHOOK_UNKNOWN_MESSAGE_RETRY_SECONDS: z.coerce.number().int().min(0).default(3600),

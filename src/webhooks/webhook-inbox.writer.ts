@@ -39,7 +39,7 @@ export class WebhookInboxWriter implements OnModuleDestroy {
   private scheduled = false;
   private stopping = false;
   private readonly writes = new Set<Promise<void>>();
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners: Array<(pending: number) => void> = [];
 
   constructor(private readonly inbox: InboxRepository) {}
 
@@ -51,8 +51,8 @@ export class WebhookInboxWriter implements OnModuleDestroy {
     });
   }
 
-  /** Called after each commit that stored pending rows (the in-process processor wakes up). */
-  onStored(listener: () => void): void {
+  /** Called after each commit that stored pending rows, with their number (the in-process processor wakes up). */
+  onStored(listener: (pending: number) => void): void {
     this.listeners.push(listener);
   }
 
@@ -103,7 +103,9 @@ export class WebhookInboxWriter implements OnModuleDestroy {
     try {
       await this.inbox.insert(batch);
       for (const item of batch) item.resolve();
-      if (batch.some((item) => item.state === 'pending')) for (const listener of this.listeners) listener();
+      let pending = 0;
+      for (const item of batch) if (item.state === 'pending') pending++;
+      if (pending > 0) for (const listener of this.listeners) listener(pending);
     } catch (error) {
       if (batch.length > 1 && isDataError(error)) {
         // A row the database refuses must not take the others down. Bisection, one half after the

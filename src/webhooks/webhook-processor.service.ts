@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { BatchRunner, failureBackoffMs } from './batch-runner.js';
 import { type InboxGauges, InboxRepository } from './inbox.repository.js';
-import { nextBatch, type PaceSettings } from './processor-pace.js';
+import { ProcessorPace } from './processor-pace.js';
 import { WebhookInboxWriter } from './webhook-inbox.writer.js';
 
 /** How long after new arrivals the processor starts a batch (arrivals meanwhile join it). */
@@ -18,8 +18,8 @@ const COALESCE_MS = 25;
  * batch, so a flood of single-status requests is applied in batches of hundreds instead of one
  * transaction per commit of the receiver), otherwise polls every WEBHOOK_PROCESSOR_INTERVAL_MS (bodies
  * stored by other instances). A full batch is followed by the next at once.
- * When this instance's receiver is saturated, the processor yields between batches (processor-pace.ts):
- * acknowledgements first, the report at most WEBHOOK_PROCESSOR_MAX_LAG_SECONDS behind.
+ * While this instance's receiver takes a burst, the processor rests for the whole of it (processor-pace.ts):
+ * acknowledgements first, the report at most WEBHOOK_PROCESSOR_MAX_LAG_SECONDS behind, caught up after.
  * A failed claim, a batch that failed transiently, or a lost connection pauses it (failureBackoffMs,
  * growing with the failures in a row; new arrivals do not cut it short).
  * It stops before the database closes (PollingWorker: beforeApplicationShutdown), after the receiver's
@@ -27,10 +27,7 @@ const COALESCE_MS = 25;
  */
 @Injectable()
 export class WebhookProcessorService extends PollingWorker {
-  private readonly pace: PaceSettings;
-  /** Whether this instance's receiver stored bodies since the last pacing decision. */
-  private bodiesArrived = false;
-  private eventLoopMark = performance.eventLoopUtilization();
+  private readonly pace: ProcessorPace;
 
   constructor(
     private readonly config: AppConfig,
@@ -45,13 +42,25 @@ export class WebhookProcessorService extends PollingWorker {
       coalesceMs: COALESCE_MS,
       backoffMs: failureBackoffMs,
     });
-    this.pace = {
-      yieldUtilization: config.env.WEBHOOK_PROCESSOR_YIELD_UTILIZATION,
-      yieldMs: config.env.WEBHOOK_PROCESSOR_YIELD_MS,
-      maxLagMs: config.env.WEBHOOK_PROCESSOR_MAX_LAG_SECONDS * 1000,
-    };
-    writer.onStored(() => {
-      this.bodiesArrived = true;
+    let loopMark = performance.eventLoopUtilization();
+    this.pace = new ProcessorPace(
+      {
+        yieldUtilization: config.env.WEBHOOK_PROCESSOR_YIELD_UTILIZATION,
+        yieldArrivalsPerSecond: config.env.WEBHOOK_PROCESSOR_YIELD_ARRIVALS_PER_SECOND,
+        yieldMs: config.env.WEBHOOK_PROCESSOR_YIELD_MS,
+        maxLagMs: config.env.WEBHOOK_PROCESSOR_MAX_LAG_SECONDS * 1000,
+      },
+      {
+        now: () => performance.now(),
+        loopUtilization: () => {
+          const since = performance.eventLoopUtilization(loopMark).utilization;
+          loopMark = performance.eventLoopUtilization();
+          return since;
+        },
+      },
+    );
+    writer.onStored((pending) => {
+      this.pace.stored(pending);
       this.nudge();
     });
     registerInboxGauges(metrics, inbox);
@@ -61,27 +70,26 @@ export class WebhookProcessorService extends PollingWorker {
     return this.config.runsWorker;
   }
 
-  /** One batch, then when to take the next: now, after a rest (pacing), when idle, or after a backoff. */
+  /**
+   * One batch, then when to take the next: now, after a rest (pacing), when idle, or after a backoff.
+   * During a rest, a run only asks whether the burst goes on; the batch waits until it does not.
+   */
   protected async work(): Promise<WorkerNext> {
+    if (this.pace.isResting) {
+      const next = this.pace.afterRest();
+      if (next.kind === 'rest') return this.rest(next);
+    }
+    this.pace.beforeBatch();
     const drained = await this.batches.drainOnce(this.failuresInARow);
     if (drained.backOff) return BACKOFF;
-    const next = nextBatch(
-      {
-        ...drained,
-        batchSize: this.config.env.WEBHOOK_PROCESSOR_BATCH_SIZE,
-        eventLoopUtilization: performance.eventLoopUtilization(this.eventLoopMark).utilization,
-        bodiesArrived: this.bodiesArrived,
-      },
-      this.pace,
-    );
-    this.eventLoopMark = performance.eventLoopUtilization();
-    this.bodiesArrived = false;
-    if (next.kind === 'now') return NOW;
-    if (next.kind === 'rest') {
-      this.metrics.webhookEvents.inc({ kind: 'inbox', status: 'processor_yielded' });
-      return next;
-    }
-    return IDLE;
+    const next = this.pace.afterBatch({ ...drained, batchSize: this.config.env.WEBHOOK_PROCESSOR_BATCH_SIZE });
+    if (next.kind === 'rest') return this.rest(next);
+    return next.kind === 'now' ? NOW : IDLE;
+  }
+
+  private rest(next: WorkerNext): WorkerNext {
+    this.metrics.webhookEvents.inc({ kind: 'inbox', status: 'processor_yielded' });
+    return next;
   }
 }
 
