@@ -10,6 +10,7 @@ import { AllErrorsFilter } from './common/domain-error.filter.js';
 import { jsonNestedDeeperThan } from './common/json-depth.js';
 import type { AppConfig } from './config/app-config.js';
 import { describeWebhookRoute } from './webhooks/webhook-openapi.js';
+import { attachWebhookFastPath, webhookServerFactory } from './webhooks/webhook-fast-path.js';
 import { installWebhookRawBody } from './webhooks/webhook-raw-body.js';
 import { WebhookReceiver } from './webhooks/webhook-receiver.js';
 import { installWebhookRoute } from './webhooks/webhook-route.js';
@@ -31,6 +32,8 @@ export function fastifyOptions(config: AppConfig): FastifyHttpOptions<Server> {
     keepAliveTimeout: config.env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     // The access log's request id (common/access-log.ts), echoed as x-request-id by configureApp.
     genReqId: requestIdFor,
+    // The HTTP server Fastify would create, with the webhook receiver's fast path in front of it.
+    serverFactory: webhookServerFactory,
     http: {
       // Node enforces the larger of headersTimeout (default 60 s) and requestTimeout as the request's
       // deadline, so both are set; and it checks them this often (default 30 s, doubling a 30 s deadline).
@@ -100,6 +103,13 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   if (config.runsApi) await serveConsole(app);
   installWebhookRoute(fastify, app.get(WebhookReceiver));
+  if (config.runsApi) {
+    attachWebhookFastPath(app.getHttpServer() as Server, {
+      receiver: app.get(WebhookReceiver),
+      bodyLimit: config.env.BODY_LIMIT_KB * 1024,
+      logger: () => PinoLogger.root,
+    });
+  }
 }
 
 /** The OpenAPI document of `app`; also built without a database by scripts/openapi-document.ts for the console's types. */

@@ -149,6 +149,38 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       expect(rows).toHaveLength(3);
     });
 
+    it('answers alike on the fast path and through Fastify (a percent-encoded channel id takes the Fastify route)', async () => {
+      // webhook-fast-path.ts takes the plain URL; an encoded one (same channel once decoded) goes to webhook-route.ts.
+      const encodedId = `%${channel.id.charCodeAt(0).toString(16)}${channel.id.slice(1)}`;
+      const answer = async (channelId: string, authorization: string, raw: string) => {
+        const response = await fetch(`${engine.url}/webhooks/360dialog/${channelId}?x=1`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization, 'x-request-id': `same-${channelId.length}` },
+          body: raw,
+        });
+        return {
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          requestId: response.headers.get('x-request-id'),
+          body: (await response.json()) as unknown,
+        };
+      };
+      const wrong = `Basic ${Buffer.from(`${channel.username}:wrong`).toString('base64')}`;
+      const cases: Array<[string, string, number]> = [
+        [channel.authorization, JSON.stringify(onPremiseStatuses([])), 200],
+        [wrong, '{}', 401],
+        [channel.authorization, '{"statuses": [', 400],
+      ];
+      for (const [authorization, raw, status] of cases) {
+        const fast = await answer(channel.id, authorization, raw);
+        const viaFastify = await answer(encodedId, authorization, raw);
+        expect(fast.status).toBe(status);
+        expect({ ...viaFastify, requestId: null }).toEqual({ ...fast, requestId: null });
+        expect([fast.requestId, viaFastify.requestId]).toEqual([`same-${channel.id.length}`, `same-${encodedId.length}`]);
+      }
+      expect(await answer(randomUUID(), channel.authorization, '{}')).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found' } });
+    });
+
     it('refuses a body over the size limit with 413', async () => {
       const raw = JSON.stringify({ statuses: [], padding: 'x'.repeat(engine.config.env.BODY_LIMIT_KB * 1024 + 10) });
       expect((await post(undefined, { raw })).status).toBe(413);

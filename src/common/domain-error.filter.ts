@@ -41,6 +41,14 @@ const logger = new Logger('Errors');
  * Fastify routes (webhooks/webhook-route.ts) as their error handler, so both answer alike.
  */
 export function sendError(reply: FastifyReply, exception: unknown): void {
+  const { statusCode, body } = errorAnswer(exception);
+  void reply.status(statusCode).header('content-type', ERROR_CONTENT_TYPE).send(body);
+}
+
+export const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** The status and body of the one error shape for `exception` (sendError; the webhook fast path writes it itself). */
+export function errorAnswer(exception: unknown): { statusCode: number; body: Record<string, unknown> } {
   let statusCode = 500;
   let message: unknown = 'Internal server error';
   let extra: Record<string, unknown> | undefined;
@@ -60,10 +68,7 @@ export function sendError(reply: FastifyReply, exception: unknown): void {
     logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   }
   if (Array.isArray(message)) message = message.join('; ');
-  void reply
-    .status(statusCode)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ statusCode, error: REASON[statusCode] ?? 'Error', message, ...extra });
+  return { statusCode, body: { statusCode, error: REASON[statusCode] ?? 'Error', message, ...extra } };
 }
 
 function isFastifyError(error: unknown): error is { statusCode: number; message: string } {
