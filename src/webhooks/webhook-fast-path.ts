@@ -44,7 +44,8 @@ interface ServerOptions {
  *
  * Only the plain form goes this way — POST, a channel id without '%' or '/', at most 100 characters;
  * every other request, and every request before configureApp attached the receiver or on ROLE=worker,
- * goes to Fastify, where the same route (webhook-route.ts) answers it as before.
+ * goes to Fastify, where the same route (webhook-route.ts) answers it as before. Fastify's hooks do
+ * not run here: a global hook added later (CORS, security headers, metrics) must be added here too.
  */
 export const webhookServerFactory: FastifyServerFactory = (fastifyHandler, fastifyOptions) => {
   // Fastify's own HTTP/1 server (fastify/lib/server.js getServerInstance), with the fast path in front.
