@@ -22,6 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { ENGINE_NODE_FLAGS } from './lib/engine-process.js';
 import { compareToFloor, importFloor } from './lib/floors.js';
 
 /** Issue 18: the first import of a file at most this many times the floor's wall time. */
@@ -247,9 +248,10 @@ async function startEngine(database: Database, dataDir: string): Promise<Engine>
   else delete env.DATABASE_URL;
   const main = join(projectRoot, 'dist', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build`);
-  // BENCH_ENGINE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the engine.
+  // The engine runs with npm start's Node flags, as users run it; BENCH_ENGINE_NODE_ARGS="--cpu-prof
+  // --cpu-prof-dir=/tmp/prof" profiles it.
   const nodeArgs = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...ENGINE_NODE_FLAGS, ...nodeArgs, main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);

@@ -129,4 +129,54 @@ describe('the direct path agrees with the library parser', () => {
     expect(compared).toBeGreaterThan(10_000);
     expect(direct).toBeGreaterThan(3_000);
   });
+
+  it('on calling codes shared by several countries: the same number and the same country', () => {
+    // Every sharer's example number, mutated, read under the calling code and nationally in every sharer
+    // (the parser picks the country from the number, not from the default country).
+    const byCode = new Map<string, string[]>();
+    for (const country of Object.keys(examples as Record<string, string>)) {
+      const code = getCountryCallingCode(country as CountryCode);
+      byCode.set(code, [...(byCode.get(code) ?? []), country]);
+    }
+    const shared = [...byCode].filter(([, countries]) => countries.length > 1);
+    expect(shared.map(([code]) => code)).toEqual(expect.arrayContaining(['1', '44', '7', '47', '61', '262', '590']));
+    const countriesSeen = new Set<string>();
+    let direct = 0;
+    for (const [code, countries] of shared) {
+      for (const country of countries) {
+        const example = (examples as Record<string, string>)[country];
+        for (let i = 0; i < 400; i++) {
+          const nsn = i === 0 ? example : mutate(example);
+          const international = fastInternational(`${code}${nsn}`);
+          if (international) {
+            direct++;
+            countriesSeen.add(international.ok ? String(international.value.country) : '');
+            expect([code, nsn, international]).toEqual([code, nsn, parseWithLibrary(`+${code}${nsn}`, undefined)]);
+          }
+          for (const dialledIn of countries) {
+            const national = fastNational(`0${nsn}`, dialledIn as CountryCode);
+            if (national) {
+              direct++;
+              expect([dialledIn, `0${nsn}`, national]).toEqual([dialledIn, `0${nsn}`, parseWithLibrary(`0${nsn}`, dialledIn as CountryCode)]);
+            }
+          }
+        }
+      }
+    }
+    expect(direct).toBeGreaterThan(5_000);
+    // Not only the main country of each code: the direct path tells the sharers apart.
+    expect([...countriesSeen]).toEqual(expect.arrayContaining(['CA', 'GB', 'GG', 'JE', 'KZ', 'RU', 'US', 'AU', 'NO', 'SJ', 'RE', 'YT']));
+  });
+
+  it.each([
+    ['+44 7400 123456', '+447400123456', 'GB'],
+    ['+44 7624 123456', '+447624123456', 'IM'],
+    ['+1 204 234 5678', '+12042345678', 'CA'],
+    ['+7 701 234 5678', '+77012345678', 'KZ'],
+  ])('%j: the direct path answers, as the library does (%s, %s)', (raw, phone, expectedCountry) => {
+    const direct = fastInternational(raw.replace(/\D/g, ''));
+    expect(direct).toEqual({ ok: true, value: { phone, waId: phone.slice(1), country: expectedCountry } });
+    expect(parseWithLibrary(raw, undefined)).toEqual(direct);
+    expect(normalisePhone(raw)).toEqual(direct);
+  });
 });

@@ -119,9 +119,12 @@ function invalid(): PhoneResult {
 // text extraction) that clean digits do not need. For the common cases - "+" and digits whose
 // calling code belongs to one country only, or a national number after a plain trunk prefix - the
 // national significant number is known, and PhoneNumber(country, nsn).isValid() is the same check
-// the parser ends with. Only a valid answer is taken; anything else (shared calling codes such as +1
-// or +44, a national prefix the parser might strip, an invalid number) goes to the parser, so the
-// result is always the parser's. phone.spec.ts compares both on numbers of every country.
+// the parser ends with. A calling code shared by several countries (+1, +44, +7 …) is resolved to
+// one of them as the parser does (getCountryByNationalNumber: the first country, in the metadata's
+// order, whose leading digits the number starts with or, for a country without them, whose number
+// types it matches). Only a valid answer is taken; anything else (a national prefix the parser might
+// strip, a number no country claims, an invalid number) goes to the parser, so the result is always
+// the parser's. phone.spec.ts compares both on numbers of every country.
 // ---------------------------------------------------------------------------------------------
 
 interface Plan {
@@ -133,8 +136,12 @@ interface Plan {
   trunk: string | null;
   /** The country's international call prefix: such numbers are international, not national. */
   idd: RegExp | null;
-  /** The country's calling code is not shared with other countries. */
-  ownsCallingCode: boolean;
+  /** The countries sharing the calling code, the "main" one first; one entry when it is not shared. */
+  sharers: string[];
+  /** Leading digits that claim a number for this country among those sharing its calling code. */
+  leadingDigits: RegExp | null;
+  /** Whether the metadata has number types for the country (always, for countries sharing a calling code). */
+  hasTypes: boolean;
   /** The country's national number pattern, anchored. */
   general: RegExp;
   /** Number types with a pattern (fixed line, mobile, toll free …): a valid number matches one. */
@@ -158,6 +165,7 @@ function planOf(country: CountryCode): Plan | null {
   metadata.selectNumberingPlan(country);
   const numbering = metadata.numberingPlan as unknown as {
     nationalPrefix(): string | undefined;
+    leadingDigits(): string | undefined;
     nationalPrefixForParsing(): string | undefined;
     nationalPrefixTransformRule(): string | undefined;
     IDDPrefix(): string | undefined;
@@ -184,7 +192,9 @@ function planOf(country: CountryCode): Plan | null {
     prefixForParsing: forParsing ? new RegExp(`^(?:${forParsing})`) : null,
     trunk: plainTrunk ? prefix : null,
     idd: idd ? new RegExp(`^(?:${idd})`) : null,
-    ownsCallingCode: callingCodes[numbering.callingCode()]?.length === 1,
+    sharers: callingCodes[numbering.callingCode()] ?? [country],
+    leadingDigits: numbering.leadingDigits() ? new RegExp(`^(?:${numbering.leadingDigits()})`) : null,
+    hasTypes: numbering.hasTypes(),
     general: entirely(numbering.nationalNumberPattern()),
     types,
   };
@@ -192,16 +202,18 @@ function planOf(country: CountryCode): Plan | null {
   return plan;
 }
 
-/** "4915123456789" → +49 15123456789 when +49 is Germany's alone; null when the parser must decide. */
+/** "4915123456789" → +49 15123456789, "447400123456" → +44 7400123456 (GB); null when the parser must decide. */
 export function fastInternational(digits: string): PhoneResult | null {
   for (let length = 1; length <= 3 && length < digits.length; length++) {
     const countries = callingCodes[digits.slice(0, length)];
     if (countries === undefined) continue;
-    if (countries.length !== 1 || countries[0] === '001') return null;
-    const plan = planOf(countries[0] as CountryCode);
+    if (countries[0] === '001') return null;
+    // The parser takes the national number with the numbering plan of the code's main country.
+    const main = planOf(countries[0] as CountryCode);
     const nsn = digits.slice(length);
-    if (!plan || plan.prefixForParsing?.test(nsn)) return null;
-    return valid(plan, nsn);
+    if (!main || main.prefixForParsing?.test(nsn)) return null;
+    const plan = countries.length === 1 ? main : countryOf(main.sharers, nsn);
+    return plan ? valid(plan, nsn) : null;
   }
   return null;
 }
@@ -209,8 +221,25 @@ export function fastInternational(digits: string): PhoneResult | null {
 /** "015123456789" in DE → +49 15123456789; null when the parser must decide. */
 export function fastNational(text: string, country: CountryCode): PhoneResult | null {
   const plan = planOf(country);
-  if (!plan || !plan.ownsCallingCode || plan.trunk === null || !text.startsWith(plan.trunk) || plan.idd?.test(text)) return null;
-  return valid(plan, text.slice(plan.trunk.length));
+  if (!plan || plan.trunk === null || !text.startsWith(plan.trunk) || plan.idd?.test(text)) return null;
+  const nsn = text.slice(plan.trunk.length);
+  // The default country only says how the number was dialled: the parser then picks its country among
+  // those sharing the calling code ("07624 …" with GB is a number of the Isle of Man).
+  const owner = plan.sharers.length === 1 ? plan : countryOf(plan.sharers, nsn);
+  return owner ? valid(owner, nsn) : null;
+}
+
+/**
+ * The country of a national number among those sharing a calling code, as libphonenumber-js's
+ * getCountryByNationalNumber picks it; null when none does (the parser then decides).
+ */
+function countryOf(sharers: readonly string[], nsn: string): Plan | null {
+  for (const country of sharers) {
+    const plan = planOf(country as CountryCode);
+    if (!plan || !plan.hasTypes) return null;
+    if (plan.leadingDigits ? plan.leadingDigits.test(nsn) : isValidNationalNumber(plan, nsn)) return plan;
+  }
+  return null;
 }
 
 function valid(plan: Plan, nsn: string): PhoneResult | null {
