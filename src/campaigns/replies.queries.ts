@@ -36,11 +36,12 @@ export interface RecordedReply {
  *   it (`recent`; ix_campaign_recipients_wa_sent), tolerating a minute of clock skew between this
  *   engine's sent_at and WhatsApp's whole-second timestamp.
  * Unique message_id with DO NOTHING: a redelivered message returns nothing, so nothing counts twice.
+ * Rows get their ids in the order of the arrays (the order the messages came).
  */
 export const RECORD_REPLIES = `
   WITH u AS (
     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[])
-      AS u(message_id, channel_id, wa_id, at, context_id, type, text, button_kind, button_payload, button_text, opt_out)
+      WITH ORDINALITY AS u(message_id, channel_id, wa_id, at, context_id, type, text, button_kind, button_payload, button_text, opt_out, ord)
   ), matched AS (
     SELECT u.*, coalesce(ctx.id, recent.id) AS recipient_id, CASE WHEN ctx.id IS NOT NULL THEN 'context' ELSE 'recent' END AS attribution
     FROM u
@@ -61,6 +62,8 @@ export const RECORD_REPLIES = `
   SELECT r.campaign_id, r.id, m.channel_id, m.message_id, m.wa_id, r.phone, m.type, m.text, m.button_kind, m.button_payload, m.button_text,
          m.attribution, m.opt_out, m.at
   FROM matched m JOIN campaign_recipients r ON r.id = m.recipient_id
+  -- ids in the order the messages came (the replies list pages by id), whatever order the join produces
+  ORDER BY m.ord
   ON CONFLICT (message_id) DO NOTHING
   RETURNING recipient_id::text AS recipient_id, received_at, coalesce(button_payload, button_text) AS button, opt_out`;
 

@@ -53,7 +53,9 @@ export class InboundApplier {
     );
     tally.duplicates += inbound.length - inserted.length;
     if (inserted.length === 0) return;
-    const fresh = inserted.flatMap((messageId) => firstById.get(messageId) ?? []);
+    // In the order the messages came (RETURNING promises no order): replies are listed in it.
+    const insertedIds = new Set(inserted);
+    const fresh = candidates.filter(({ event }) => insertedIds.has(event.messageId));
     tally.inbound += fresh.length;
     await this.contacts.touchLastInbound(
       fresh.map(({ event }) => ({ waId: event.fromWaId, at: event.timestamp })),
