@@ -15,8 +15,4 @@ describe('how the engine is started', () => {
   it('runs the Docker image with the same Node flags as npm start', () => {
     expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...(startFlags ?? []), 'dist/src/main.js']);
   });
-
-  it('leaves docker compose on the image\'s CMD (a `command:` naming main.js would drop the flags)', () => {
-    expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/main\.js/);
-  });
 });
