@@ -77,11 +77,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  const bodyLimit = config.env.BODY_LIMIT_KB * 1024;
   // Webhook routes get their body as raw bytes (stored as received, signature over the bytes, a
   // non-JSON body answered by the receiver itself); every other route keeps the default parsers.
-  installWebhookRawBody(fastify, config.env.BODY_LIMIT_KB * 1024);
+  installWebhookRawBody(fastify, bodyLimit);
   installDirectAccessLog(fastify, () => PinoLogger.root);
-  installJsonDepthLimit(app, fastify, config.env.BODY_LIMIT_KB * 1024, config.env.JSON_MAX_DEPTH);
+  installJsonDepthLimit(app, fastify, bodyLimit, config.env.JSON_MAX_DEPTH);
   // The access log names the route pattern (/v1/campaigns/:id), not only the URL (common/access-log.ts).
   fastify.addHook('onRequest', (request, reply, done) => {
     (request.raw as { routePattern?: string }).routePattern = request.routeOptions.url;
@@ -102,11 +103,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   if (config.runsApi) await serveConsole(app);
-  installWebhookRoute(fastify, app.get(WebhookReceiver));
+  const receiver = app.get(WebhookReceiver);
+  installWebhookRoute(fastify, receiver);
   if (config.runsApi) {
     attachWebhookFastPath(app.getHttpServer() as Server, {
-      receiver: app.get(WebhookReceiver),
-      bodyLimit: config.env.BODY_LIMIT_KB * 1024,
+      receiver,
+      bodyLimit,
       logger: () => PinoLogger.root,
     });
   }

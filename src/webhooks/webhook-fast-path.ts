@@ -6,13 +6,13 @@ import type { Logger as Pino } from 'pino';
 import { logAccessDirectly, requestIdFor } from '../common/access-log.js';
 import { ERROR_CONTENT_TYPE, errorAnswer } from '../common/domain-error.filter.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
-import { WEBHOOK_ROUTE } from './webhook-route.js';
+import { STORED, WEBHOOK_ROUTE } from './webhook-route.js';
 
 /** The webhook path up to the channel id. */
 const CHANNEL_PREFIX = WEBHOOK_ROUTE.slice(0, WEBHOOK_ROUTE.indexOf(':'));
 /** find-my-way's default maxParamLength: a longer id goes to Fastify, which answers it as before. */
 const MAX_CHANNEL_ID_LENGTH = 100;
-const STORED = JSON.stringify({ status: 'stored' });
+const STORED_BODY = JSON.stringify(STORED);
 const FAST_PATH = Symbol('webhookFastPath');
 
 interface FastPath {
@@ -87,8 +87,7 @@ async function answer(fastPath: FastPath, request: IncomingMessage, response: Se
     response.once('finish', log);
   }
   let status = 200;
-  let body = STORED;
-  let contentType = 'application/json; charset=utf-8';
+  let body = STORED_BODY;
   try {
     const raw = await readBody(request, fastPath.bodyLimit);
     await fastPath.receiver.receive({ channelId, authorization: request.headers.authorization, signature: request.headers['x-360dialog-signature'], raw });
@@ -96,9 +95,9 @@ async function answer(fastPath: FastPath, request: IncomingMessage, response: Se
     const refused = errorAnswer(error);
     status = refused.statusCode;
     body = JSON.stringify(refused.body);
-    contentType = ERROR_CONTENT_TYPE;
   }
-  response.writeHead(status, { 'x-request-id': id, 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  // Both answers are JSON in the error shape's content type, as the Fastify route sends them.
+  response.writeHead(status, { 'x-request-id': id, 'content-type': ERROR_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
   response.end(body);
 }
 

@@ -4,7 +4,8 @@ import { WEBHOOK_PATH_PREFIX, rawWebhookBody } from './webhook-raw-body.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
 
 export const WEBHOOK_ROUTE = `${WEBHOOK_PATH_PREFIX}360dialog/:channelId`;
-const STORED = { status: 'stored' } as const;
+/** The answer to a stored body (the fast path, webhook-fast-path.ts, sends the same). */
+export const STORED = { status: 'stored' } as const;
 
 /**
  * POST /webhooks/360dialog/:channelId as a plain Fastify route rather than a Nest controller: it faces
