@@ -296,8 +296,12 @@ describe('360dialog sandbox + WhatsAppClient over real HTTP', () => {
 
     it('Cloud: posts sent, delivered and read with the registered Basic header and the callback data', async () => {
       await client.registerWebhook(cloud, receiver.url, { Authorization: basic });
+      // One post at a time, so they arrive in the order they were due: with several in flight (as
+      // 360dialog's) a loaded machine could let the read overtake the delivered 5 ms before it.
+      sandbox.configure({ webhook: { concurrency: 1 } });
       const result = await client.send(cloud, message('4915100000081', { callbackData: 'r:81' }));
       expect(await sandbox.webhooksIdle()).toBe(true);
+      sandbox.configure({ webhook: { concurrency: 8 } });
       expect(receiver.requests.every((request) => request.headers.authorization === basic)).toBe(true);
       const body = receiver.requests[0].body;
       expect(body).toMatchObject({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messaging_product: 'whatsapp' } }] }] });
