@@ -61,8 +61,12 @@ export class BatchSender {
     // Claim about a second of sending: enough to keep the pipe full, far inside the lease.
     const target = Math.max(1, Math.ceil(channel.messagesPerSecond * CLAIM_AHEAD_SECONDS));
     // Never capped below one full batch: a claim smaller than a slot's share would send that much per slot.
-    const free = Math.min(target - queued.size, Math.max(this.config.env.SENDER_BATCH_SIZE * 5, batchSize));
-    if (free < Math.max(1, Math.min(target / 2, this.config.env.SENDER_BATCH_SIZE))) return false;
+    const cap = Math.max(this.config.env.SENDER_BATCH_SIZE * 5, batchSize);
+    const free = Math.min(target - queued.size, cap);
+    // Claims wait until half a second's sending (or a full claim) is free: each claim sorts the due rows
+    // and pays a statement's fixed cost, so at thousands of sends per second a claim per batch sent
+    // (~1,000 rows) cost the database several times what one claim per 5,000 does (docs/performance.md).
+    if (free < Math.max(1, Math.min(target / 2, cap))) return false;
     const room = claimSize(free, batchSize);
 
     const claim = await this.claim(channel, campaigns, room, now);

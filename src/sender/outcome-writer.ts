@@ -10,7 +10,7 @@ export type SendOutcome =
   | ({ kind: 'requeue' } & RequeuedSend)
   | ({ kind: 'unknown' } & UnknownSend);
 
-const FLUSH_EVERY_MS = 25;
+const FLUSH_EVERY_MS = 100;
 const FLUSH_AT = 1000;
 
 /**
