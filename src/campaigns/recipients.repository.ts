@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { execute } from '../database/sql.js';
 import { FREQUENCY_CAP_HOURS } from './frequency-cap.js';
 import { buildLaunchStatement, CANCEL_UNSENT_RECIPIENTS, type RecipientLaunch, REQUEUE_RETRYABLE_FAILURES } from './recipient-launch.queries.js';
-import { CLAIM_PICKED, type ClaimResult, LOCK_CONTACTS, PICK_DUE, PRUNE_FREQUENCY_LEDGER, type RecipientClaim } from './recipient-claim.queries.js';
+import { CLAIM_PICKED, type ClaimResult, LOCK_CONTACTS, PICK_DUE, PICK_DUE_ONE, PRUNE_FREQUENCY_LEDGER, type RecipientClaim } from './recipient-claim.queries.js';
 import { callingCodeZones } from './recipient-zone.js';
 import { IS_RECIPIENT_LOCAL, RESOLVE_RECIPIENT_ZONES } from './recipient-zone.queries.js';
 import {
@@ -101,7 +101,13 @@ export class RecipientsRepository {
    */
   async claimForSending(claim: RecipientClaim, db?: EntityManager): Promise<ClaimResult> {
     if (!db) return this.dataSource.transaction((manager) => this.claimForSending(claim, manager));
-    const picked = (await db.query(PICK_DUE, [claim.campaigns.map((c) => c.id), claim.limit, claim.now])) as Array<{ id: string; contact_id: string }>;
+    // An A/B test's campaign comes once per variant.
+    const campaignIds = [...new Set(claim.campaigns.map((c) => c.id))];
+    const picked = (
+      campaignIds.length === 1
+        ? await db.query(PICK_DUE_ONE, [campaignIds[0], claim.limit, claim.now])
+        : await db.query(PICK_DUE, [campaignIds, claim.limit, claim.now])
+    ) as Array<{ id: string; contact_id: string }>;
     if (picked.length === 0) return { claimed: [], picked: 0, waited: 0 };
     await db.query(LOCK_CONTACTS, [[...new Set(picked.map((row) => row.contact_id))]]);
     const [rows] = (await db.query(CLAIM_PICKED, [
