@@ -46,7 +46,9 @@ export class WebhookInboxWriter implements OnModuleDestroy {
   store(row: NewInboxRow): Promise<void> {
     if (this.stopping) return Promise.reject(new InboxUnavailableError('The engine is shutting down'));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ...row, resolve, reject });
+      // Named fields rather than a spread of `row`: every queued item gets one object shape from a
+      // literal (the spread's generic copy showed as 3.7% self time of this executor in a flood).
+      this.queue.push({ channelId: row.channelId, body: row.body, state: row.state, lastError: row.lastError, resolve, reject });
       this.schedule();
     });
   }

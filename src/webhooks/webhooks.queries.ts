@@ -11,9 +11,9 @@ import { copyValue } from '../database/copy.js';
  * The receiver's group commit: every body waiting in the receiver goes in with one COPY (autocommit:
  * one statement, one commit, all its rows or none), one line per body in the column order of
  * inboxCopyLine. COPY rather than INSERT … SELECT FROM json_to_recordset($1): the parameter carried the
- * bodies JSON-escaped (every quote of a JSON body sent as \"), so the receiver built and wrote a
- * larger message to PostgreSQL's socket, and writing it was 15.7% of the receiver's CPU in a flood
- * (docs/performance.md, webhook ingest, fourth pass). The columns left out take their defaults as
+ * bodies JSON-escaped (every quote sent as \") for PostgreSQL to parse as JSON text again; as COPY text
+ * they go as they are and PostgreSQL only splits lines, which took about a quarter off the backend's CPU
+ * per webhook (docs/performance.md, webhook ingest, fourth pass). The columns left out take their defaults as
  * before: id (identity, in line order), received_at and next_attempt_at (now(), the transaction's start,
  * one time for the whole batch as before), attempts 0, processed_at null. Nothing is returned: the
  * receiver needs no id, and the processor finds the rows by its claim (state, next_attempt_at, id).
