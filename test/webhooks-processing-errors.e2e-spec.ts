@@ -11,6 +11,7 @@ import {
   recipient,
   waitFor,
 } from './webhooks-fixtures.js';
+import { InboxRepository } from '../src/webhooks/inbox.repository.js';
 import { InboxUnavailableError, WebhookInboxWriter } from '../src/webhooks/webhook-inbox.writer.js';
 
 const T0 = 1_767_000_000;
@@ -227,17 +228,17 @@ describe('webhooks: processing errors, parked items and inbox metrics', () => {
   describe('the receiver\'s group commit', () => {
     it('narrows a row the database refuses down without a burst of single inserts: the others are stored', async () => {
       const writer = api.app.get(WebhookInboxWriter);
-      const dataSource = db();
-      const original = dataSource.query.bind(dataSource);
+      // Counted where the group commit reaches the database: one InboxRepository.insert is one COPY.
+      const inbox = api.app.get(InboxRepository);
+      const original = inbox.insert.bind(inbox);
       let inFlight = 0;
       let maxInFlight = 0;
       let inserts = 0;
-      (dataSource as { query: unknown }).query = async (sql: string, parameters?: unknown[]) => {
-        if (!sql.includes('INSERT INTO webhook_inbox')) return original(sql, parameters);
+      inbox.insert = async (rows) => {
         inserts++;
         maxInFlight = Math.max(maxInFlight, ++inFlight);
         try {
-          return await original(sql, parameters);
+          return await original(rows);
         } finally {
           inFlight--;
         }
@@ -254,12 +255,13 @@ describe('webhooks: processing errors, parked items and inbox metrics', () => {
         expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(299);
         const [refused] = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
         expect(refused.reason).toBeInstanceOf(InboxUnavailableError);
-        const [{ n }] = await original(`SELECT count(*)::int AS n FROM webhook_inbox WHERE body LIKE $1`, [`%${marker}%`]);
+        const [{ n }] = await db().query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE body LIKE $1`, [`%${marker}%`]);
         expect(n).toBe(299);
         expect(maxInFlight).toBeLessThanOrEqual(4); // MAX_IN_FLIGHT: the fallback stays inside the bound
+        expect(inserts).toBeGreaterThan(1); // the refused batch was narrowed down
         expect(inserts).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(300)));
       } finally {
-        (dataSource as { query: unknown }).query = original;
+        inbox.insert = original;
       }
     });
   });

@@ -149,6 +149,25 @@ describe('webhooks: receive and apply 360dialog statuses and inbound messages', 
       expect(rows).toHaveLength(3);
     });
 
+    it('stores backslashes, tabs, newlines and carriage returns exactly as sent (the group commit is a COPY)', async () => {
+      // COPY's text format gives these four characters a meaning of their own: copyValue escapes them.
+      const marker = `copy-escapes-${Date.now()}`;
+      const pending = `{\r\n\t"statuses": [],\n\t"marker": "${marker}",\t"note": "back\\\\slash \\n \\t \\\\N é 😀"\r\n}`;
+      const rejected = `not json\t${marker}\\N\r\nsecond line \\`;
+      expect((await post(undefined, { raw: pending })).status).toBe(200);
+      expect((await post(undefined, { raw: rejected })).status).toBe(400);
+      const rows: Array<{ body: string; state: string; last_error: string | null }> = await db().query(
+        `SELECT body, state, last_error FROM webhook_inbox WHERE body LIKE $1 ORDER BY id`,
+        [`%${marker}%`],
+      );
+      expect(rows.map((row) => [row.body, row.state])).toEqual([
+        [pending, 'pending'],
+        [rejected, 'rejected'],
+      ]);
+      expect(rows[0].last_error).toBeNull();
+      expect(rows[1].last_error).toMatch(/^Body is not valid JSON: /);
+    });
+
     it('answers alike on the fast path and through Fastify (a percent-encoded channel id takes the Fastify route)', async () => {
       // webhook-fast-path.ts takes the plain URL; an encoded one (same channel once decoded) goes to webhook-route.ts.
       const encodedId = `%${channel.id.charCodeAt(0).toString(16)}${channel.id.slice(1)}`;

@@ -1,5 +1,7 @@
-import { execute } from '../database/sql.js';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { copyIn } from '../database/copy.js';
+import { execute } from '../database/sql.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RetryDecision } from './inbox-retry.js';
 import { PURGE_INBOX_BATCH } from './retention.queries.js';
@@ -9,8 +11,9 @@ import {
   CLAIM_INBOX_ITEM,
   CLAIM_PLAN_DEFAULTS,
   CLAIM_PLAN_SETTINGS,
+  COPY_INBOX_ROWS,
   INBOX_GAUGES,
-  INSERT_INBOX_ROWS,
+  inboxCopyLine,
   INSERT_INBOX_REMAINDERS,
   MARK_INBOX_DEFERRED,
   MARK_INBOX_PROCESSED,
@@ -84,10 +87,16 @@ export class InboxRepository {
 
   // ── The receiver (WebhookInboxWriter) ──
 
-  /** One INSERT (one commit) for every row given. */
+  /** One COPY (one statement, one commit) for every row given (COPY_INBOX_ROWS). */
   async insert(rows: readonly NewInboxRow[]): Promise<void> {
-    const json = JSON.stringify(rows.map((row) => ({ channel_id: row.channelId, body: row.body, state: row.state, last_error: row.lastError })));
-    await this.dataSource.query(INSERT_INBOX_ROWS, [json]);
+    let text = '';
+    for (const row of rows) text += inboxCopyLine(row.channelId, row.body, row.state, row.lastError);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await copyIn((await runner.connect()) as PoolClient, COPY_INBOX_ROWS, text);
+    } finally {
+      await runner.release();
+    }
   }
 
   // ── The processor, inside a batch's transaction ──

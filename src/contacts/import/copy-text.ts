@@ -1,18 +1,8 @@
 import type { ContactRow } from './import-row.js';
 import type { RowReject } from './import-row.js';
+import { copyValue } from '../../database/copy.js';
 
-const SPECIAL = /[\\\t\n\r\0]/;
-const SPECIAL_ALL = /[\\\t\n\r\0]/g;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '' };
-
-/**
- * One value in PostgreSQL's COPY text format: backslash, tab, newline and carriage return escaped,
- * NUL dropped (PostgreSQL text cannot hold it), null as \N.
- */
-export function copyValue(value: string | null): string {
-  if (value === null) return '\\N';
-  return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (char) => ESCAPES[char]) : value;
-}
+export { copyValue };
 
 /** Column order of the staging table: see createStageTable in import.queries.ts. */
 export function stageLine(line: number, row: ContactRow): string {

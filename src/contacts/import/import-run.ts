@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
+import { copyIn } from '../../database/copy.js';
 import type { ImportsRepository, ImportTotals } from '../imports.repository.js';
 import { ANY_ERASURE } from '../erasure.queries.js';
 import { CopyBuffer, errorLine, stageLine } from './copy-text.js';
@@ -336,12 +335,4 @@ export class ImportRun {
   private checkStopping(): void {
     if (this.deps.stopping()) throw new EngineStopping('the engine is shutting down');
   }
-}
-
-/** Runs a COPY … FROM STDIN with `text` as its data; resolves to the rows PostgreSQL copied. */
-async function copyIn(client: PoolClient, sql: string, text: string | Buffer): Promise<number> {
-  const stream = client.query(copyFrom(sql));
-  stream.end(text);
-  await finished(stream);
-  return stream.rowCount;
 }
