@@ -39,8 +39,14 @@ export const IMPORT_ERRORS_PAGE = `
 /** One chunk of an upload, written as it streams in (before the import row exists: no foreign key). */
 export const SAVE_UPLOAD_CHUNK = `INSERT INTO import_upload_chunks (import_id, seq, data) VALUES ($1, $2, $3)`;
 
-/** The run reads the upload chunk by chunk, in order; no row: the upload has ended. */
-export const UPLOAD_CHUNK = `SELECT data FROM import_upload_chunks WHERE import_id = $1 AND seq = $2`;
+/**
+ * The run reads the upload chunk by chunk, in order; no row: the upload has ended. As base64 text: a
+ * bytea column comes over the text protocol as hex (2 MB of text per 1 MB chunk, which pg then decodes
+ * as UTF-8 and again as hex); base64 is a third shorter and cheaper to decode on both sides. (Not pg's
+ * binary result mode: it reads every field as a UTF-8 string first, which would mangle bytes that are
+ * not UTF-8 - the very uploads the import must recognise and refuse.)
+ */
+export const UPLOAD_CHUNK = `SELECT encode(data, 'base64') AS data FROM import_upload_chunks WHERE import_id = $1 AND seq = $2`;
 
 export const HAS_UPLOAD = `SELECT EXISTS (SELECT 1 FROM import_upload_chunks WHERE import_id = $1 AND seq = 0) AS found`;
 

@@ -148,8 +148,8 @@ export class ImportsRepository {
 
   /** The upload's chunk `seq` (from 0), or null past its end. */
   async uploadChunk(importId: string, seq: number): Promise<Buffer | null> {
-    const rows = await this.dataSource.query<Array<{ data: Buffer }>>(UPLOAD_CHUNK, [importId, seq]);
-    return rows[0]?.data ?? null;
+    const rows = await this.dataSource.query<Array<{ data: string }>>(UPLOAD_CHUNK, [importId, seq]);
+    return rows.length === 0 ? null : Buffer.from(rows[0].data, 'base64'); // the line breaks encode() puts in are skipped
   }
 
   async hasUpload(importId: string): Promise<boolean> {

@@ -18,7 +18,7 @@ describe('copyValue (PostgreSQL COPY text format)', () => {
 });
 
 describe('stageLine / errorLine', () => {
-  it('writes one tab-separated line per contact in the staging column order', () => {
+  it('writes one tab-separated line per contact in the staging column order (no wa_id: the merge derives it from the phone)', () => {
     expect(
       stageLine(7, {
         phone: '+4915123456789',
@@ -32,7 +32,7 @@ describe('stageLine / errorLine', () => {
         optInSource: null,
         optInProof: null,
       }),
-    ).toBe('7\t+4915123456789\t4915123456789\tDE\tAn\\tna\t\\N\tde\t{"note":"a\\\\\\\\b"}\t2024-03-01T09:00:00.000Z\t\\N\t\\N\n');
+    ).toBe('7\t+4915123456789\tDE\tAn\\tna\t\\N\tde\t{"note":"a\\\\\\\\b"}\t2024-03-01T09:00:00.000Z\t\\N\t\\N\n');
   });
 
   it('writes one line per reject', () => {

@@ -7,7 +7,7 @@ export { copyValue };
 /** Column order of the staging table: see createStageTable in import.queries.ts. */
 export function stageLine(line: number, row: ContactRow): string {
   return (
-    `${line}\t${row.phone}\t${row.waId}\t${row.country ?? '\\N'}\t${copyValue(row.firstName)}\t${copyValue(row.lastName)}\t` +
+    `${line}\t${row.phone}\t${row.country ?? '\\N'}\t${copyValue(row.firstName)}\t${copyValue(row.lastName)}\t` +
     `${copyValue(row.language)}\t${copyValue(row.attributesJson)}\t${row.optedInAt ?? '\\N'}\t${copyValue(row.optInSource)}\t` +
     `${copyValue(row.optInProof)}\n`
   );

@@ -46,13 +46,16 @@ export const IMPORT_TABLES = `
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind = 'r' AND n.nspname = current_schema() AND relname ~ '^imp_[0-9a-f]{32}_[a-z0-9]+$'`;
 
-/** Column order matches stageLine() in copy-text.ts. */
+/**
+ * Column order matches stageLine() in copy-text.ts. No wa_id: it is the phone without its "+" (the
+ * CHECK on contacts says so), so the merge derives it instead of Node writing and the stager parsing
+ * a second copy of every number.
+ */
 export function createStageTable(table: string): string {
   return `
     CREATE UNLOGGED TABLE ${table} (
       line integer NOT NULL,
       phone text COLLATE "C" NOT NULL,
-      wa_id text COLLATE "C" NOT NULL,
       country text,
       first_name text,
       last_name text,
@@ -66,7 +69,7 @@ export function createStageTable(table: string): string {
 
 /** FREEZE (the table is created in the same transaction): the writer reads it without setting hint bits. */
 export function copyIntoStage(table: string): string {
-  return `COPY ${table} (line, phone, wa_id, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof) FROM STDIN WITH (FREEZE)`;
+  return `COPY ${table} (line, phone, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof) FROM STDIN WITH (FREEZE)`;
 }
 
 export const COPY_IMPORT_ERRORS = `COPY import_errors (import_id, line, value, reason) FROM STDIN`;
@@ -135,7 +138,7 @@ export function mergeImportChunk(stageTable: string): string {
     ), ins AS (
       INSERT INTO contacts (phone, wa_id, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof,
                             opt_in_event_in_row, opted_out_at, opt_out_reason, marketing_opted_out_at)
-      SELECT phone, wa_id, country, first_name, last_name, language, attributes,
+      SELECT phone, substr(phone, 2), country, first_name, last_name, language, attributes,
              coalesce(opted_in_at, $2::timestamptz), coalesce(opt_in_source, $3::text),
              coalesce(opt_in_proof, 'import ' || $4::text || ' line ' || line), true,
              erased_opted_out_at, CASE WHEN erased_opted_out_at IS NOT NULL THEN '${ERASED_OPT_OUT_REASON}' END, erased_marketing_opted_out_at

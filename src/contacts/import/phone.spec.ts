@@ -1,6 +1,15 @@
 import { type CountryCode, getCountryCallingCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
-import { directValidity, fastInternational, fastNational, libraryValidity, normalisePhone, parseWithLibrary, toCountryCode } from './phone.js';
+import {
+  directValidity,
+  fastInternational,
+  fastNational,
+  libraryValidity,
+  MIN_INTERNATIONAL_DIGITS,
+  normalisePhone,
+  parseWithLibrary,
+  toCountryCode,
+} from './phone.js';
 
 describe('normalisePhone', () => {
   it.each([
@@ -178,5 +187,25 @@ describe('the direct path agrees with the library parser', () => {
     expect(direct).toEqual({ ok: true, value: { phone, waId: phone.slice(1), country: expectedCountry } });
     expect(parseWithLibrary(raw, undefined)).toEqual(direct);
     expect(normalisePhone(raw)).toEqual(direct);
+  });
+
+  it('finds no valid number shorter than MIN_INTERNATIONAL_DIGITS, which international input shorter than that skips the parser for', () => {
+    // Every digit string below the bound, through the library's own parser: none is valid. (If new
+    // metadata ever raises the bound past 6, this exhaustive check grows tenfold per digit: revisit.)
+    expect(MIN_INTERNATIONAL_DIGITS).toBe(6);
+    let checked = 0;
+    for (let length = 1; length < MIN_INTERNATIONAL_DIGITS; length++) {
+      for (let n = 0; n < 10 ** length; n++) {
+        const digits = String(n).padStart(length, '0');
+        if (parseWithLibrary(`+${digits}`, undefined) !== null) throw new Error(`+${digits} is valid`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(111_110);
+    // The bound is tight: a 6-digit number (+43 and 4 digits) can be valid.
+    expect(parseWithLibrary('+431234', undefined)?.ok ?? false).toBe(libraryValidity('AT', '1234'));
+    expect(normalisePhone('+49 151')).toEqual({ ok: false, reason: 'invalid phone number' });
+    expect(normalisePhone('+1 555', { defaultCountry: 'DE' })).toEqual({ ok: false, reason: 'invalid phone number' });
+    expect(normalisePhone('00 44 12', { defaultCountry: 'DE' })).toEqual({ ok: false, reason: 'invalid phone number' });
   });
 });
