@@ -1,21 +1,4 @@
-import { CopyBuffer, copyValue, errorLine, stageLine } from './copy-text.js';
-
-describe('copyValue (PostgreSQL COPY text format)', () => {
-  it.each([
-    [null, '\\N'],
-    ['plain', 'plain'],
-    ['', ''],
-    ['a\tb', 'a\\tb'],
-    ['a\nb', 'a\\nb'],
-    ['a\r\nb', 'a\\r\\nb'],
-    ['back\\slash', 'back\\\\slash'],
-    ['\\N', '\\\\N'],
-    ['nul\u0000byte', 'nulbyte'],
-    ['Müller 😀', 'Müller 😀'],
-  ])('%j → %j', (value, encoded) => {
-    expect(copyValue(value)).toBe(encoded);
-  });
-});
+import { CopyBuffer, errorLine, stageLine } from './copy-text.js';
 
 describe('stageLine / errorLine', () => {
   it('writes one tab-separated line per contact in the staging column order (no wa_id: the merge derives it from the phone)', () => {

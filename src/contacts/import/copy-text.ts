@@ -2,8 +2,6 @@ import type { ContactRow } from './import-row.js';
 import type { RowReject } from './import-row.js';
 import { copyValue } from '../../database/copy.js';
 
-export { copyValue };
-
 /** Column order of the staging table: see createStageTable in import.queries.ts. */
 export function stageLine(line: number, row: ContactRow): string {
   return (
