@@ -63,9 +63,9 @@ export class BatchSender {
     // Never capped below one full batch: a claim smaller than a slot's share would send that much per slot.
     const cap = Math.max(this.config.env.SENDER_BATCH_SIZE * 5, batchSize);
     const free = Math.min(target - queued.size, cap);
-    // Claims wait until half a second's sending (or a full claim) is free: each claim sorts the due rows
-    // and pays a statement's fixed cost, so at thousands of sends per second a claim per batch sent
-    // (~1,000 rows) cost the database several times what one claim per 5,000 does (docs/performance.md).
+    // Claims wait until half a second's sending (or a full claim) is free: each claim pays a pick and the
+    // claim statement's fixed costs, so at thousands of sends per second a claim per batch sent (~1,000
+    // rows) cost the database far more than one claim per 5,000 does (docs/performance.md, send, fourth pass).
     if (free < Math.max(1, Math.min(target / 2, cap))) return false;
     const room = claimSize(free, batchSize);
 
