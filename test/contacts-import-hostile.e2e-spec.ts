@@ -277,6 +277,12 @@ describe('contacts import: hostile files and dying instances', () => {
         }, 60_000, 250);
         const status = await waitForImport(second, id!, 120_000);
         expect(status).toMatchObject({ status: 'completed', totalRows: rows, imported: rows - 1, updated: 1, duplicates: 0, rejected: 0 });
+        // The run drops its own stage tables right after its commit (import-run.ts): the status can be
+        // read as completed a moment before they are gone.
+        await waitFor('the stage tables dropped', async () => {
+          const [{ n }] = await second.dataSource.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'imp\\_%' AND relkind = 'r'`);
+          return n === 0;
+        }, 10_000, 50);
         const [counts] = await second.dataSource.query(
           `SELECT (SELECT count(*) FROM contacts WHERE phone LIKE '+4915110%')::int AS contacts,
                   (SELECT count(*) FROM list_members m JOIN lists l ON l.id = m.list_id WHERE l.name = 'Killed')::int AS members,
