@@ -86,6 +86,11 @@ export async function discard(upload: ReceivedUpload, store: UploadStore): Promi
   if (upload.file) await store.deleteUpload(upload.file.uploadId);
 }
 
+/**
+ * Stores the file as it streams in. One chunk is written while the next is received (the stream waits
+ * only when that one is full before the write ends): the multipart parsing and PostgreSQL's write run
+ * side by side, and memory holds at most two chunks.
+ */
 async function storeFile(stream: Readable & { truncated?: boolean }, name: string, uploadId: string, store: UploadStore): Promise<ReceivedFile> {
   const headParts: Buffer[] = [];
   let headLength = 0;
@@ -93,25 +98,34 @@ async function storeFile(stream: Readable & { truncated?: boolean }, name: strin
   let seq = 0;
   let pending: Buffer[] = [];
   let pendingLength = 0;
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (pendingLength === 0) return;
     const data = Buffer.concat(pending, pendingLength);
     pending = [];
     pendingLength = 0;
-    await store.saveUploadChunk(uploadId, seq++, data);
+    await writing;
+    writing = store.saveUploadChunk(uploadId, seq++, data);
+    writing.catch(() => undefined); // awaited by the next flush or at the end
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (headLength < SNIFF_BYTES) {
-      const kept = chunk.subarray(0, SNIFF_BYTES - headLength);
-      headParts.push(Buffer.from(kept));
-      headLength += kept.length;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (headLength < SNIFF_BYTES) {
+        const kept = chunk.subarray(0, SNIFF_BYTES - headLength);
+        headParts.push(Buffer.from(kept));
+        headLength += kept.length;
+      }
+      pending.push(chunk);
+      pendingLength += chunk.length;
+      // For-await pulls the next piece only after this: backpressure.
+      if (pendingLength >= UPLOAD_CHUNK_BYTES) await flush();
     }
-    pending.push(chunk);
-    pendingLength += chunk.length;
-    // The stream waits meanwhile (for-await pulls the next piece only after the write): backpressure.
-    if (pendingLength >= UPLOAD_CHUNK_BYTES) await flush();
+    await flush();
+    await writing;
+  } finally {
+    // Whoever removes a failed upload must find every chunk already written.
+    await writing.catch(() => undefined);
   }
-  await flush();
   return { uploadId, name, size, head: Buffer.concat(headParts), truncated: stream.truncated === true };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource, Repository } from 'typeorm';
+import { copyOutValue } from '../database/copy.js';
 import { execute } from '../database/sql.js';
 import { ContactImport } from './import.entity.js';
 import {
@@ -12,7 +13,7 @@ import {
   HAS_UPLOAD,
   REQUEUE_IMPORT,
   SAVE_UPLOAD_CHUNK,
-  UPLOAD_CHUNK,
+  uploadChunkCopy,
   FIRST_IMPORT_ERRORS,
   IMPORT_ERRORS_PAGE,
   SAVE_IMPORT_PROGRESS,
@@ -148,8 +149,12 @@ export class ImportsRepository {
 
   /** The upload's chunk `seq` (from 0), or null past its end. */
   async uploadChunk(importId: string, seq: number): Promise<Buffer | null> {
-    const rows = await this.dataSource.query<Array<{ data: string }>>(UPLOAD_CHUNK, [importId, seq]);
-    return rows.length === 0 ? null : Buffer.from(rows[0].data, 'base64'); // the line breaks encode() puts in are skipped
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await copyOutValue((await runner.connect()) as PoolClient, uploadChunkCopy(importId, seq));
+    } finally {
+      await runner.release();
+    }
   }
 
   async hasUpload(importId: string): Promise<boolean> {

@@ -168,12 +168,18 @@ export class ImportRun {
     await this.deps.imports.fail({ importId: this.job.id, reason, totalRows: this.counts.totalRows, rejected: this.counts.rejected });
   }
 
-  /** Reads the upload from PostgreSQL one stored chunk (1 MB) at a time, parsed in 64 KB pieces. */
+  /**
+   * Reads the upload from PostgreSQL one stored chunk (1 MB) at a time, parsed in 64 KB pieces. The next
+   * chunk is read while this one is parsed (the parse waited for each read before: ~90 round trips
+   * per 100 MB, and PostgreSQL's part of them then ran alongside instead).
+   */
   private async readFile(): Promise<void> {
     const reader = new CsvRecordReader(this.job.delimiter);
+    let next = this.readAhead(0);
     for (let seq = 0; ; seq++) {
-      const data = await this.deps.imports.uploadChunk(this.job.id, seq);
+      const data = await next;
       if (data === null) break;
+      next = this.readAhead(seq + 1);
       for (let offset = 0; offset < data.length; offset += READ_CHUNK_BYTES) {
         this.checkStopping();
         const batch = reader.push(data.subarray(offset, offset + READ_CHUNK_BYTES));
@@ -183,6 +189,13 @@ export class ImportRun {
     }
     await this.consume(await reader.end());
     if (!this.context) throw new CsvFileError('the file has no header row', 1);
+  }
+
+  /** A read that may be left behind when the run fails meanwhile: its failure then is nobody's to report. */
+  private readAhead(seq: number): Promise<Buffer | null> {
+    const read = this.deps.imports.uploadChunk(this.job.id, seq);
+    read.catch(() => undefined);
+    return read;
   }
 
   /** Maps a batch of records into the current chunk, handing each full chunk over. */
