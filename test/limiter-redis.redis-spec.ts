@@ -9,7 +9,7 @@ import { ChannelLimiters } from '../src/sender/channel-limiters.js';
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error('REDIS_URL is required for the Redis suite (e.g. redis://127.0.0.1:6379)');
 
-const configFor = () => loadConfig({ NODE_ENV: 'test', API_TOKEN: 'redis-suite-token-123', ENCRYPTION_KEY: '00'.repeat(32), REDIS_URL: redisUrl, DATA_DIR: '/tmp/wa-redis-suite' });
+const configFor = (url = redisUrl) => loadConfig({ NODE_ENV: 'test', API_TOKEN: 'redis-suite-token-123', ENCRYPTION_KEY: '00'.repeat(32), REDIS_URL: url, DATA_DIR: '/tmp/wa-redis-suite' });
 
 async function sendFor(limiters: ChannelLimiters, channelId: string, mps: number, seconds: number, log: number[]): Promise<void> {
   const batch = limiters.batchSize(channelId, mps);
@@ -84,5 +84,23 @@ describe('channel limiters on Redis', () => {
     // One shared limit of 100/s: two separate limiters would allow ~200/s.
     expect(maxInAnySecond).toBeLessThanOrEqual(110);
     expect(sent.length).toBeGreaterThan(200);
+  });
+
+  it('with Redis unreachable, a batch waits for its place in the shared sliding second instead of sending without one, until shutdown', async () => {
+    // Nothing listens on port 1: ioredis keeps reconnecting and holds the command.
+    const refused = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const limiters = new ChannelLimiters(configFor('redis://127.0.0.1:1'));
+      const channelId = randomUUID();
+      limiters.get(channelId, 40);
+      let settled = false;
+      const reserved = limiters.reserveSend(channelId, 40, 4).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(settled).toBe(false);
+      await limiters.onApplicationShutdown();
+      await expect(reserved).rejects.toThrow(/shut down/);
+    } finally {
+      refused.mockRestore();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { ENGINE_MAIN, type EngineProcess, startEngine } from '../scripts/lib/engine-process.js';
 import { runJourney } from '../scripts/lib/journey.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
+import { ratePlan } from '../src/sender/rate-plan.js';
 import { createTestDatabase } from './app.js';
 import { waitFor } from './fixtures.js';
 import { expectEachOnce } from './multi-engine.js';
@@ -62,8 +63,11 @@ describe('two engine processes on one database and one Redis', () => {
     expect(sentByEach.reduce((sum, n) => sum + n, 0)).toBe(COUNT);
     for (const sent of sentByEach) expect(sent).toBeGreaterThan(0);
     // Two processes with their own limiters reach about twice the rate (88 in one second, measured
-    // in-process). A few over the limit are timer jitter at the edges of a sliding second.
-    expect(sandbox.stats().maxAcceptedInOneSecond).toBeLessThanOrEqual(MPS * 1.1);
+    // in-process); their shared sliding second (redis-sliding-second.ts) holds them to MPS as Redis
+    // sees the sends. At the sandbox, a batch lands up to ~30 ms after Redis recorded it (p50 3 ms;
+    // the sandbox shares this 2-core machine with both engines), past the window's 20 ms slack, so
+    // one batch may still fall into the second of the batch ten slots later: 43 once in 15 runs (else 40).
+    expect(sandbox.stats().maxAcceptedInOneSecond).toBeLessThanOrEqual(MPS + ratePlan(MPS).perInterval);
   }, 90_000);
 
   it('keep sending, each recipient once, after Redis loses its keys mid-campaign', async () => {

@@ -169,14 +169,15 @@ export class BatchSender {
         claimId: batch[0].claim_id,
       });
     } catch (error) {
-      this.limiters.releaseSend(channel.id, place);
+      void this.limiters.releaseSend(channel.id, place);
       throw error;
     }
     const owned = new Set(confirmed);
     const notSent = batch.filter((recipient) => !owned.has(recipient.id));
     const sendable = batch.filter((recipient) => owned.has(recipient.id));
     if (sendable.length > 0) {
-      this.limiters.markSent(channel.id, place);
+      // Not awaited: nothing may stand between confirm and send (with Redis this is a round trip).
+      void this.limiters.markSent(channel.id, place);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
       // An A/B recipient is sent its own variant's template, routed by that template's category (the TTL stays the campaign's).
@@ -188,7 +189,7 @@ export class BatchSender {
       if (notSent.length > 0) await this.release(channel.id, notSent);
       await Promise.all(sends);
     } else {
-      this.limiters.releaseSend(channel.id, place);
+      void this.limiters.releaseSend(channel.id, place);
       if (notSent.length > 0) await this.release(channel.id, notSent);
     }
   }

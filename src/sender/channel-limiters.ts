@@ -1,9 +1,14 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
+import { errorMessage } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { type RatePlan, ratePlan } from './rate-plan.js';
+import { RedisSlidingSecond, type SharedReservation } from './redis-sliding-second.js';
 import { type SendReservation, SlidingSecond } from './sliding-second.js';
+
+/** A batch's place in its channel's sliding second: this process's, or every process's through Redis. */
+export type SendPlace = SendReservation | SharedReservation;
 
 /** After a throttling answer the channel runs at half its rate for this long. */
 const SLOWDOWN_MS = 30_000;
@@ -14,6 +19,8 @@ const STOP_TIMEOUT_MS = 5_000;
  * on time (the plan leaves GUARD's slack) never wait; only one that follows a late batch does.
  */
 const SEND_WINDOW_MS = 1020;
+/** How soon a shared reservation that failed (other than by Redis being away) is asked again. */
+const SHARED_RETRY_MS = 250;
 
 interface ChannelLimiter {
   limiter: Bottleneck;
@@ -23,15 +30,20 @@ interface ChannelLimiter {
 }
 
 /**
- * One Bottleneck limiter per channel. With REDIS_URL every instance's limiter for a channel shares
- * one id in Redis, so all of them together hold the channel's rate; without it, one in-process limiter.
+ * One Bottleneck limiter and one sliding second of sends per channel. With REDIS_URL every instance's
+ * limiter for a channel shares one id in Redis, and their sliding second one pair of keys, so all of
+ * them together hold the channel's rate; without it, both live in the process.
  */
 @Injectable()
 export class ChannelLimiters implements OnApplicationShutdown {
   private readonly logger = new Logger(ChannelLimiters.name);
   private readonly limiters = new Map<string, ChannelLimiter>();
   private readonly sent = new Map<string, SlidingSecond>();
+  private redis?: Redis;
   private connection?: Bottleneck.IORedisConnection;
+  private shared?: RedisSlidingSecond;
+  /** Ends each shared reservation still waiting for Redis, at shutdown. */
+  private readonly sharedWaits = new Set<() => void>();
   private closed = false;
 
   constructor(private readonly config: AppConfig) {}
@@ -64,26 +76,33 @@ export class ChannelLimiters implements OnApplicationShutdown {
 
   /**
    * Called by a batch in its slot, before its confirm query: waits until the batch fits in the
-   * channel's sliding second of actual sends (sliding-second.ts), then holds its place there.
+   * channel's sliding second of actual sends (sliding-second.ts; with REDIS_URL one shared by every
+   * process, redis-sliding-second.ts), then holds its place there.
    */
-  async reserveSend(channelId: string, messagesPerSecond: number, count: number): Promise<SendReservation> {
-    let window = this.sent.get(channelId);
-    if (!window) this.sent.set(channelId, (window = new SlidingSecond(SEND_WINDOW_MS)));
+  async reserveSend(channelId: string, messagesPerSecond: number, count: number): Promise<SendPlace> {
     const limit = Math.max(1, Math.floor(messagesPerSecond));
     for (;;) {
       if (this.closed) throw new Error('The channel limiters are shut down');
-      const delay = window.delayFor(count, limit, Date.now());
-      if (delay === 0) return window.reserve(count, Date.now());
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      const place = this.config.env.REDIS_URL ? await this.reserveShared(channelId, count, limit) : this.reserveLocal(channelId, count, limit);
+      if (typeof place !== 'number') return place;
+      await new Promise((resolve) => setTimeout(resolve, place));
     }
   }
 
-  markSent(channelId: string, reservation: SendReservation): void {
-    this.sent.get(channelId)?.markSent(reservation, Date.now());
+  /** Never rejects, and need not be awaited: this process's commands reach Redis in order, so its next reservation sees it. */
+  async markSent(channelId: string, place: SendPlace): Promise<void> {
+    if (!('member' in place)) return this.sent.get(channelId)?.markSent(place, Date.now());
+    await this.sharedWindow()
+      .markSent(place)
+      .catch((error: unknown) => this.sharedFailed('marking a batch sent', error));
   }
 
-  releaseSend(channelId: string, reservation: SendReservation): void {
-    this.sent.get(channelId)?.release(reservation);
+  /** Never rejects; unreleased, a shared place is given back when its lease runs out. */
+  async releaseSend(channelId: string, place: SendPlace): Promise<void> {
+    if (!('member' in place)) return this.sent.get(channelId)?.release(place);
+    await this.sharedWindow()
+      .release(place)
+      .catch((error: unknown) => this.sharedFailed('releasing a batch', error));
   }
 
   /**
@@ -122,10 +141,47 @@ export class ChannelLimiters implements OnApplicationShutdown {
   /** Jobs still queued are dropped first: left queued, Bottleneck retries them against the closed connection forever. */
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
+    for (const giveUp of this.sharedWaits) giveUp();
     await this.stopAll();
     await Promise.all([...this.limiters.values()].map((entry) => entry.limiter.disconnect(false)));
     this.limiters.clear();
     await this.connection?.disconnect(false);
+    this.redis?.disconnect();
+  }
+
+  private reserveLocal(channelId: string, count: number, limit: number): SendReservation | number {
+    let window = this.sent.get(channelId);
+    if (!window) this.sent.set(channelId, (window = new SlidingSecond(SEND_WINDOW_MS)));
+    const delay = window.delayFor(count, limit, Date.now());
+    return delay === 0 ? window.reserve(count, Date.now()) : delay;
+  }
+
+  /**
+   * With Redis unreachable the script waits in ioredis's queue until it is back, like Bottleneck's
+   * slots: nothing is sent without a place. Shutdown ends the wait (a client disconnected while it
+   * reconnects never rejects what it holds). Any other error is asked again.
+   */
+  private async reserveShared(channelId: string, count: number, limit: number): Promise<SharedReservation | number> {
+    let giveUp = () => {};
+    const shutDown = new Promise<number>((resolve) => (giveUp = () => resolve(0)));
+    this.sharedWaits.add(giveUp);
+    try {
+      return await Promise.race([this.sharedWindow().reserve(channelId, count, limit), shutDown]);
+    } catch (error) {
+      this.sharedFailed('reserving a send', error);
+      return SHARED_RETRY_MS;
+    } finally {
+      this.sharedWaits.delete(giveUp);
+    }
+  }
+
+  private sharedWindow(): RedisSlidingSecond {
+    return (this.shared ??= new RedisSlidingSecond(this.redisClient(), SEND_WINDOW_MS));
+  }
+
+  /** After shutdown the closed connection rejects every command: nothing worth logging. */
+  private sharedFailed(what: string, error: unknown): void {
+    if (!this.closed) this.logger.error(`shared send window, ${what}: ${errorMessage(error)}`);
   }
 
   private apply(entry: ChannelLimiter, plan: RatePlan): void {
@@ -143,7 +199,7 @@ export class ChannelLimiters implements OnApplicationShutdown {
       maxConcurrent: null,
     };
     if (this.config.env.REDIS_URL) {
-      this.connection ??= this.createConnection(this.config.env.REDIS_URL);
+      this.connection ??= this.createConnection();
       Object.assign(settings, { datastore: 'ioredis', connection: this.connection, clearDatastore: false, timeout: 60_000 });
     }
     const limiter = new Bottleneck(settings);
@@ -151,9 +207,13 @@ export class ChannelLimiters implements OnApplicationShutdown {
     return limiter;
   }
 
-  private createConnection(url: string): Bottleneck.IORedisConnection {
-    const client = new Redis(url, { maxRetriesPerRequest: null });
-    const connection = new Bottleneck.IORedisConnection({ client });
+  /** One client for Bottleneck and the shared send window; it never gives up on a command while Redis is away. */
+  private redisClient(): Redis {
+    return (this.redis ??= new Redis(this.config.env.REDIS_URL!, { maxRetriesPerRequest: null }));
+  }
+
+  private createConnection(): Bottleneck.IORedisConnection {
+    const connection = new Bottleneck.IORedisConnection({ client: this.redisClient() });
     connection.on('error', (error: Error) => this.logger.error(`Redis (limiters): ${error.message}`));
     return connection;
   }

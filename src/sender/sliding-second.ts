@@ -4,7 +4,8 @@
  * under load) can land in the same sliding second as the batch ten slots later, and a provider that
  * counts in a sliding second answers "too many" (then the channel runs at half rate for 30 s). A batch
  * therefore reserves its place when it starts, counts every reservation not yet sent, and waits, before
- * its confirm, until it fits. Per process: with several instances, Redis spaces their starts.
+ * its confirm, until it fits. Per process: with REDIS_URL every process shares one window instead
+ * (redis-sliding-second.ts).
  */
 export interface SendReservation {
   count: number;
@@ -13,7 +14,7 @@ export interface SendReservation {
   sent: boolean;
 }
 
-const PENDING_RECHECK_MS = 10;
+export const PENDING_RECHECK_MS = 10;
 
 export class SlidingSecond {
   private reservations: SendReservation[] = [];
