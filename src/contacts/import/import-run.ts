@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { copyIn } from '../../database/copy.js';
 import type { ImportsRepository, ImportTotals } from '../imports.repository.js';
 import { ANY_ERASURE } from '../erasure.queries.js';
-import { CopyBuffer, errorLine, stageLine } from './copy-text.js';
+import { errorLine, StageChunk, stageLine } from './copy-text.js';
 import { type Delimiter, mapHeader } from './csv-header.js';
 import { CsvFileError, CsvRecordReader, type RecordBatch } from './csv-records.js';
 import { EngineStopping, ImportAborted } from './import-failures.js';
@@ -24,6 +24,12 @@ import {
   type MergeChunkResult,
   mergeImportChunk,
 } from './import.queries.js';
+
+/** A staged chunk: the rows in its stage table, and the rows of the chunk left out as in-chunk duplicates. */
+interface StagedCounts {
+  rows: number;
+  duplicates: number;
+}
 
 /** An accepted import: its upload is in import_upload_chunks under its id. */
 export interface ImportJob {
@@ -76,14 +82,17 @@ const READ_CHUNK_BYTES = 64 * 1024;
  * go through ImportsRepository).
  *
  * Atomicity: one transaction per import (the writer). The upload is read from PostgreSQL
- * (import_upload_chunks, 1 MB a query, so any instance can run it) in 64 KB pieces through csv-parse; valid rows go into chunks of COPY text (50,000 rows, in a Buffer), which a second
- * connection COPYs into an unlogged stage table each while the writer merges the previous chunk into
- * contacts inside its transaction, and Node parses the next: three chunks in flight, on two cores.
+ * (import_upload_chunks, 1 MB a query, so any instance can run it) in 64 KB pieces through csv-parse;
+ * valid rows go into chunks of COPY text (50,000 rows, in a Buffer, handed over in phone order without
+ * in-chunk duplicates), which a second connection COPYs into an unlogged stage table each while the
+ * writer merges the previous chunk into contacts inside its transaction, and Node parses the next:
+ * three chunks in flight, on two cores.
  * Only the writer's COMMIT at the end publishes anything: a failure at any line rolls back every
  * contact, list membership, consent event and the list itself, and the import ends `failed` with the
  * reason. Progress counters and rejects are written outside that transaction so they can be watched
  * live (rejects are kept on failure: they are a diagnosis, not data; a run that starts again removes
- * an earlier run's). Memory stays flat: at most two chunk buffers, one stored chunk and 5,000 rejects
+ * an earlier run's). Memory stays flat: at most two chunk buffers and one to sort into, two stored
+ * chunks of the upload (one read ahead) and 5,000 rejects
  * (written as they reach that number, whatever the valid rows do), whatever the file size (stage
  * tables hold the chunks on PostgreSQL's side until the end).
  */
@@ -94,8 +103,10 @@ export class ImportRun {
   /** Autocommit: COPYs each chunk into a stage table of its own while the writer merges the previous one. */
   private stager: PoolClient | undefined;
   private inTransaction = false;
-  private chunk = new CopyBuffer();
-  private spareBuffers: CopyBuffer[] = [];
+  /** Where a chunk is sorted for its COPY: one for the run (the stager takes one chunk at a time). */
+  private readonly sortSpace = { buffer: Buffer.alloc(0) };
+  private chunk = new StageChunk(this.sortSpace);
+  private spareChunks: StageChunk[] = [];
   private chunkNumber = 0;
   /** The stager's chain (one COPY at a time) and the writer's, which follows it chunk by chunk. */
   private staged: Promise<void> = Promise.resolve();
@@ -211,7 +222,7 @@ export class ImportRun {
       this.counts.totalRows++;
       const result = mapRow(cells, this.context);
       if (result.ok) {
-        this.chunk.append(stageLine(lines[index], result.row));
+        this.chunk.add(result.row.phone, stageLine(lines[index], result.row));
         if (this.chunk.rows >= this.chunkLimit()) await this.handOver();
       } else {
         this.counts.rejected++;
@@ -247,13 +258,13 @@ export class ImportRun {
     const lagging = this.merges.length >= WRITER_LAG ? this.merges[this.merges.length - WRITER_LAG] : undefined;
     if (lagging) await lagging; // throws if the writer failed
     this.checkStopping();
-    const buffer = this.chunk;
-    this.chunk = this.spareBuffers.pop() ?? new CopyBuffer();
+    const chunk = this.chunk;
+    this.chunk = this.spareChunks.pop() ?? new StageChunk(this.sortSpace);
     const table = importTableName(this.job.id, `s${++this.chunkNumber}`);
     this.tables.push(table);
-    const stagedRows = this.stage(buffer, table);
-    const staged = stagedRows.then(() => undefined);
-    const merged = Promise.all([stagedRows, this.merged]).then(([rows]) => this.merge(table, rows));
+    const stagedChunk = this.stage(chunk, table);
+    const staged = stagedChunk.then(() => undefined);
+    const merged = Promise.all([stagedChunk, this.merged]).then(([counts]) => this.merge(table, counts));
     staged.catch(() => undefined); // both are awaited later; never an unhandled rejection meanwhile
     merged.catch(() => undefined);
     this.staged = staged;
@@ -261,29 +272,31 @@ export class ImportRun {
     this.merges.push(merged);
   }
 
-  /** COPYs a chunk into its stage table; resolves to the rows PostgreSQL copied. */
-  private async stage(buffer: CopyBuffer, table: string): Promise<number> {
+  /** COPYs a chunk into its stage table; resolves to the rows PostgreSQL copied and the in-chunk duplicates left out. */
+  private async stage(chunk: StageChunk, table: string): Promise<StagedCounts> {
     const stager = this.stager!;
     const started = Date.now();
-    let rows: number;
+    let counts: StagedCounts;
     await stager.query('BEGIN');
     try {
       await stager.query(createStageTable(table));
-      rows = await copyIn(stager, copyIntoStage(table), buffer.bytes());
-      if (rows !== buffer.rows) throw new Error(`internal error: ${buffer.rows} rows sent to COPY, ${rows} copied`);
+      const { bytes, rows, duplicates } = chunk.sorted();
+      const copied = await copyIn(stager, copyIntoStage(table), bytes);
+      if (copied !== rows) throw new Error(`internal error: ${rows} rows sent to COPY, ${copied} copied`);
+      counts = { rows, duplicates };
       await stager.query('COMMIT');
     } catch (error) {
       await stager.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      buffer.reset();
-      this.spareBuffers.push(buffer);
+      chunk.reset();
+      this.spareChunks.push(chunk);
     }
     Logger.debug(`Import ${this.job.id}: ${table} staged in ${Date.now() - started} ms`, 'ContactImport');
-    return rows;
+    return counts;
   }
 
-  private async merge(table: string, stagedRows: number): Promise<void> {
+  private async merge(table: string, staged: StagedCounts): Promise<void> {
     const started = Date.now();
     const { rows } = await this.writer!.query<MergeChunkResult>(mergeImportChunk(table), [
       this.listId,
@@ -293,14 +306,14 @@ export class ImportRun {
       this.deps.erasurePads.ipad,
       this.deps.erasurePads.opad,
       this.anyErasure,
-      stagedRows,
+      staged.rows,
     ]);
     const merged = rows[0];
     const c = this.counts;
-    c.staged += merged.staged;
+    c.staged += merged.staged + staged.duplicates;
     c.imported += merged.inserted;
     c.updated += merged.updated;
-    c.duplicates += merged.staged - merged.distinct_phones + merged.seen_before;
+    c.duplicates += staged.duplicates + merged.seen_before;
     c.optedOut += merged.opted_out;
     Logger.debug(`Import ${this.job.id}: ${table} merged in ${Date.now() - started} ms`, 'ContactImport');
     await this.saveProgress();

@@ -47,7 +47,7 @@ export const IMPORT_TABLES = `
   WHERE c.relkind = 'r' AND n.nspname = current_schema() AND relname ~ '^imp_[0-9a-f]{32}_[a-z0-9]+$'`;
 
 /**
- * Column order matches stageLine() in copy-text.ts. No wa_id: it is the phone without its "+" (the
+ * Column order matches stageLine() in copy-text.ts. One row per phone, in phone order (StageChunk). No wa_id: it is the phone without its "+" (the
  * CHECK on contacts says so), so the merge derives it instead of Node writing and the stager parsing
  * a second copy of every number.
  */
@@ -67,7 +67,10 @@ export function createStageTable(table: string): string {
     )`;
 }
 
-/** FREEZE (the table is created in the same transaction): the writer reads it without setting hint bits. */
+/**
+ * FREEZE (the table is created in the same transaction): the writer reads it without setting hint bits.
+ * Rows stay in the order they are sent (phone order) as long as nothing else touches the table.
+ */
 export function copyIntoStage(table: string): string {
   return `COPY ${table} (line, phone, country, first_name, last_name, language, attributes, opted_in_at, opt_in_source, opt_in_proof) FROM STDIN WITH (FREEZE)`;
 }
@@ -94,10 +97,12 @@ const ERASURE_SOURCE = 'erasure_registry';
  * - Erased numbers: a new phone whose HMAC is in contact_erasures is inserted opted out (and/or out of
  *   marketing) as the erased person was, with the opt-out consent events; it counts as opted out.
  *
- * - In-file duplicates: the first row of a phone wins (lowest line). Within the chunk DISTINCT ON
- *   keeps it (d, read once: its sorted rows stream into the join, phones in index order, never
- *   stored); across chunks a contact this import already handled is recognised by its xmin (a row
- *   this transaction inserted or updated) or, for a known contact left unchanged, by import_seen.
+ * - In-file duplicates: the first row of a phone wins (lowest line). Within a chunk the import keeps
+ *   only that row (StageChunk): the stage table holds each phone once, in phone order, so the join
+ *   probes the phone index in its order without a sort (a duplicate that got through would fail the
+ *   insert on uq_contacts_phone or import_seen, never be merged twice). Across chunks a contact this
+ *   import already handled is recognised by its xmin (a row this transaction inserted or updated) or,
+ *   for a known contact left unchanged, by import_seen.
  * - New phone: inserted, opted in (the file's opted_in_at/opt_in_source/opt_in_proof, else the
  *   import's time, optInSource and "import <id> line <n>"). That opt-in is its consent event as it
  *   stands in the row (opt_in_event_in_row; the view consent_history shows it): no consent_events row
@@ -130,7 +135,7 @@ export function mergeImportChunk(stageTable: string): string {
                OR (d.country IS NOT NULL AND d.country IS DISTINCT FROM c.country)
                OR NOT (c.attributes @> d.attributes))) AS changed
              , e.opted_out_at AS erased_opted_out_at, e.marketing_opted_out_at AS erased_marketing_opted_out_at
-      FROM (SELECT DISTINCT ON (phone) * FROM ${stageTable} ORDER BY phone, line) d
+      FROM ${stageTable} d
       LEFT JOIN contacts c ON c.phone = d.phone
       LEFT JOIN import_seen s ON s.id = c.id
       LEFT JOIN contact_erasures e ON $7::boolean AND c.id IS NULL
@@ -176,20 +181,18 @@ export function mergeImportChunk(stageTable: string): string {
       UNION ALL
       SELECT id, 'marketing_opt_out', '${ERASURE_SOURCE}', NULL, marketing_opted_out_at FROM ins WHERE marketing_opted_out_at IS NOT NULL
     ), counts AS (
-      SELECT count(*)::int AS distinct_phones,
-             (count(*) FILTER (WHERE contact_id IS NOT NULL AND NOT seen))::int AS updated,
+      SELECT (count(*) FILTER (WHERE contact_id IS NOT NULL AND NOT seen))::int AS updated,
              (count(*) FILTER (WHERE seen))::int AS seen_before,
              (count(*) FILTER (WHERE opted_out AND NOT seen))::int AS known_opted_out
       FROM m
     )
-    SELECT $8::int AS staged, distinct_phones, (SELECT count(*) FROM ins)::int AS inserted, updated, seen_before,
+    SELECT $8::int AS staged, (SELECT count(*) FROM ins)::int AS inserted, updated, seen_before,
            known_opted_out + (SELECT count(*) FROM ins WHERE opted_out_at IS NOT NULL)::int AS opted_out
     FROM counts`;
 }
 
 export interface MergeChunkResult {
   staged: number;
-  distinct_phones: number;
   inserted: number;
   updated: number;
   seen_before: number;
