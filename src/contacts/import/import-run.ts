@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { copyIn } from '../../database/copy.js';
@@ -72,7 +73,11 @@ const REJECTS_PER_WRITE = 5_000;
 const FIRST_CHUNK_ROWS = 10_000;
 /** Staged chunks that may wait for the writer (in unlogged tables) before parsing pauses. */
 const WRITER_LAG = 2;
-/** Small pieces keep the event loop turning, so COPY data flows to PostgreSQL while the next chunk is parsed. */
+/**
+ * The parse gives the event loop a turn after each piece this size (~700 rows, a few ms): the answers
+ * of the stager and the writer are read, and their next statements sent, while the next chunk is parsed.
+ * (Awaiting a promise that has already settled - a read ahead that has arrived - turns no event loop.)
+ */
 const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
@@ -196,6 +201,7 @@ export class ImportRun {
         const batch = reader.push(data.subarray(offset, offset + READ_CHUNK_BYTES));
         this.counts.bytesRead = reader.bytesRead;
         await this.consume(batch);
+        await yieldToEventLoop();
       }
     }
     await this.consume(await reader.end());
