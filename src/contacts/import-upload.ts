@@ -91,7 +91,7 @@ export async function discard(upload: ReceivedUpload, store: UploadStore): Promi
  * only when that one is full before the write ends): the multipart parsing and PostgreSQL's write run
  * side by side, and memory holds at most two chunks.
  */
-async function storeFile(stream: Readable & { truncated?: boolean }, name: string, uploadId: string, store: UploadStore): Promise<ReceivedFile> {
+export async function storeFile(stream: Readable & { truncated?: boolean }, name: string, uploadId: string, store: UploadStore): Promise<ReceivedFile> {
   const headParts: Buffer[] = [];
   let headLength = 0;
   let size = 0;
