@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { copyIn } from '../../database/copy.js';
@@ -7,7 +6,7 @@ import type { ImportsRepository, ImportTotals } from '../imports.repository.js';
 import { ANY_ERASURE } from '../erasure.queries.js';
 import { errorLine, StageChunk, stageLine } from './copy-text.js';
 import { type Delimiter, mapHeader } from './csv-header.js';
-import { CsvFileError, CsvRecordReader, type RecordBatch } from './csv-records.js';
+import { CsvFileError, type RecordBatch } from './csv-records.js';
 import { EngineStopping, ImportAborted } from './import-failures.js';
 import { createRowContext, isBlankRecord, mapRow, type RowContext } from './import-row.js';
 import {
@@ -25,6 +24,7 @@ import {
   type MergeChunkResult,
   mergeImportChunk,
 } from './import.queries.js';
+import { uploadRecords } from './upload-records.js';
 
 /** A staged chunk: the rows in its stage table, and the rows of the chunk left out as in-chunk duplicates. */
 interface StagedCounts {
@@ -73,12 +73,6 @@ const REJECTS_PER_WRITE = 5_000;
 const FIRST_CHUNK_ROWS = 10_000;
 /** Staged chunks that may wait for the writer (in unlogged tables) before parsing pauses. */
 const WRITER_LAG = 2;
-/**
- * The parse gives the event loop a turn after each piece this size (~700 rows, a few ms): the answers
- * of the stager and the writer are read, and their next statements sent, while the next chunk is parsed.
- * (Awaiting a promise that has already settled - a read ahead that has arrived - turns no event loop.)
- */
-const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
  * One import's life: the writer's transaction, the stager, the read loop, the chunk pipeline, the
@@ -184,35 +178,13 @@ export class ImportRun {
     await this.deps.imports.fail({ importId: this.job.id, reason, totalRows: this.counts.totalRows, rejected: this.counts.rejected });
   }
 
-  /**
-   * Reads the upload from PostgreSQL one stored chunk (1 MB) at a time, parsed in 64 KB pieces. The next
-   * chunk is read while this one is parsed (the parse waited for each read before: ~90 round trips
-   * per 100 MB, and PostgreSQL's part of them then ran alongside instead).
-   */
+  /** Reads and maps the whole upload (upload-records.ts: read ahead, parsed in pieces). */
   private async readFile(): Promise<void> {
-    const reader = new CsvRecordReader(this.job.delimiter);
-    let next = this.readAhead(0);
-    for (let seq = 0; ; seq++) {
-      const data = await next;
-      if (data === null) break;
-      next = this.readAhead(seq + 1);
-      for (let offset = 0; offset < data.length; offset += READ_CHUNK_BYTES) {
-        this.checkStopping();
-        const batch = reader.push(data.subarray(offset, offset + READ_CHUNK_BYTES));
-        this.counts.bytesRead = reader.bytesRead;
-        await this.consume(batch);
-        await yieldToEventLoop();
-      }
+    for await (const { batch, bytesRead } of uploadRecords(this.deps.imports, this.job.id, this.job.delimiter, () => this.checkStopping())) {
+      this.counts.bytesRead = bytesRead;
+      await this.consume(batch);
     }
-    await this.consume(await reader.end());
     if (!this.context) throw new CsvFileError('the file has no header row', 1);
-  }
-
-  /** A read that may be left behind when the run fails meanwhile: its failure then is nobody's to report. */
-  private readAhead(seq: number): Promise<Buffer | null> {
-    const read = this.deps.imports.uploadChunk(this.job.id, seq);
-    read.catch(() => undefined);
-    return read;
   }
 
   /** Maps a batch of records into the current chunk, handing each full chunk over. */
