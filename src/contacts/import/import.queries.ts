@@ -47,9 +47,9 @@ export const IMPORT_TABLES = `
   WHERE c.relkind = 'r' AND n.nspname = current_schema() AND relname ~ '^imp_[0-9a-f]{32}_[a-z0-9]+$'`;
 
 /**
- * Column order matches stageLine() in copy-text.ts. One row per phone, in phone order (StageChunk). No wa_id: it is the phone without its "+" (the
- * CHECK on contacts says so), so the merge derives it instead of Node writing and the stager parsing
- * a second copy of every number.
+ * Column order matches stageLine() in copy-text.ts; one row per phone, in phone order (StageChunk). No
+ * wa_id: it is the phone without its "+" (the CHECK on contacts says so), so the merge derives it
+ * instead of Node writing and the stager parsing a second copy of every number.
  */
 export function createStageTable(table: string): string {
   return `
