@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource, Repository } from 'typeorm';
 import { copyOutValue } from '../database/copy.js';
-import { execute } from '../database/sql.js';
+import { execute, withPoolClient } from '../database/sql.js';
 import { ContactImport } from './import.entity.js';
 import {
   COMPLETE_IMPORT,
@@ -149,12 +149,7 @@ export class ImportsRepository {
 
   /** The upload's chunk `seq` (from 0), or null past its end. */
   async uploadChunk(importId: string, seq: number): Promise<Buffer | null> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await copyOutValue((await runner.connect()) as PoolClient, uploadChunkCopy(importId, seq));
-    } finally {
-      await runner.release();
-    }
+    return withPoolClient(this.dataSource, (client) => copyOutValue(client, uploadChunkCopy(importId, seq)));
   }
 
   async hasUpload(importId: string): Promise<boolean> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { copyIn } from '../database/copy.js';
-import { execute } from '../database/sql.js';
+import { execute, withPoolClient } from '../database/sql.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RetryDecision } from './inbox-retry.js';
 import { PURGE_INBOX_BATCH } from './retention.queries.js';
@@ -91,12 +90,7 @@ export class InboxRepository {
   async insert(rows: readonly NewInboxRow[]): Promise<void> {
     let text = '';
     for (const row of rows) text += inboxCopyLine(row.channelId, row.body, row.state, row.lastError);
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await copyIn((await runner.connect()) as PoolClient, COPY_INBOX_ROWS, text);
-    } finally {
-      await runner.release();
-    }
+    await withPoolClient(this.dataSource, (client) => copyIn(client, COPY_INBOX_ROWS, text));
   }
 
   // ── The processor, inside a batch's transaction ──

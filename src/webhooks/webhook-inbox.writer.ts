@@ -25,8 +25,9 @@ export class InboxUnavailableError extends Error {}
  * its row is committed. Requests arriving while inserts are in flight queue up and are written together
  * by the next COPY (InboxRepository.insert: one statement, one commit, one WAL flush for all of them):
  * durability per request without a round trip per request. A database error rejects every request of
- * that insert, so each of them is answered 503 and 360dialog sends it again; a data error (one row the database refuses) is
- * narrowed down by bisection on the same in-flight slot, so the other rows are still stored.
+ * that insert, so each of them is answered 503 and 360dialog sends it again; a data error (one row the
+ * database refuses) is narrowed down by bisection on the same in-flight slot, so the other rows are
+ * still stored.
  *
  * Shutdown: from onModuleDestroy on, new bodies are refused (503, 360dialog retries) and the inserts
  * in flight are awaited, so none of them runs against a closing pool.

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { copyIn } from '../../database/copy.js';
+import { withPoolClient } from '../../database/sql.js';
 import type { ImportsRepository, ImportTotals } from '../imports.repository.js';
 import { ANY_ERASURE } from '../erasure.queries.js';
 import { errorLine, StageChunk, stageLine } from './copy-text.js';
@@ -306,12 +307,7 @@ export class ImportRun {
     if (this.rejects.length === 0) return;
     const text = this.rejects.join('');
     this.rejects = [];
-    const runner = this.deps.dataSource.createQueryRunner();
-    try {
-      await copyIn((await runner.connect()) as PoolClient, COPY_IMPORT_ERRORS, text);
-    } finally {
-      await runner.release();
-    }
+    await withPoolClient(this.deps.dataSource, (client) => copyIn(client, COPY_IMPORT_ERRORS, text));
   }
 
   /** Stage tables go once the writer's transaction has ended (it holds locks on those it read). */
