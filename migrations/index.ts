@@ -21,6 +21,7 @@ import { UploadChunksAndErasures1796400000700 } from './1796400000700-UploadChun
 import { StatusesSeenThrough1796400000800 } from './1796400000800-StatusesSeenThrough.js';
 import { ImportOptInInContactRow1796500000100 } from './1796500000100-ImportOptInInContactRow.js';
 import { RecipientConfirmHot1796500000200 } from './1796500000200-RecipientConfirmHot.js';
+import { FrequencyLedgerWithoutForeignKey1796500000300 } from './1796500000300-FrequencyLedgerWithoutForeignKey.js';
 
 export const migrations = [
   InitialSchema1795269055077,
@@ -44,4 +45,5 @@ export const migrations = [
   StatusesSeenThrough1796400000800,
   ImportOptInInContactRow1796500000100,
   RecipientConfirmHot1796500000200,
+  FrequencyLedgerWithoutForeignKey1796500000300,
 ];

@@ -135,7 +135,10 @@ export const CLAIM_PICKED = `
     JOIN contacts ct ON ct.id = r.contact_id
     -- One settings row per (campaign, variant): an A/B recipient is judged by its own variant's template.
     LEFT JOIN settings s ON s.campaign_id = r.campaign_id AND s.variant IS NOT DISTINCT FROM r.variant
-    WHERE r.id = ANY($1::bigint[]) AND r.status = 'pending'
+    -- Pending without saying so: PICK_DUE locked these rows as pending in this transaction, so nothing
+    -- can have moved them since. Naming the status let a planner with stale statistics (a campaign just
+    -- launched) read every pending row of ix_campaign_recipients_due and filter them by id.
+    WHERE r.id = ANY($1::bigint[])
   ),
   judged AS (
     SELECT d.*, w.opens_at, used.until,

@@ -150,7 +150,7 @@ export class RecipientsRepository {
     if (!db && kinds > 1) return this.dataSource.transaction((manager) => this.recordSendOutcomes(outcomes, manager));
     const runner = db ?? this.dataSource;
     if (accepted.length) {
-      await runner.query(RECORD_ACCEPTED, [accepted.map((o) => o.id), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt)]);
+      await runner.query(RECORD_ACCEPTED, [accepted.map((o) => o.id), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt.toISOString())]);
     }
     if (failed.length) {
       await runner.query(RECORD_FAILED, [failed.map((o) => o.id), failed.map((o) => o.claimId), failed.map((o) => o.code), failed.map((o) => o.title)]);

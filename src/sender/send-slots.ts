@@ -1,10 +1,15 @@
+import Denque from 'denque';
+
 /**
  * A first-come, first-served bound on calls open at once. Waiters queue in order and take the slot a
  * finishing call frees; `acquire` resolves at once while slots are free.
+ *
+ * The waiters are a deque, not an array: a claim of 5,000 queues thousands of them, and an array's
+ * shift() moves the rest of it on every release (1–2% of the engine's CPU while sending).
  */
 export class SendSlots {
   private free: number;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting = new Denque<() => void>();
 
   constructor(size: number) {
     this.free = size;
