@@ -9,7 +9,7 @@ import { ApiKeyUnreadableError, ChannelsService } from '../channels/channels.ser
 import { errorMessage } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { ChannelCredentials, SendResult, TemplateMessage } from '../whatsapp/types.js';
+import type { ChannelCredentials, SendEndpoint, SendResult, Template, TemplateMessage } from '../whatsapp/types.js';
 import { WhatsAppClient } from '../whatsapp/whatsapp-client.js';
 import { ChannelLimiters } from './channel-limiters.js';
 import { ConversationsRepository } from './conversations.repository.js';
@@ -180,11 +180,12 @@ export class BatchSender {
       void this.limiters.markSent(channel.id, place);
       // Each recipient settles on its own: one failing answer must not reject the batch (whose catch
       // would give back rows that are in flight or accepted-but-not-yet-written, and so resend them).
-      // An A/B recipient is sent its own variant's template, routed by that template's category (the TTL stays the campaign's).
+      const plans = new Map<string, SendPlan>();
       const sends = sendable.map((recipient) => {
-        const campaign = campaignsById.get(recipient.campaign_id)!;
-        const sending = sendingFor(campaign, recipient.variant);
-        return this.sendOne(channel, credentials, recipient, { ...campaign, template: sending.template, template_category: sending.templateCategory }, handedOver);
+        const key = `${recipient.campaign_id}/${recipient.variant ?? ''}`;
+        let plan = plans.get(key);
+        if (!plan) plans.set(key, (plan = sendPlan(channel, campaignsById.get(recipient.campaign_id)!, recipient.variant)));
+        return this.sendOne(channel, credentials, recipient, plan, handedOver);
       });
       if (notSent.length > 0) await this.release(channel.id, notSent);
       await Promise.all(sends);
@@ -195,13 +196,7 @@ export class BatchSender {
   }
 
   /** Sends one message and records its outcome; never rejects. */
-  private async sendOne(
-    channel: Channel,
-    credentials: ChannelCredentials,
-    recipient: ClaimedRecipient,
-    campaign: RunningCampaign,
-    handedOver: Set<string>,
-  ): Promise<void> {
+  private async sendOne(channel: Channel, credentials: ChannelCredentials, recipient: ClaimedRecipient, plan: SendPlan, handedOver: Set<string>): Promise<void> {
     handedOver.add(recipient.id);
     // Confirmed: it goes out whatever happens now. Past SENDER_MAX_IN_FLIGHT open calls of the channel
     // it waits here, in order, as it would in the HTTP agent's queue — but before its request is built:
@@ -211,16 +206,14 @@ export class BatchSender {
     await slots.acquire();
     let result: SendResult;
     try {
-      const { template } = campaign;
-      const templateKey = `${template.name}/${template.language}`;
-      const preferred = sendEndpointFor(channel, campaign.template_category);
+      const { template, templateKey, preferred } = plan;
       const endpoint = channel.marketingMessagesFallback ? this.marketingRefusals.route(preferred, channel.id, templateKey, Date.now()) : preferred;
       const message: TemplateMessage = {
         to: recipient.wa_id,
         template: { name: template.name, language: template.language, namespace: template.namespace, components: recipient.components ?? template.components },
         callbackData: channel.apiGeneration === 'cloud' ? `r:${recipient.id}` : undefined,
         endpoint,
-        ttlSeconds: campaign.ttl_seconds,
+        ttlSeconds: plan.ttlSeconds,
       };
       result = await this.client.send(credentials, message);
       // 131055 and marketingMessagesFallback: nothing went out; the same message goes through /messages.
@@ -279,4 +272,25 @@ export class BatchSender {
     this.inFlight.add(job);
     void job.finally(() => this.inFlight.delete(job));
   }
+}
+
+/** What every recipient of one (campaign, variant) in a batch is sent with: worked out once per batch, not per message. */
+interface SendPlan {
+  template: Template;
+  /** The refusal memory's key (send-endpoint.ts MarketingRefusals). */
+  templateKey: string;
+  /** The endpoint the template's category asks for, before any fallback. */
+  preferred: SendEndpoint;
+  ttlSeconds: number | null;
+}
+
+/** An A/B recipient is sent its own variant's template, routed by that template's category (the TTL stays the campaign's). */
+function sendPlan(channel: Channel, campaign: RunningCampaign, variant: string | null): SendPlan {
+  const sending = sendingFor(campaign, variant);
+  return {
+    template: sending.template,
+    templateKey: `${sending.template.name}/${sending.template.language}`,
+    preferred: sendEndpointFor(channel, sending.templateCategory),
+    ttlSeconds: campaign.ttl_seconds,
+  };
 }
