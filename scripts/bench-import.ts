@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { ENGINE_NODE_FLAGS } from './lib/engine-process.js';
-import { compareToFloor, importFloor } from './lib/floors.js';
+import { compareToFloor, importFloor, settleDatabase } from './lib/floors.js';
 
 /** Issue 18: the first import of a file at most this many times the floor's wall time. */
 const IMPORT_TARGET = 1.5;
@@ -184,6 +184,7 @@ interface Database {
 
 /** The floor on the engine's database server (own tables, dropped afterwards), on the same file. */
 async function runImportFloor(databaseUrl: string, file: string, when: 'before' | 'after'): Promise<{ seconds: number }> {
+  await settleDatabase(databaseUrl);
   const floor = await importFloor({
     databaseUrl,
     csvPath: file,
@@ -371,6 +372,7 @@ async function main(): Promise<void> {
   let failed = false;
   let engineStopped = false;
   try {
+    if (database.url) await settleDatabase(database.url);
     const first = await runImport(engine, file, 'First import');
     const second = await runImport(engine, file, 'Re-import of the same file');
     await engine.stop();

@@ -19,7 +19,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { apiClient, type EngineProcess, freePort, freshDatabase, startEngine } from './lib/engine-process.js';
-import { compareToFloor, sendFloor } from './lib/floors.js';
+import { compareToFloor, sendFloor, settleDatabase } from './lib/floors.js';
 
 /** Issue 18: sending at least this share of the floor's rate. */
 const SEND_TARGET = 0.7;
@@ -144,6 +144,7 @@ async function floorThroughput(recipients: number, when: 'before' | 'after'): Pr
   const sandbox = await createSandbox({ messagesPerSecond: null, statuses: [] });
   sandbox.addKey('bench-key-floor', 'cloud');
   try {
+    await settleDatabase(databaseUrl);
     const floor = await sendFloor({ fakeUrl: sandbox.url, apiKey: 'bench-key-floor', databaseUrl, recipients });
     const stats = sandbox.stats();
     console.log(`    floor (${when} the engine): accepted by sandbox ${stats.accepted} (floor says ${floor.sent} sent in ${floor.seconds.toFixed(2)} s), duplicates: ${stats.duplicateMessages}`);
@@ -166,6 +167,7 @@ async function throughput(recipients: number): Promise<void> {
   let complete = false;
   try {
     const listId = await seed(databaseUrl, recipients);
+    await settleDatabase(databaseUrl);
     const campaignId = await prepare(engine, sandbox, 'bench-key-a', 10_000, listId);
     const final = await waitUntilSettled(databaseUrl, campaignId, 300_000);
     const persistedAt = Date.now();

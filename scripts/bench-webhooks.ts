@@ -38,7 +38,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { ENGINE_NODE_FLAGS } from './lib/engine-process.js';
-import { compareToFloor, webhookFloor } from './lib/floors.js';
+import { compareToFloor, settleDatabase, webhookFloor } from './lib/floors.js';
 
 interface AutocannonRequest {
   method: string;
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     );
 
     const floor = WITH_FLOOR ? await floodFloor(database.url, fixture.authorization, 'before') : null;
+    await settleDatabase(database.url);
 
     const sent = new Map<number, string>();
     const acked = new Set<number>();
@@ -242,6 +243,7 @@ async function main(): Promise<void> {
  * cannot look fast.
  */
 async function floodFloor(databaseUrl: string, authorization: string, when: 'before' | 'after'): Promise<AutocannonResult> {
+  await settleDatabase(databaseUrl);
   const floor = await webhookFloor({ databaseUrl, authorization });
   try {
     let next = 0;
