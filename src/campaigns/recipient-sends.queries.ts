@@ -91,12 +91,17 @@ export const CONFIRM_BEFORE_SEND = `
   RETURNING r.id`;
 
 /**
- * The outcome writes join their batch (an unnest of up to ~1,000 ids) to campaign_recipients. Joined on
- * `r.id = v.id` alone, PostgreSQL hashes the batch and reads the whole table when it is small or its
- * statistics are stale (a campaign just launched): 45–75 ms of a 65–110 ms write of 1,000 outcomes at
- * 40,000 rows, and a cost growing with the table. Naming the ids as `= ANY` too makes every row a
- * primary-key probe whatever the statistics say (docs/performance.md, send, sixth pass).
+ * The claim's decision (CLAIM_PICKED) and the outcome writes join a batch of ids (up to a few thousand)
+ * to campaign_recipients, and run between these two settings (RecipientsRepository.claimForSending and
+ * recordSendOutcomes, each one transaction). Left to its cost model, PostgreSQL reads the whole table
+ * whenever it is small next to the batch or its statistics are stale (a campaign just launched): it
+ * prices 1,000 primary-key probes (random_page_cost 4, for a disk the rows are not on: they are in
+ * memory) above a sequential scan of 40,000 rows, which took 30–50 ms of a 65–110 ms write of 1,000
+ * outcomes and grows with the table (docs/performance.md, send, sixth pass). Without sequential scans
+ * the rows are found by their ids (`= ANY`, the primary key).
  */
+export const BY_ID_PLAN_SETTINGS = `SET LOCAL enable_seqscan = off`;
+export const BY_ID_PLAN_DEFAULTS = `SET LOCAL enable_seqscan TO DEFAULT`;
 const BY_PRIMARY_KEY = 'r.id = ANY($1::bigint[])';
 
 /**

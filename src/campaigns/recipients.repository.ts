@@ -10,6 +10,8 @@ import {
   type ClaimedRecipient,
   CONFIRM_BEFORE_SEND,
   END_SEND_WINDOW_WAIT,
+  BY_ID_PLAN_DEFAULTS,
+  BY_ID_PLAN_SETTINGS,
   RECORD_ACCEPTED,
   RECORD_FAILED,
   RECORD_UNKNOWN,
@@ -110,6 +112,7 @@ export class RecipientsRepository {
     ) as Array<{ id: string; contact_id: string }>;
     if (picked.length === 0) return { claimed: [], picked: 0, waited: 0 };
     await db.query(LOCK_CONTACTS, [[...new Set(picked.map((row) => row.contact_id))]]);
+    await db.query(BY_ID_PLAN_SETTINGS);
     const [rows] = (await db.query(CLAIM_PICKED, [
       picked.map((row) => row.id),
       claim.leaseSeconds,
@@ -123,6 +126,7 @@ export class RecipientsRepository {
       claim.campaigns.map((c) => c.variant ?? null),
       claim.unknownOutcomeMaxWaitSeconds ?? 3600,
     ])) as [Array<ClaimedRecipient | (Omit<ClaimedRecipient, 'status'> & { status: 'pending' })>, number];
+    await db.query(BY_ID_PLAN_DEFAULTS);
     const claimed = rows.filter((row): row is ClaimedRecipient => row.status !== 'pending');
     return { claimed, picked: picked.length, waited: rows.length - claimed.length };
   }
@@ -142,22 +146,18 @@ export class RecipientsRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Writes a buffer of send outcomes, each kind with one set-based statement; two kinds or more in one transaction (the caller's `db`, else its own). */
+  /** Writes a buffer of send outcomes, each kind with one set-based statement, in one transaction (the caller's `db`, else its own). */
   async recordSendOutcomes(outcomes: SendOutcomes, db?: EntityManager): Promise<void> {
     const { accepted, failed, requeued, unknown } = outcomes;
-    // One statement is atomic by itself: no BEGIN and COMMIT round trips (the common case, all accepted).
-    const kinds = [accepted, failed, requeued, unknown].filter((list) => list.length > 0).length;
-    if (!db && kinds > 1) return this.dataSource.transaction((manager) => this.recordSendOutcomes(outcomes, manager));
-    const runner = db ?? this.dataSource;
-    if (accepted.length) {
-      await runner.query(RECORD_ACCEPTED, [accepted.map((o) => o.id), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt.toISOString())]);
-    }
-    if (failed.length) {
-      await runner.query(RECORD_FAILED, [failed.map((o) => o.id), failed.map((o) => o.claimId), failed.map((o) => o.code), failed.map((o) => o.title)]);
-    }
+    // A transaction even for one kind: the plan settings (BY_ID_PLAN_SETTINGS) are SET LOCAL.
+    if (!db) return this.dataSource.transaction((manager) => this.recordSendOutcomes(outcomes, manager));
+    await db.query(BY_ID_PLAN_SETTINGS);
+    const ids = (list: Array<{ id: string }>) => list.map((o) => o.id);
+    if (accepted.length) await db.query(RECORD_ACCEPTED, [ids(accepted), accepted.map((o) => o.messageId), accepted.map((o) => o.sentAt.toISOString())]);
+    if (failed.length) await db.query(RECORD_FAILED, [ids(failed), failed.map((o) => o.claimId), failed.map((o) => o.code), failed.map((o) => o.title)]);
     if (requeued.length) {
-      await runner.query(REQUEUE, [
-        requeued.map((o) => o.id),
+      await db.query(REQUEUE, [
+        ids(requeued),
         requeued.map((o) => o.claimId),
         requeued.map((o) => Math.round(o.delayMs)),
         requeued.map((o) => (o.uncount ? 1 : 0)),
@@ -166,7 +166,8 @@ export class RecipientsRepository {
         requeued.map((o) => o.title),
       ]);
     }
-    if (unknown.length) await runner.query(RECORD_UNKNOWN, [unknown.map((o) => o.id), unknown.map((o) => o.claimId), unknown.map((o) => o.title)]);
+    if (unknown.length) await db.query(RECORD_UNKNOWN, [ids(unknown), unknown.map((o) => o.claimId), unknown.map((o) => o.title)]);
+    await db.query(BY_ID_PLAN_DEFAULTS);
   }
 
   /** Gives back rows of one claim that were never handed to 360dialog (see RELEASE_UNSENT). */
