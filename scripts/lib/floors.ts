@@ -51,20 +51,23 @@ function runFloor(script: string, args: string[], until: RegExp, timeoutMs: numb
  * The rate is measured by the caller the same way as the engine's (at the sandbox).
  */
 /**
- * CHECKPOINT before a measured phase (a floor's run or the engine's): the phase before left dirty
- * buffers and WAL (a 1M-row floor import writes hundreds of MB), and a checkpoint falling inside the
- * next phase would slow that one down instead. Needs superuser or pg_checkpoint: without, it says so once.
+ * Before a measured phase (a floor's run or the engine's): VACUUM (ANALYZE), so autovacuum does not
+ * pick the seeded or just-written tables during the phase (its naptime is a minute: it ran inside
+ * some runs and not others), then CHECKPOINT, so the dirty buffers and WAL the phase before left (a
+ * 1M-row floor import writes hundreds of MB) are not flushed during this one. The CHECKPOINT needs
+ * superuser or pg_checkpoint: without, it says so once and the phases run without it.
  */
 let checkpointRefusal: string | null = null;
 export async function settleDatabase(databaseUrl: string): Promise<void> {
-  if (checkpointRefusal) return;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('CHECKPOINT');
-  } catch (error) {
-    checkpointRefusal = error instanceof Error ? error.message : String(error);
-    console.log(`(no CHECKPOINT between phases: ${checkpointRefusal})`);
+    await client.query('VACUUM (ANALYZE)');
+    if (checkpointRefusal) return;
+    await client.query('CHECKPOINT').catch((error: unknown) => {
+      checkpointRefusal = error instanceof Error ? error.message : String(error);
+      console.log(`(no CHECKPOINT between phases: ${checkpointRefusal})`);
+    });
   } finally {
     await client.end();
   }
