@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     let previewMatches = true;
     for (let run = 1; run <= RUNS; run++) {
       for (const kind of run % 2 ? (['plain', 'audience'] as const) : (['audience', 'plain'] as const)) {
-        // The counters follow campaign_recipients through row triggers, which TRUNCATE does not fire; the ledger and replies reference it.
+        // The counters follow campaign_recipients through triggers, which TRUNCATE does not fire; the ledger and replies name its rows.
         await client.query('TRUNCATE campaign_recipients, campaign_counters, campaign_cost_counters, frequency_ledger, campaign_replies');
         // Each launch starts from the same state: no dirty pages of the previous one to write meanwhile.
         await client.query('CHECKPOINT').catch(() => undefined);

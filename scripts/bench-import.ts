@@ -366,7 +366,13 @@ async function main(): Promise<void> {
   const database = await prepareDatabase(options.keep);
   // The floor before the engine starts and again after it stopped: the first import is compared to the
   // mean of the two (compareToFloor: this machine's speed drifts within minutes).
-  const floorBefore = database.url ? await runImportFloor(database.url, file, 'before') : null;
+  const floorBefore = database.url
+    ? await runImportFloor(database.url, file, 'before').catch(async (error: unknown) => {
+        await database.drop();
+        if (!options.keep) rmSync(work, { recursive: true, force: true });
+        throw error;
+      })
+    : null;
   const engine = await startEngine(database, join(work, 'data'));
   console.log(`Engine pid ${engine.child.pid} on ${database.description}; baseline RSS ${memoryOf(engine.child.pid!).rssMb.toFixed(0)} MB`);
   let failed = false;

@@ -286,5 +286,6 @@ describe('claim rules: frequency cap and recipient-local time', () => {
       await runner.rollbackTransaction();
       await runner.release();
     }
+    await engine.dataSource.query(`UPDATE campaign_recipients SET status = 'cancelled' WHERE campaign_id = $1`, [campaignId]);
   });
 });

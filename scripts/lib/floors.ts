@@ -47,10 +47,6 @@ function runFloor(script: string, args: string[], until: RegExp, timeoutMs: numb
 }
 
 /**
- * floor-send.mjs against a 360dialog stand-in: claims, 64 requests in flight, outcomes written back.
- * The rate is measured by the caller the same way as the engine's (at the sandbox).
- */
-/**
  * Before a measured phase (a floor's run or the engine's): VACUUM (ANALYZE), so autovacuum does not
  * pick the seeded or just-written tables during the phase (its naptime is a minute: it ran inside
  * some runs and not others), then CHECKPOINT, so the dirty buffers and WAL the phase before left (a
@@ -73,6 +69,10 @@ export async function settleDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * floor-send.mjs against a 360dialog stand-in: claims, 64 requests in flight, outcomes written back.
+ * The rate is measured by the caller the same way as the engine's (at the sandbox).
+ */
 export async function sendFloor(options: { fakeUrl: string; apiKey: string; databaseUrl: string; recipients: number }): Promise<{ sent: number; seconds: number }> {
   const run = await runFloor(
     'floor-send.mjs',

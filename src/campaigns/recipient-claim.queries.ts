@@ -112,6 +112,8 @@ const outcome = unknownOutcomeWaitSql('r', 'ch', claimClock('$4'), '$11::int');
  * $5…$8 and $10 are one row per (campaign, variant): $10 the A/B variant's name, null for a campaign
  * without variants (and for an A/B test's recipients without a variant yet, which are never due); an
  * A/B recipient's cap and ledger row follow its own variant's template category.
+ * $1 must be rows this transaction locked as pending (PICK_DUE): the statement does not check their status
+ * again (see `due`), so rows of another claim passed here would be sent twice.
  * Every claim writes its own claim_id ($3): the later writes of this claim (confirm, outcome, release)
  * require it, so once a lease ran out and another claim took the row, the first worker can no longer
  * touch it.
