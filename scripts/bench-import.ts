@@ -364,20 +364,15 @@ async function main(): Promise<void> {
       `${generated.expectedDuplicates} duplicates, ${generated.expectedRejected} rejects`,
   );
   const database = await prepareDatabase(options.keep);
-  // The floor before the engine starts and again after it stopped: the first import is compared to the
-  // mean of the two (compareToFloor: this machine's speed drifts within minutes).
-  const floorBefore = database.url
-    ? await runImportFloor(database.url, file, 'before').catch(async (error: unknown) => {
-        await database.drop();
-        if (!options.keep) rmSync(work, { recursive: true, force: true });
-        throw error;
-      })
-    : null;
-  const engine = await startEngine(database, join(work, 'data'));
-  console.log(`Engine pid ${engine.child.pid} on ${database.description}; baseline RSS ${memoryOf(engine.child.pid!).rssMb.toFixed(0)} MB`);
+  let engine: Engine | null = null;
   let failed = false;
   let engineStopped = false;
   try {
+    // The floor before the engine starts and again after it stopped: the first import is compared to the
+    // mean of the two (compareToFloor: this machine's speed drifts within minutes).
+    const floorBefore = database.url ? await runImportFloor(database.url, file, 'before') : null;
+    engine = await startEngine(database, join(work, 'data'));
+    console.log(`Engine pid ${engine.child.pid} on ${database.description}; baseline RSS ${memoryOf(engine.child.pid!).rssMb.toFixed(0)} MB`);
     if (database.url) await settleDatabase(database.url);
     const first = await runImport(engine, file, 'First import');
     const second = await runImport(engine, file, 'Re-import of the same file');
@@ -406,7 +401,7 @@ async function main(): Promise<void> {
       if (!ok) failed = true;
     }
   } finally {
-    if (!engineStopped) await engine.stop();
+    if (engine && !engineStopped) await engine.stop();
     await database.drop();
     if (!options.keep) rmSync(work, { recursive: true, force: true });
     else console.log(`Kept ${dirname(file)}`);
