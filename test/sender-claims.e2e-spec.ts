@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { CLAIM_PICKED } from '../src/campaigns/recipient-claim.queries.js';
-import { BY_ID_PLAN_SETTINGS, RECORD_ACCEPTED, RECORD_FAILED, RECORD_UNKNOWN, REQUEUE } from '../src/campaigns/recipient-sends.queries.js';
+import { BY_ID_PLAN_DEFAULTS, BY_ID_PLAN_SETTINGS, RECORD_ACCEPTED, RECORD_FAILED, RECORD_UNKNOWN, REQUEUE } from '../src/campaigns/recipient-sends.queries.js';
 import { type ClaimResult, RecipientsRepository } from '../src/campaigns/recipients.repository.js';
 import { isInsideWindow, nextWindowOpening, recipientWindowSql } from '../src/campaigns/send-window.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
@@ -282,6 +282,39 @@ describe('claim rules: frequency cap and recipient-local time', () => {
           dueIndex: false,
         });
       }
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    await engine.dataSource.query(`UPDATE campaign_recipients SET status = 'cancelled' WHERE campaign_id = $1`, [campaignId]);
+  });
+
+  // The test above pins the plans under BY_ID_PLAN_SETTINGS; this one, that the repository sends it.
+  it('the repository runs the claim decision and the outcome writes under BY_ID_PLAN_SETTINGS, and sets it back after', async () => {
+    const list = await seedList(engine.dataSource, 'plan settings', [{ phone: '+4915700000002' }, { phone: '+4915700000003' }]);
+    const channelId = await channelAt(engine, sandbox);
+    const campaignId = await launchCampaign(engine, { channelId, listId: list.listId });
+    const recipients = engine.app.get(RecipientsRepository);
+    const runner = engine.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    const sent: string[] = [];
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      sent.push(sql);
+      return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+    }) as typeof runner.query;
+    try {
+      const campaigns = [{ id: campaignId, marketing: false, frequencyCap: null }];
+      const claim = { campaigns, limit: 10, leaseSeconds: 60, claimId: randomUUID(), now: new Date(), budget: null };
+      const { claimed } = await recipients.claimForSending(claim, runner.manager);
+      expect(claimed.map((row) => row.status)).toEqual(['sending', 'sending']);
+      const accepted = claimed.map((row) => ({ id: row.id, messageId: `wamid.settings.${row.id}`, sentAt: new Date() }));
+      await recipients.recordSendOutcomes({ accepted, failed: [], requeued: [], unknown: [] }, runner.manager);
+      const around = (statement: string) => sent.slice(sent.indexOf(statement) - 1, sent.indexOf(statement) + 2);
+      expect(around(CLAIM_PICKED)).toEqual([BY_ID_PLAN_SETTINGS, CLAIM_PICKED, BY_ID_PLAN_DEFAULTS]);
+      expect(around(RECORD_ACCEPTED)).toEqual([BY_ID_PLAN_SETTINGS, RECORD_ACCEPTED, BY_ID_PLAN_DEFAULTS]);
+      // Set back within the caller's transaction: what it runs next plans with the defaults.
+      expect((await runner.query(`SELECT current_setting('enable_seqscan') AS value`))[0].value).toBe('on');
     } finally {
       await runner.rollbackTransaction();
       await runner.release();
