@@ -25,6 +25,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { ENGINE_NODE_FLAGS } from './lib/engine-process.js';
 import { compareToFloor, importFloor, settleDatabase } from './lib/floors.js';
+import { compareCpu, cpuMark, cpuSince, type CpuUsage, describeCpu } from './lib/machine-cpu.js';
 
 /** Issue 18: the first import of a file at most this many times the floor's wall time. */
 const IMPORT_TARGET = 1.5;
@@ -184,8 +185,9 @@ interface Database {
 }
 
 /** The floor on the engine's database server (own tables, dropped afterwards), on the same file. */
-async function runImportFloor(databaseUrl: string, file: string, when: 'before' | 'after'): Promise<{ seconds: number }> {
+async function runImportFloor(databaseUrl: string, file: string, when: 'before' | 'after', rows: number): Promise<{ seconds: number; cpu: CpuUsage | null }> {
   await settleDatabase(databaseUrl);
+  const mark = cpuMark();
   const floor = await importFloor({
     databaseUrl,
     csvPath: file,
@@ -195,8 +197,10 @@ async function runImportFloor(databaseUrl: string, file: string, when: 'before' 
       select: "phone, first_name, last_name, jsonb_build_object('email', email, 'city', city, 'customer_id', customer_id, 'plan', plan, 'notes', notes)",
     },
   });
+  const cpu = cpuSince(mark);
   console.log(`Import floor (${when} the engine): ${floor.rows.toLocaleString('en-US')} rows inserted in ${floor.seconds.toFixed(2)} s (COPY + INSERT … ON CONFLICT DO NOTHING)`);
-  return floor;
+  console.log(`  ${describeCpu(cpu, rows, 'row of the file')}`);
+  return { seconds: floor.seconds, cpu };
 }
 
 async function prepareDatabase(keep: boolean): Promise<Database> {
@@ -316,9 +320,10 @@ interface ImportStatus {
   failureReason: string | null;
 }
 
-async function runImport(engine: Engine, file: string, label: string): Promise<{ status: ImportStatus; seconds: number; peakMb: number }> {
+async function runImport(engine: Engine, file: string, label: string): Promise<{ status: ImportStatus; seconds: number; peakMb: number; cpu: CpuUsage | null }> {
   const pid = engine.child.pid!;
   const peakReset = resetPeak(pid);
+  const mark = cpuMark();
   const started = performance.now();
   // The file streamed from disk by supertest (form-data over node:http). fetch with a FormData of the
   // file cost the bench process ~1.2 s of CPU per upload, on the cores the engine is measured on.
@@ -340,6 +345,7 @@ async function runImport(engine: Engine, file: string, label: string): Promise<{
     if (status.status === 'completed' || status.status === 'failed') break;
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSince(mark);
   const { peakMb } = memoryOf(pid);
   const rate = Math.round(status.totalRows / seconds);
   console.log(`${label}: ${status.status}${status.failureReason ? ` (${status.failureReason})` : ''}`);
@@ -349,7 +355,8 @@ async function runImport(engine: Engine, file: string, label: string): Promise<{
   );
   console.log(`  wall time ${seconds.toFixed(2)} s (upload + 202 in ${(uploadedMs / 1000).toFixed(2)} s), ${rate.toLocaleString('en-US')} rows/s`);
   console.log(`  engine peak RSS ${peakMb.toFixed(0)} MB${peakReset ? '' : ' (since engine start: /proc/<pid>/clear_refs not writable)'}`);
-  return { status, seconds, peakMb };
+  console.log(`  ${describeCpu(cpu, status.totalRows || 1, 'row of the file')}`);
+  return { status, seconds, peakMb, cpu };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -374,7 +381,7 @@ async function main(): Promise<void> {
   try {
     // The floor before the engine starts and again after it stopped: the first import is compared to the
     // mean of the two (compareToFloor: this machine's speed drifts within minutes).
-    const floorBefore = database.url ? await runImportFloor(database.url, file, 'before') : null;
+    const floorBefore = database.url ? await runImportFloor(database.url, file, 'before', options.rows) : null;
     engine = await startEngine(database, join(work, 'data'));
     console.log(`Engine pid ${engine.child.pid} on ${database.description}; baseline RSS ${memoryOf(engine.child.pid!).rssMb.toFixed(0)} MB`);
     if (database.url) await settleDatabase(database.url);
@@ -382,10 +389,12 @@ async function main(): Promise<void> {
     const second = await runImport(engine, file, 'Re-import of the same file');
     await engine.stop();
     engineStopped = true;
-    const floorAfter = database.url ? await runImportFloor(database.url, file, 'after') : null;
+    const floorAfter = database.url ? await runImportFloor(database.url, file, 'after', options.rows) : null;
     const verdict =
       floorBefore && floorAfter ? compareToFloor('First import against the floor', first.seconds, [floorBefore.seconds, floorAfter.seconds], 's', IMPORT_TARGET, 'lower') : null;
     console.log(verdict ? verdict.line : 'Import floor not run: the engine used its embedded PostgreSQL (set DATABASE_URL to compare)');
+    const cpu = floorBefore && floorAfter ? compareCpu({ usage: first.cpu, count: options.rows }, [floorBefore, floorAfter].map((floor) => ({ usage: floor.cpu, count: options.rows })), 'row of the file') : null;
+    if (cpu) console.log(cpu.trimStart());
     const checks = [
       ['first import completed', first.status.status === 'completed'],
       ['re-import completed', second.status.status === 'completed'],

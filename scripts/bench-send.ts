@@ -20,6 +20,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { apiClient, type EngineProcess, freePort, freshDatabase, startEngine } from './lib/engine-process.js';
 import { compareToFloor, sendFloor, settleDatabase } from './lib/floors.js';
+import { compareCpu, cpuMark, cpuSince, type CpuUsage, describeCpu } from './lib/machine-cpu.js';
 
 /** Issue 18: sending at least this share of the floor's rate. */
 const SEND_TARGET = 0.7;
@@ -139,16 +140,19 @@ function acceptedRate(stats: { accepted: number; firstAcceptedAt: string | null;
 }
 
 /** The send floor against a sandbox configured as for the engine's run (a). */
-async function floorThroughput(recipients: number, when: 'before' | 'after'): Promise<number> {
+async function floorThroughput(recipients: number, when: 'before' | 'after'): Promise<{ rate: number; cpu: CpuUsage | null }> {
   const databaseUrl = await database('bench_send_floor');
   const sandbox = await createSandbox({ messagesPerSecond: null, statuses: [] });
   sandbox.addKey('bench-key-floor', 'cloud');
   try {
     await settleDatabase(databaseUrl);
+    const mark = cpuMark();
     const floor = await sendFloor({ fakeUrl: sandbox.url, apiKey: 'bench-key-floor', databaseUrl, recipients });
+    const cpu = cpuSince(mark);
     const stats = sandbox.stats();
     console.log(`    floor (${when} the engine): accepted by sandbox ${stats.accepted} (floor says ${floor.sent} sent in ${floor.seconds.toFixed(2)} s), duplicates: ${stats.duplicateMessages}`);
-    return acceptedRate(stats);
+    console.log(`      ${describeCpu(cpu, recipients, 'message')} (the floor started, its table seeded, sent, every outcome stored)`);
+    return { rate: acceptedRate(stats), cpu };
   } finally {
     await sandbox.close();
   }
@@ -164,13 +168,16 @@ async function throughput(recipients: number): Promise<void> {
   const nodeOptions = (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const engine = await startEngine({ databaseUrl, nodeOptions, env: { SENDER_BATCH_SIZE: '1000' } });
   let engineRate = 0;
+  let engineCpu: CpuUsage | null = null;
   let complete = false;
   try {
     const listId = await seed(databaseUrl, recipients);
     await settleDatabase(databaseUrl);
+    const mark = cpuMark();
     const campaignId = await prepare(engine, sandbox, 'bench-key-a', 10_000, listId);
     const final = await waitUntilSettled(databaseUrl, campaignId, 300_000);
     const persistedAt = Date.now();
+    engineCpu = cpuSince(mark);
     const stats = sandbox.stats();
     const first = Date.parse(stats.firstAcceptedAt ?? '');
     const seconds = (persistedAt - first) / 1000;
@@ -178,6 +185,7 @@ async function throughput(recipients: number): Promise<void> {
     console.log(`    accepted by sandbox: ${stats.accepted}, duplicates: ${stats.duplicateMessages}, final states: ${JSON.stringify(final)}`);
     console.log(`    first accept → last outcome persisted: ${seconds.toFixed(2)} s → ${(recipients / seconds).toFixed(0)} messages/s`);
     console.log(`    busiest second at the sandbox: ${stats.maxAcceptedInOneSecond} messages; engine peak RSS ${engine.peakRssMb().toFixed(0)} MB`);
+    console.log(`    ${describeCpu(engineCpu, recipients, 'message')} (channel and campaign created, sent, every outcome stored)`);
     engineRate = acceptedRate(stats);
     complete = stats.duplicateMessages === 0 && final.sent === recipients;
   } finally {
@@ -186,8 +194,10 @@ async function throughput(recipients: number): Promise<void> {
   }
   // After the engine has stopped: the two never compete for the machine.
   const floorAfter = await floorThroughput(recipients, 'after');
-  const verdict = compareToFloor('    send rate at the sandbox', engineRate, [floorBefore, floorAfter], 'msg/s', SEND_TARGET, 'higher');
+  const verdict = compareToFloor('    send rate at the sandbox', engineRate, [floorBefore.rate, floorAfter.rate], 'msg/s', SEND_TARGET, 'higher');
   console.log(`${verdict.line}; 0 duplicates and every outcome stored: ${complete ? 'ok' : 'MISSED'}`);
+  const cpu = compareCpu({ usage: engineCpu, count: recipients }, [floorBefore, floorAfter].map((floor) => ({ usage: floor.cpu, count: recipients })), 'message');
+  if (cpu) console.log(cpu);
   if (!verdict.ok || !complete) process.exitCode = 1;
 }
 

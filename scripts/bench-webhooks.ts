@@ -39,6 +39,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { ENGINE_NODE_FLAGS } from './lib/engine-process.js';
 import { compareToFloor, settleDatabase, webhookFloor } from './lib/floors.js';
+import { compareCpu, cpuMark, cpuSince, type CpuUsage, describeCpu } from './lib/machine-cpu.js';
 
 interface AutocannonRequest {
   method: string;
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
     let restartedAt: number | null = null;
     let ackedBeforeCrash = 0;
     const started = Date.now();
+    const floodStart = cpuMark();
     const flood = new Promise<AutocannonResult>((resolvePromise, reject) => {
       autocannon(
         {
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
       restartedAt = (Date.now() - started) / 1000;
     }
     const result = await flood;
+    const floodCpu = cpuSince(floodStart);
     const floodEnded = Date.now();
     const atFloodEnd = await inboxProgress(db);
     const yields = await processorYields(port);
@@ -158,6 +161,7 @@ async function main(): Promise<void> {
     // After the kill autocannon's connections fail and reconnect, and its latency histogram comes out
     // impossible (p50 1.4 s at ~9,000 req/s over 64 connections); the normal mode measures latency.
     if (!CRASH) console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
+    console.log(`during the flood: ${describeCpu(floodCpu, result.requests.total, 'request')} (the processor's work after it is not counted)`);
     console.log(`non-200 answers: ${fmt(nonOk)}; connection errors: ${fmt(result.errors)}; timeouts: ${fmt(result.timeouts)}`);
     if (CRASH) {
       console.log(
@@ -217,6 +221,8 @@ async function main(): Promise<void> {
     if (floor && floorAfter) {
       const verdict = compareToFloor('\nwebhook ingest', result.requests.average, [floor.requests.average, floorAfter.requests.average], 'req/s', FLOOR_TARGET, 'higher');
       console.log(verdict.line);
+      const cpu = compareCpu({ usage: floodCpu, count: result.requests.total }, [floor, floorAfter].map((run) => ({ usage: run.cpu, count: run.requests.total })), 'request during the flood');
+      if (cpu) console.log(cpu.trimStart());
       ok.rate = verdict.ok;
     }
     console.log(
@@ -242,11 +248,12 @@ async function main(): Promise<void> {
  * same database server. Its 2xx are counted against its stored rows too, so a floor that drops bodies
  * cannot look fast.
  */
-async function floodFloor(databaseUrl: string, authorization: string, when: 'before' | 'after'): Promise<AutocannonResult> {
+async function floodFloor(databaseUrl: string, authorization: string, when: 'before' | 'after'): Promise<AutocannonResult & { cpu: CpuUsage | null }> {
   await settleDatabase(databaseUrl);
   const floor = await webhookFloor({ databaseUrl, authorization });
   try {
     let next = 0;
+    const floodStart = cpuMark();
     const result = await new Promise<AutocannonResult>((resolvePromise, reject) => {
       autocannon(
         {
@@ -268,14 +275,16 @@ async function floodFloor(databaseUrl: string, authorization: string, when: 'bef
         (error, outcome) => (error ? reject(error) : resolvePromise(outcome)),
       );
     });
+    const cpu = cpuSince(floodStart);
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     const stored = Number((await client.query('SELECT count(*) AS n FROM floor_inbox')).rows[0].n);
     await client.end();
     console.log(
-      `floor (${when} the engine): ${fmt(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; 2xx ${fmt(result['2xx'])}, stored ${fmt(stored)}, non-2xx ${fmt(result.non2xx)}`,
+      `floor (${when} the engine): ${fmt(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; 2xx ${fmt(result['2xx'])}, stored ${fmt(stored)}, non-2xx ${fmt(result.non2xx)}; ` +
+        describeCpu(cpu, result.requests.total, 'request'),
     );
-    return result;
+    return { ...result, cpu };
   } finally {
     await floor.stop();
   }
