@@ -159,8 +159,10 @@ async function main(): Promise<void> {
     console.log(`\nrequests/s: ${fmt(result.requests.average)} (average over ${result.duration} s); requests answered: ${fmt(result.requests.total)}`);
     // After the kill autocannon's connections fail and reconnect, and its latency histogram comes out
     // impossible (p50 1.4 s at ~9,000 req/s over 64 connections); the normal mode measures latency.
-    if (!CRASH) console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
-    console.log(`during the flood: ${describeCpu(floodCpu, result.requests.total, 'request')} (the processor's work after it is not counted)`);
+    if (!CRASH) {
+      console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
+      console.log(`during the flood: ${describeCpu(floodCpu, result.requests.total, 'request')} (the processor's work after it is not counted)`);
+    }
     console.log(`non-200 answers: ${fmt(nonOk)}; connection errors: ${fmt(result.errors)}; timeouts: ${fmt(result.timeouts)}`);
     if (CRASH) {
       console.log(
