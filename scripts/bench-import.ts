@@ -394,7 +394,7 @@ async function main(): Promise<void> {
       floorBefore && floorAfter ? compareToFloor('First import against the floor', first.seconds, [floorBefore.seconds, floorAfter.seconds], 's', IMPORT_TARGET, 'lower') : null;
     console.log(verdict ? verdict.line : 'Import floor not run: the engine used its embedded PostgreSQL (set DATABASE_URL to compare)');
     const cpu = floorBefore && floorAfter ? compareCpu({ usage: first.cpu, count: options.rows }, [floorBefore, floorAfter].map((floor) => ({ usage: floor.cpu, count: options.rows })), 'row of the file') : null;
-    if (cpu) console.log(cpu.trimStart());
+    if (cpu) console.log(cpu);
     const checks = [
       ['first import completed', first.status.status === 'completed'],
       ['re-import completed', second.status.status === 'completed'],

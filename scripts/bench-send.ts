@@ -197,7 +197,7 @@ async function throughput(recipients: number): Promise<void> {
   const verdict = compareToFloor('    send rate at the sandbox', engineRate, [floorBefore.rate, floorAfter.rate], 'msg/s', SEND_TARGET, 'higher');
   console.log(`${verdict.line}; 0 duplicates and every outcome stored: ${complete ? 'ok' : 'MISSED'}`);
   const cpu = compareCpu({ usage: engineCpu, count: recipients }, [floorBefore, floorAfter].map((floor) => ({ usage: floor.cpu, count: recipients })), 'message');
-  if (cpu) console.log(cpu);
+  if (cpu) console.log(`    ${cpu}`);
   if (!verdict.ok || !complete) process.exitCode = 1;
 }
 

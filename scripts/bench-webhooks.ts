@@ -223,7 +223,7 @@ async function main(): Promise<void> {
       const verdict = compareToFloor('\nwebhook ingest', result.requests.average, [floor.requests.average, floorAfter.requests.average], 'req/s', FLOOR_TARGET, 'higher');
       console.log(verdict.line);
       const cpu = compareCpu({ usage: floodCpu, count: result.requests.total }, [floor, floorAfter].map((run) => ({ usage: run.cpu, count: run.requests.total })), 'request during the flood');
-      if (cpu) console.log(cpu.trimStart());
+      if (cpu) console.log(cpu);
       ok.rate = verdict.ok;
     }
     console.log(

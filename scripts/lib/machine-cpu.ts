@@ -56,5 +56,5 @@ export function compareCpu(engine: { usage: CpuUsage | null; count: number }, fl
   const floorFigures = floors.map(perUnit);
   if (engineFigure === null || floorFigures.some((figure) => figure === null)) return null;
   const floorFigure = (floorFigures as number[]).reduce((sum, figure) => sum + figure, 0) / floorFigures.length;
-  return `    machine CPU per ${unit}: engine ${engineFigure.toFixed(1)} µs, floor ${floorFigure.toFixed(1)} µs → the engine's phase took ${(engineFigure / floorFigure).toFixed(2)}× the floor's CPU (information)`;
+  return `machine CPU per ${unit}: engine ${engineFigure.toFixed(1)} µs, floor ${floorFigure.toFixed(1)} µs → the engine's phase took ${(engineFigure / floorFigure).toFixed(2)}× the floor's CPU (information)`;
 }
